@@ -1,0 +1,81 @@
+# chapter.mk -- builds one chapter: its Criterion test binary, its programs
+# (*_main.c) and its figure programs (figures/*.c).
+#
+#   make -f grader/chapter.mk CHAPTER=04-pooling SRC=chapters/04-pooling \
+#        OUT=build/student/04-pooling [tests|programs|all]
+#
+# SRC is the folder whose .c files are compiled as the chapter (the student's
+# chapters/NN-slug, solutions/NN-slug, or a scratch copy with a planted bug);
+# the tests and figures always come from chapters/NN-slug. The chapter's own
+# chapter.mk may name earlier chapters (CHAPTER_DEPS) whose SOLUTION files are
+# linked in, and add flags.
+
+include grader/flags.mk
+
+ifeq ($(CHAPTER),)
+$(error CHAPTER is not set: use `make grade CH=NN` or `make chapter CH=NN`)
+endif
+ifeq ($(wildcard chapters/$(CHAPTER)/.),)
+$(error chapters/$(CHAPTER) does not exist)
+endif
+SRC ?= chapters/$(CHAPTER)
+OUT ?= $(BUILD)/student/$(CHAPTER)
+
+CHAPTER_DEPS :=
+CHAPTER_PROGRAM_DEPS :=
+CHAPTER_CFLAGS :=
+CHAPTER_LDLIBS :=
+-include chapters/$(CHAPTER)/chapter.mk
+
+TESTDIR := chapters/$(CHAPTER)/tests
+FIGDIR := chapters/$(CHAPTER)/figures
+
+lib_srcs = $(filter-out %_main.c,$(wildcard $(1)/*.c))
+CH_SRCS := $(call lib_srcs,$(SRC))
+MAIN_SRCS := $(wildcard $(SRC)/*_main.c)
+DEP_SRCS := $(foreach d,$(CHAPTER_DEPS),$(call lib_srcs,solutions/$(d)))
+PDEP_SRCS := $(foreach d,$(CHAPTER_PROGRAM_DEPS),$(call lib_srcs,solutions/$(d)))
+TEST_SRCS := $(wildcard $(TESTDIR)/*.c)
+FIG_SRCS := $(wildcard $(FIGDIR)/*.c)
+
+# Every object of this build lives under OUT, so the student, solution and
+# planted builds of a chapter never share (or race for) an object file.
+obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+CH_OBJS := $(call obj,$(CH_SRCS))
+DEP_OBJS := $(call obj,$(DEP_SRCS))
+PDEP_OBJS := $(call obj,$(filter-out $(DEP_SRCS),$(PDEP_SRCS)))
+TEST_OBJS := $(call obj,$(TEST_SRCS))
+
+INCLUDES := -I$(SRC) $(foreach d,$(CHAPTER_DEPS) $(CHAPTER_PROGRAM_DEPS),-Isolutions/$(d))
+CFLAGS_CH := $(CFLAGS_ALL) $(INCLUDES) $(CHAPTER_CFLAGS)
+LIBS_CH := $(LIB) $(LDLIBS_ALL) $(CHAPTER_LDLIBS)
+
+PROGRAMS := $(patsubst $(SRC)/%_main.c,$(OUT)/bin/%,$(MAIN_SRCS)) \
+            $(patsubst $(FIGDIR)/%.c,$(OUT)/bin/%,$(FIG_SRCS))
+
+.PHONY: all tests programs
+all: tests programs
+tests: $(if $(TEST_SRCS),$(OUT)/tests)
+programs: $(PROGRAMS)
+
+$(OUT)/tests: $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(TESTLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(TESTLIB) $(CRITERION_LIBS) $(LIBS_CH)
+
+$(OUT)/bin/%: $(OUT)/obj/$(SRC)/%_main.o $(CH_OBJS) $(DEP_OBJS) $(PDEP_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(CH_OBJS) $(DEP_OBJS) $(PDEP_OBJS) $(LIBS_CH)
+
+$(OUT)/bin/%: $(OUT)/obj/$(FIGDIR)/%.o $(CH_OBJS) $(DEP_OBJS) $(PDEP_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(CH_OBJS) $(DEP_OBJS) $(PDEP_OBJS) $(LIBS_CH)
+
+$(TEST_OBJS): CFLAGS_EXTRA := $(CRITERION_CFLAGS) -I$(TESTDIR)
+
+$(OUT)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_CH) $(CFLAGS_EXTRA) -MMD -MP -c $< -o $@
+
+include grader/lib.mk
+
+-include $(wildcard $(OUT)/obj/*.d $(OUT)/obj/*/*.d $(OUT)/obj/*/*/*.d $(OUT)/obj/*/*/*/*.d $(OUT)/obj/*/*/*/*/*.d $(OUT)/obj/*/*/*/*/*/*.d)

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# deps.sh -- checks the tools the workbook needs and, as root on Debian or
+# Ubuntu, installs the missing ones with apt-get. Otherwise it prints the
+# install lines for Debian/Ubuntu and macOS and stops with status 1.
+#
+#   grader/deps.sh build    compiler, make, pkg-config, Criterion, zlib, OpenMP
+#   grader/deps.sh all      the above plus gnuplot and ImageMagick (figures)
+set -uo pipefail
+what=${1:-build}
+cc=${CC:-cc}
+
+missing_deb=() missing_brew=() problems=()
+need() { # need DESCRIPTION DEB BREW TEST-COMMAND...
+    local desc=$1 deb=$2 brew=$3; shift 3
+    if ! "$@" >/dev/null 2>&1; then
+        problems+=("$desc"); missing_deb+=("$deb"); [ -n "$brew" ] && missing_brew+=("$brew")
+    fi
+}
+compiles() { # compiles C-SOURCE FLAGS...: does a tiny program build and link?
+    local src=$1; shift
+    printf '%b' "$src" | "$cc" -x c - -o /dev/null "$@"
+}
+is_imagemagick() {
+    local c
+    for c in magick convert-im6.q16 /usr/bin/convert convert; do
+        "$c" -version 2>/dev/null | grep -q ImageMagick && return 0
+    done
+    return 1
+}
+
+need "a C compiler ($cc)" gcc "" command -v "$cc"
+need "make" make make command -v make
+need "pkg-config" pkg-config pkg-config command -v pkg-config
+need "Criterion (unit-test library, found with pkg-config)" libcriterion-dev criterion pkg-config --exists criterion
+need "zlib (reads the gzip datasets)" zlib1g-dev zlib compiles '#include <zlib.h>\nint main(void){return zlibVersion()[0]==0;}\n' -lz
+if ! compiles '#include <omp.h>\nint main(void){return omp_get_max_threads()<1;}\n' -fopenmp; then
+    if [[ "$("$cc" --version 2>/dev/null)" == *clang* ]]; then
+        problems+=("OpenMP for clang"); missing_deb+=(libomp-dev); missing_brew+=(libomp)
+    else
+        problems+=("OpenMP"); missing_deb+=(libgomp1); missing_brew+=(libomp)
+    fi
+fi
+if [ "$what" = all ]; then
+    need "gnuplot (draws the figures)" gnuplot-nox gnuplot command -v gnuplot
+    need "ImageMagick (turns images into PNG)" imagemagick imagemagick is_imagemagick
+fi
+
+[ ${#problems[@]} -eq 0 ] && exit 0
+
+echo "Missing: $(IFS=';'; echo "${problems[*]}" | sed 's/;/; /g')." >&2
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing with apt-get: ${missing_deb[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if apt-get update -qq && apt-get install -y -qq "${missing_deb[@]}" >/dev/null; then
+        exec "$0" "$what"   # check again: succeeds only if everything is there now
+    fi
+    echo "apt-get could not install them; see the messages above." >&2
+    exit 1
+fi
+echo "Install them and run the command again:" >&2
+echo "  Debian/Ubuntu:  sudo apt-get install ${missing_deb[*]}" >&2
+echo "  macOS:          brew install ${missing_brew[*]:-}" >&2
+exit 1

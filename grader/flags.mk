@@ -1,0 +1,45 @@
+# flags.mk -- compiler flags shared by the top-level Makefile and chapter.mk.
+#
+# CC=clang works as well as gcc. CI=true adds -Werror. SANITIZE=1 builds
+# everything with AddressSanitizer and UBSan into build/san/ so the ordinary
+# build stays fast. OpenMP is used when the compiler can link it.
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD ?= build
+SANFLAGS :=
+endif
+
+WARNFLAGS := -Wall -Wextra
+ifeq ($(CI),true)
+WARNFLAGS += -Werror
+endif
+
+# Probe once per make invocation whether -fopenmp compiles and links.
+OPENMP_FLAG := $(shell printf '#include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n' | \
+                 $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
+
+CRITERION_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
+CRITERION_LIBS := $(or $(shell pkg-config --libs criterion 2>/dev/null),-lcriterion)
+
+CFLAGS_ALL := -std=c11 $(WARNFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L \
+              $(OPENMP_FLAG) $(SANFLAGS) -Icommon $(EXTRA_CFLAGS)
+LDFLAGS_ALL := $(OPENMP_FLAG) $(SANFLAGS)
+LDLIBS_ALL := -lz -lm
+
+# The core library, and the test helpers (which need Criterion) beside it.
+LIB := $(BUILD)/lib/libcnn.a
+TESTLIB := $(BUILD)/lib/libcnn_testing.a
+CORE_SRCS := $(filter-out common/testing.c,$(wildcard common/*.c))
+CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
+TESTLIB_OBJS := $(BUILD)/obj/common/testing.o
+# The grader's report hook is linked as an object, not from an archive: no
+# symbol of it is ever called, so the linker would leave it out of a library.
+RECORD_OBJ := $(BUILD)/obj/grader/record.o
