@@ -54,8 +54,8 @@ else
 fi
 [ -d "$src" ] || die_usage "no such folder: $src"
 
-build=build
-[ "${SANITIZE:-0}" = 1 ] && build=build/san
+if [ "${SANITIZE:-0}" = 1 ]; then build=${BUILD:-build/san}; else build=${BUILD:-build}; fi
+export BUILD=$build   # so the makes below build into the same tree
 out="$build/$variant/$slug"
 result_dir="build/grade/$ch-${variant//\//_}"
 mkdir -p "$result_dir"

@@ -13,7 +13,7 @@ root=$PWD
 variant=solution src_root=solutions suffix=""
 if [ "${1:-}" = --student ]; then variant=student src_root=chapters suffix="-student"; shift; fi
 build=build
-export OUT="$root/docs/figures" DATASETS="$root/datasets" FIGLIB="$root/common/figures/lib.sh"
+export OUT="${FIGURES_OUT:-$root/docs/figures}" DATASETS="$root/datasets" FIGLIB="$root/common/figures/lib.sh"
 export FIGURE_SUFFIX=$suffix FIGURE_VARIANT=$variant
 mkdir -p "$OUT"
 status=0

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# test.sh -- `make test`: proves the whole workbook holds.
+#
+#   1. the core's unit tests pass;
+#   2. every committed skeleton is exactly what skelgen makes of its solution;
+#   3. every solution gets full marks, also under ASan+UBSan and with clang;
+#   4. every untouched skeleton compiles and gets less than full marks;
+#   5. every planted bug of every chapter loses points;
+#   6. `make figures` on digits makes every digits figure, twice identically.
+#
+# Ends with the line "N passed, N failed" and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+passed=0 failed=0 failures=()
+logdir=build/test-logs
+mkdir -p "$logdir"
+
+check() { # check NAME COMMAND...: run, count, keep the log
+    local name=$1; shift
+    local log="$logdir/$(echo "$name" | tr ' /:' '___').log"
+    local start=$SECONDS
+    if "$@" >"$log" 2>&1; then
+        passed=$((passed + 1)); printf '  ok    %-60s %3ds\n' "$name" $((SECONDS - start))
+    else
+        failed=$((failed + 1)); failures+=("$name"); printf '  FAIL  %-60s %3ds  (log: %s)\n' "$name" $((SECONDS - start)) "$log"
+        tail -n 25 "$log" | sed 's/^/        /'
+    fi
+}
+expect_exit() { # expect_exit CODE COMMAND...: succeed only if COMMAND exits with CODE
+    local want=$1; shift
+    "$@"; local rc=$?
+    [ "$rc" = "$want" ] || { echo "expected exit $want, got $rc"; return 1; }
+}
+
+chapters=()
+for d in chapters/[0-9][0-9]-*; do chapters+=("${d#chapters/}"); done
+
+echo "== core"
+check "core unit tests" make -s test-core
+check "skeletons match solutions" make -s check-skeletons
+
+echo "== chapters"
+for slug in "${chapters[@]}"; do
+    ch=${slug%%-*}
+    check "ch$ch solution gets full marks" grader/grade.sh --solution "$ch"
+    check "ch$ch skeleton compiles and is below full marks" expect_exit 1 grader/grade.sh "$ch"
+    check "ch$ch planted bugs are all caught" grader/plant.sh "$ch"
+done
+
+echo "== sanitizers and clang"
+for slug in "${chapters[@]}"; do
+    ch=${slug%%-*}
+    check "ch$ch solution full marks under ASan+UBSan" env SANITIZE=1 grader/grade.sh --solution "$ch"
+done
+if command -v clang >/dev/null 2>&1; then
+    for slug in "${chapters[@]}"; do
+        ch=${slug%%-*}
+        check "ch$ch solution full marks built with clang -Werror" \
+            env CC=clang CI=true BUILD=build/clang grader/grade.sh --solution "$ch"
+    done
+else
+    echo "  (clang is not installed: the clang build is skipped)"
+fi
+
+echo "== figures (digits)"
+figures_twice() {
+    local a=build/figtest/a b=build/figtest/b
+    rm -rf build/figtest
+    FIGURES_NO_CIFAR=1 FIGURES_OUT=$PWD/$a common/figures/run.sh || return 1
+    FIGURES_NO_CIFAR=1 FIGURES_OUT=$PWD/$b common/figures/run.sh || return 1
+    local missing=0
+    for f in $(awk '$2 == "digits" {print $1}' docs/figures.list); do
+        [ -s "$a/$f" ] || { echo "missing digits figure: $f"; missing=1; }
+    done
+    [ $missing = 0 ] || return 1
+    diff -r "$a" "$b" && echo "both runs wrote identical files: $(ls "$a" | wc -l) figures"
+}
+check "make figures (digits) writes every figure, identically twice" figures_twice
+
+echo
+if [ $failed -gt 0 ]; then
+    echo "Failed:"; printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
