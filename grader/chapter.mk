@@ -54,6 +54,8 @@ PROGRAMS := $(patsubst $(SRC)/%_main.c,$(OUT)/bin/%,$(MAIN_SRCS)) \
             $(patsubst $(FIGDIR)/%.c,$(OUT)/bin/%,$(FIG_SRCS))
 
 .PHONY: all tests programs
+# Keep every object (pattern-rule intermediates too) for incremental rebuilds.
+.SECONDARY:
 all: tests programs
 tests: $(if $(TEST_SRCS),$(OUT)/tests)
 programs: $(PROGRAMS)

@@ -84,7 +84,7 @@ if [ -n "$only_test" ]; then
     filter="*/$only_test"
     [[ "$only_test" == */* ]] && filter=$only_test
     echo "Running $filter of chapter $ch ($src) with its full output:"
-    cd "$testdir" && exec "$bin" --filter="$filter" --verbose -j1
+    cd "$testdir" && exec "$bin" --filter="$filter" -j1 --full-stats
 fi
 
 # ---- list the tests ------------------------------------------------------------

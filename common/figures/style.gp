@@ -15,4 +15,4 @@ set style line 1 lc rgb MLP_COLOUR lw 2.5
 set style line 2 lc rgb CNN_COLOUR lw 2.5
 set style line 3 lc rgb ACCENT lw 2.5
 set style line 4 lc rgb HIGHLIGHT lw 2.5
-set palette grey
+set palette defined (0 "black", 1 "white")   # linear grey (the built-in one has a gamma)

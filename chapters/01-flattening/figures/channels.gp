@@ -10,19 +10,12 @@ unset xtics
 unset ytics
 unset colorbox
 set cbrange [0:1]
-panels = C + 1
-set multiplot layout 1, 4 title sprintf("A %s as the network sees it: %d channel%s of %dx%d", LABEL, C, C > 1 ? "s" : "", H, W) font ",14"
+set multiplot layout 1, (C == 1 ? 2 : 4) title sprintf("A %s as the network sees it: %d channel%s of %dx%d", LABEL, C, C > 1 ? "s" : "", H, W) font ",14"
 set title "the image"
 plot ARG1."/image.dat" using 1:2:3:4:5 with rgbimage
 names = "R G B"
 do for [c = 0:C-1] {
     set title (C == 3 ? sprintf("channel %d (%s)", c, word(names, c + 1)) : sprintf("channel %d (the only one)", c))
     plot ARG1.sprintf("/channel%d.dat", c) matrix with image
-}
-if (C == 1) {
-    set title "one channel: nothing to split"
-    unset border
-    plot NaN
-    plot NaN
 }
 unset multiplot
