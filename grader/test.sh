@@ -62,6 +62,32 @@ else
     echo "  (clang is not installed: the clang build is skipped)"
 fi
 
+echo "== command-line errors"
+# cli_case EXIT "TEXT" COMMAND...: the command must exit with EXIT and say TEXT.
+cli_case() {
+    local want=$1 text=$2; shift 2
+    local out rc
+    out=$("$@" 2>&1 </dev/null); rc=$?
+    echo "\$ $* -> exit $rc"; echo "$out" | tail -n 3
+    [ "$rc" = "$want" ] || { echo "expected exit $want"; return 1; }
+    [[ "$out" == *"$text"* ]] || { echo "expected the output to say: $text"; return 1; }
+}
+cli_checks() {
+    local b=${BUILD:-build}/solution
+    make -s chapter CH=01 SOLUTION=1 >/dev/null || return 1
+    cli_case 2 "whole number" $b/01-flattening/bin/param_table --hidden x || return 1
+    cli_case 2 "whole number" $b/01-flattening/bin/param_table --hidden 0 || return 1
+    cli_case 2 "usage" $b/01-flattening/bin/param_table --bogus || return 1
+    cli_case 2 "no chapter 99" grader/grade.sh 99 || return 1
+    cli_case 2 "chapter number" grader/grade.sh abc || return 1
+    for f in chapters/*/tests/cli-checks.sh; do
+        [ -f "$f" ] || continue
+        # shellcheck disable=SC1090
+        source "$f" || { echo "failed: $f"; return 1; }
+    done
+}
+check "bad command-line values get a clear message and exit 2" cli_checks
+
 echo "== figures (digits)"
 figures_twice() {
     local a=build/figtest/a b=build/figtest/b
