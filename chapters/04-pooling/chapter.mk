@@ -1,0 +1,1 @@
+CHAPTER_DEPS = 03-padding-stride
