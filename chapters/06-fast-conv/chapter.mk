@@ -1,0 +1,17 @@
+# chapter.mk -- chapter 06 builds on the naive convolution (03), and links
+# chapter 05's solution for the naive backward pass the tests compare with
+# (05 itself needs 04's pooling). Dependencies are not transitive: all three
+# are named.
+CHAPTER_DEPS = 03-padding-stride 04-pooling 05-backprop
+
+# Portable flags: the intrinsics kernels carry their own target attributes
+# and are picked at run time, so the same binary runs on any x86-64.
+# -fopenmp-simd honours `#pragma omp simd` even where OpenMP threads are off.
+CHAPTER_CFLAGS = -O3 -fopenmp-simd
+
+# The benchmark compares with OpenBLAS when its development files exist.
+FC_OPENBLAS := $(shell pkg-config --exists openblas 2>/dev/null && echo yes)
+ifeq ($(FC_OPENBLAS),yes)
+CHAPTER_CFLAGS += -DHAVE_OPENBLAS $(shell pkg-config --cflags openblas)
+CHAPTER_LDLIBS = $(shell pkg-config --libs openblas)
+endif

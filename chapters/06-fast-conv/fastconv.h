@@ -1,0 +1,157 @@
+/* fastconv.h -- chapter 06: the convolution of chapter 03, made fast.
+ *
+ * The naive convolution of chapters 02-03 is seven nested loops; it reaches
+ * a few GFLOP/s. This chapter turns it into one matrix multiply and then
+ * makes that multiply fast, one measured step at a time:
+ *
+ *   6.1 im2col          unfold every receptive field of an image into a column
+ *   6.2 gemm_naive      C += A * B, three loops: the convolution is now a GEMM
+ *   6.3 gemm_blocked    loop order i-p-j and cache blocking
+ *   6.4 ukernel         a register-blocked MR x NR micro-kernel the compiler
+ *                       vectorizes; packed panels feed it (gemm_packed)
+ *   6.5 threads         conv2d_forward_fast: OpenMP over the batch and the
+ *                       output channels, without data races
+ *   6.6 col2im          the adjoint of im2col: it ACCUMULATES (+=)
+ *   6.7 backward        conv2d_backward_fast on the same machinery
+ *
+ * The GEMM convention used everywhere here:
+ *
+ *     C[M,N] += A[M,K] * B[K,N]        (accumulate: the caller initialises C)
+ *
+ * C is row-major with leading dimension ldc (element (i,j) at c[i*ldc + j]).
+ * A and B are MatRef views: element (i,j) at data[i*rs + j*cs], so a
+ * transposed matrix is the same data with rs and cs swapped, and no GEMM
+ * needs a "transpose" flag (the backward pass uses W^T and col^T this way).
+ *
+ * Convolution as a GEMM, for one image n (x [C,H,W] -> y [K,P,Q]):
+ *
+ *     col [C*R*S, P*Q]   = im2col(x_n)
+ *     y_n [K, P*Q]      += W [K, C*R*S] * col      (after y_n = bias)
+ *
+ * Errors: functions that allocate return 0, or -1 after cnn_error(); the
+ * tensor-level functions check shapes like chapter 03's conv2d_forward.
+ * Threads: everything is single-threaded except conv2d_forward_fast and
+ * conv2d_backward_fast, which use OpenMP when the build has it; their
+ * results do not depend on the thread count beyond float rounding.
+ */
+#ifndef CNN_FASTCONV_H
+#define CNN_FASTCONV_H
+
+#include "conv.h"
+#include "tensor.h"
+
+/* ---- 6.1, 6.6: im2col and col2im, for ONE image ---------------------------
+ * x [C,H,W] (one image: tensor_image(x, n)), col [C*R*S, P*Q] with
+ * P = conv_output_size(H, R, pad_h, stride_h), Q likewise. Row (c*R + r)*S + s
+ * of col holds, for every output position (p, q), the input value that
+ * kernel tap (c, r, s) sees there: x[c, p*stride_h - pad_h + r,
+ * q*stride_w - pad_w + s], or 0 where that falls in the padding. */
+void im2col(float *col, const float *x, int C, int H, int W, int R, int S, Conv2dParams p);
+
+/* The adjoint: every col element is ADDED back to the x position it came
+ * from (padding positions are dropped). Overlapping windows hit the same x
+ * element several times, so this must accumulate. x [C,H,W], col as above. */
+void col2im(float *x, const float *col, int C, int H, int W, int R, int S, Conv2dParams p);
+
+/* ---- 6.2-6.4: GEMM ---------------------------------------------------------- */
+
+/* A read-only matrix view: element (i, j) is data[i*rs + j*cs]. */
+typedef struct MatRef {
+    const float *data;
+    int rs, cs;
+} MatRef;
+
+/* A row-major matrix with leading dimension ld, and its transpose. */
+static inline MatRef mat_rows(const float *data, int ld) { return (MatRef){data, ld, 1}; }
+static inline MatRef mat_transposed(const float *data, int ld) { return (MatRef){data, 1, ld}; }
+
+/* Every GEMM of this chapter: C[M,N] += A[M,K] * B[K,N]; 0 or -1 (no memory). */
+typedef int (*GemmFn)(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K);
+
+int gemm_naive(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K);   /* 6.2 */
+int gemm_blocked(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K); /* 6.3 */
+
+/* Cache blocks of gemm_blocked: a GEMM_BM x GEMM_BK block of A and a
+ * GEMM_BK x GEMM_BN block of B are reused while they sit in cache. */
+enum { GEMM_BM = 64, GEMM_BN = 256, GEMM_BK = 128 };
+
+/* ---- 6.4: the micro-kernel and the packed GEMM ------------------------------
+ * A micro-kernel updates one MR x NR tile of C from two packed panels:
+ *
+ *     c[i*ldc + j] += sum over p < kc of a[p*MR + i] * b[p*NR + j]
+ *
+ * a: an A panel, kc columns of MR consecutive values (packed by pack_a);
+ * b: a B panel, kc rows of NR consecutive values (packed by pack_b).
+ * Both panels are 64-byte aligned. NR = 32 is two AVX-512 vectors. */
+enum { GEMM_MR = 8, GEMM_NR = 32 };
+typedef void (*GemmUkernel)(int kc, const float *a, const float *b, float *c, int ldc);
+
+/* 6.4: portable C, vectorized by the compiler (#pragma omp simd). Always built.
+ * With GCC on x86-64 Linux, FC_SIMD_CLONES asks the compiler for three
+ * copies of it (AVX-512, AVX+FMA, baseline SSE2) and the program loader
+ * picks the one this CPU runs: portable source, vector code for the machine
+ * at hand (the macro goes on the definition only). Elsewhere it is empty. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define FC_SIMD_CLONES __attribute__((target_clones("avx512f", "fma", "default")))
+#else
+#define FC_SIMD_CLONES
+#endif
+void gemm_ukernel_portable(int kc, const float *a, const float *b, float *c, int ldc);
+
+/* Hand-written intrinsics versions (given), compiled with target attributes.
+ * Call only when gemm_ukernel_supported(name) says the CPU has the ISA. */
+void gemm_ukernel_avx2(int kc, const float *a, const float *b, float *c, int ldc);
+void gemm_ukernel_avx512(int kc, const float *a, const float *b, float *c, int ldc);
+
+/* The fastest kernel this CPU runs ("avx512", "avx2" or "portable"), and
+ * whether a named kernel runs here. Never NULL: portable always works. */
+GemmUkernel gemm_ukernel_best(const char **name);
+int gemm_ukernel_supported(const char *name);
+GemmUkernel gemm_ukernel_by_name(const char *name);
+
+/* Packing (given). pack_a copies the mc x kc block of A starting at (i0, p0)
+ * into ceil(mc/MR) panels of kc*MR floats, rows past mc zero-filled;
+ * pack_b copies the kc x nc block of B at (p0, j0) into ceil(nc/NR) panels
+ * of kc*NR floats, columns past nc zero-filled. */
+void pack_a(float *dst, MatRef a, int i0, int mc, int p0, int kc);
+void pack_b(float *dst, MatRef b, int p0, int kc, int j0, int nc);
+
+/* C += A * B through packing and a micro-kernel (the whole tile loop,
+ * edge tiles included); gemm_packed uses gemm_ukernel_best. */
+int gemm_packed_with(GemmUkernel kernel, float *c, int ldc, MatRef a, MatRef b, int M, int N, int K);
+int gemm_packed(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K);
+
+/* ---- Convolution on a GEMM --------------------------------------------------
+ * Shapes as chapter 03: x [N,C,H,W], w [K,C,R,S], b [K] or NULL, y [N,K,P,Q]. */
+
+/* Steps 6.2-6.4 single-threaded: per image, im2col then gemm(W, col). */
+int conv2d_forward_gemm(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b,
+                        Conv2dParams p, GemmFn gemm);
+
+/* 6.5: the fast forward pass. Threads over blocks of output columns (images
+ * of the batch and their positions) and, for small batches, output-channel
+ * blocks; im2col is fused into the packing of B. Same contract as
+ * conv2d_forward (chapter 03). */
+int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b,
+                        Conv2dParams p);
+
+/* 6.7: the backward pass, same contract as chapter 05's conv2d_backward:
+ * dx like x, dw like w, db like b, each may be NULL (not wanted), and each
+ * is ACCUMULATED into (+=): the caller zeroes them. dy [N,K,P,Q]. */
+int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy,
+                         const Tensor *x, const Tensor *w, Conv2dParams p);
+
+/* Shared by the fast functions (given): checks x, w, b, y shapes for
+ * parameters p and fills *P, *Q. fn names the caller in the error. */
+int fastconv_check_shapes(const char *fn, const Tensor *y, const Tensor *x, const Tensor *w,
+                          const Tensor *b, Conv2dParams p, int *P, int *Q);
+
+/* The fused im2col + pack_b of conv2d_forward_fast (given): packs columns
+ * j0 .. j0+nc-1 of the batch-wide col matrix [C*R*S, N*P*Q] (column
+ * j = (n*P + p)*Q + q) into ceil(nc/NR) B panels of C*R*S rows. xpad is
+ * the whole batch, zero-padded: [N, C, Hp, Wp] with Hp = H + 2*pad_h and
+ * Wp = W + 2*pad_w (x itself when there is no padding). */
+void im2col_pack(float *dst, const float *xpad, int C, int Hp, int Wp, int R, int S, int stride_h,
+                 int stride_w, int P, int Q, int j0, int nc);
+
+#endif

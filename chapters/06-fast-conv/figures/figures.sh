@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# figures.sh -- chapter 06's figures, re-plotted from the last `make bench`
+# (this script never runs the benchmark itself: that takes minutes):
+#   ch06-gflops.png    GFLOP/s of every implementation on every layer shape
+#   ch06-roofline.png  the same runs against the measured roofs: FMA peak and
+#                      memory bandwidth x arithmetic intensity
+# Reads build/bench/bench.csv (student.csv for a student build) and
+# build/bench/machine.csv; skips both figures with a reason when they are
+# missing. Also run by chapters/06-fast-conv/bench/bench.sh after a bench.
+set -euo pipefail
+source "$FIGLIB"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+s=${FIGURE_SUFFIX:-}
+if [ "${FIGURE_VARIANT:-solution}" = student ]; then default_csv=$root/build/bench/student.csv; else default_csv=$root/build/bench/bench.csv; fi
+csv=${BENCH_CSV:-$default_csv}
+machine=$(dirname "$csv")/machine.csv
+if [ ! -s "$csv" ] || [ ! -s "$machine" ]; then
+    skip_figure "ch06-gflops$s.png" "no benchmark results yet ($csv): run 'make bench' first (about 3 minutes)"
+    skip_figure "ch06-roofline$s.png" "no benchmark results yet: run 'make bench' first"
+    exit 0
+fi
+mkdir -p "$WORK"
+
+# One column per implementation and thread count, in the benchmark's order;
+# "?" where a shape has no result (gnuplot leaves a gap).
+awk -F, '
+    NR == 1 { next }
+    $19 != "ok" { next }
+    {
+        key = ($1 == "solution" || $10 == "pytorch" || $10 == "openblas" || $10 == "naive") ? $10 : $1 "-" $10
+        if ($1 == "solution" && FILENAME ~ /student/ && $10 == "fast") key = "reference-fast"
+        key = key "-" $11 "t"
+        if (!(key in seen)) { seen[key] = 1; keys[++nk] = key }
+        if (!($2 in sseen)) { sseen[$2] = 1; shapes[++ns] = $2 }
+        v[$2, key] = $14
+    }
+    END {
+        printf "shape"; for (k = 1; k <= nk; k++) printf " %s", keys[k]; printf "\n"
+        for (i = 1; i <= ns; i++) {
+            printf "%s", shapes[i]
+            for (k = 1; k <= nk; k++) printf " %s", ((shapes[i], keys[k]) in v) ? v[shapes[i], keys[k]] : "?"
+            printf "\n"
+        }
+    }' "$csv" > "$WORK/gflops.dat"
+ncols=$(head -n 1 "$WORK/gflops.dat" | wc -w)
+
+# Roofline points: intensity and GFLOP/s of naive, fast and the peers.
+awk -F, 'NR > 1 && $19 == "ok" && ($10 == "naive" || $10 == "fast" || $10 == "openblas" || $10 == "pytorch") {
+    print $2, $18, $14, $10 "-" $11 "t" }' "$csv" > "$WORK/roofline.dat"
+peak1=$(awk -F, '$1 == 1 { print $2 }' "$machine"); peak2=$(awk -F, '$1 == 2 { print $2 }' "$machine")
+bw1=$(awk -F, '$1 == 1 { print $3 }' "$machine"); bw2=$(awk -F, '$1 == 2 { print $3 }' "$machine")
+
+gp "$here/gflops.gp" 1300x560 "$OUT/ch06-gflops$s.png" "$WORK/gflops.dat" "$ncols" "$peak1" \
+    && made "ch06-gflops$s.png"
+gp "$here/roofline.gp" 1200x640 "$OUT/ch06-roofline$s.png" "$WORK/roofline.dat" "$peak1" "$peak2" "$bw1" "$bw2" \
+    && made "ch06-roofline$s.png"

@@ -1,0 +1,24 @@
+# roofline.gp -- chapter 06: the roofline model. x: arithmetic intensity
+# (flops per byte of the least memory traffic: read x and w, write y once),
+# y: GFLOP/s. The roofs are min(peak, bandwidth * intensity), 1 and 2 threads.
+# ARG1 = points (shape intensity gflops impl-threads), ARG2/ARG3 = peak at
+# 1/2 threads, ARG4/ARG5 = triad bandwidth (GB/s) at 1/2 threads.
+peak1 = real(ARG2); peak2 = real(ARG3); bw1 = real(ARG4); bw2 = real(ARG5)
+roof1(x) = (bw1 * x < peak1) ? bw1 * x : peak1
+roof2(x) = (bw2 * x < peak2) ? bw2 * x : peak2
+set logscale xy
+set xrange [1:400]
+set yrange [0.5:*]
+set samples 400
+set xlabel "arithmetic intensity (flop/byte)"
+set ylabel "GFLOP/s"
+set key outside right top Left reverse
+set title "Roofline: the measured roofs and where each convolution lands"
+plot roof1(x) ls 3 title sprintf("1 thread: %.0f GFLOP/s, %.0f GB/s", peak1, bw1), \
+     roof2(x) ls 3 dt 2 title sprintf("2 threads: %.0f GFLOP/s, %.0f GB/s", peak2, bw2), \
+     ARG1 using 2:(strcol(4) eq "naive-1t" ? $3 : NaN) with points pt 7 ps 1.3 lc rgb MLP_COLOUR title "naive, 1 thread", \
+     ARG1 using 2:(strcol(4) eq "openblas-1t" ? $3 : NaN) with points pt 5 ps 1.2 lc rgb "#7f7f7f" title "OpenBLAS im2col+sgemm, 1 thread", \
+     ARG1 using 2:(strcol(4) eq "pytorch-1t" ? $3 : NaN) with points pt 9 ps 1.3 lc rgb HIGHLIGHT title "PyTorch, 1 thread", \
+     ARG1 using 2:(strcol(4) eq "fast-1t" ? $3 : NaN) with points pt 7 ps 1.4 lc rgb CNN_COLOUR title "conv2d_forward_fast, 1 thread" noenhanced, \
+     ARG1 using 2:(strcol(4) eq "fast-2t" ? $3 : NaN) with points pt 6 ps 1.4 lc rgb CNN_COLOUR title "conv2d_forward_fast, 2 threads" noenhanced, \
+     ARG1 using 2:(strcol(4) eq "fast-1t" ? $3 : NaN):1 with labels offset 0,1.1 font ",9" noenhanced notitle

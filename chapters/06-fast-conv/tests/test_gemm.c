@@ -1,0 +1,188 @@
+/* test_gemm.c -- chapter 06, steps 6.2-6.4: the GEMMs and the micro-kernel. */
+#include "fc_shapes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* C += A*B in double, the reference for every GEMM test. */
+static void gemm_reference(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K)
+{
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            double sum = c[(size_t)i * ldc + j];
+            for (int p = 0; p < K; p++)
+                sum += (double)a.data[(size_t)i * a.rs + (size_t)p * a.cs] * b.data[(size_t)p * b.rs + (size_t)j * b.cs];
+            c[(size_t)i * ldc + j] = (float)sum;
+        }
+}
+
+static float *random_floats(size_t count, unsigned long long seed)
+{
+    Tensor *t = test_random_tensor(1, 1, 1, (int)count, seed);
+    float *v = malloc(count * sizeof *v);
+    cr_assert(v);
+    memcpy(v, t->data, count * sizeof *v);
+    tensor_free(t);
+    return v;
+}
+
+/* Checks gemm on an M x N x K problem with C starting non-zero, ldc > N
+ * (the padding columns must stay untouched), and A, B plain or transposed. */
+static void check_gemm(GemmFn gemm, const char *name, int M, int N, int K, int transa, int transb,
+                       unsigned long long seed)
+{
+    int ldc = N + 3;
+    float *a = random_floats((size_t)M * K, seed), *b = random_floats((size_t)K * N, seed + 1);
+    float *c = random_floats((size_t)M * ldc, seed + 2), *want = malloc((size_t)M * ldc * sizeof *want);
+    cr_assert(want);
+    memcpy(want, c, (size_t)M * ldc * sizeof *c);
+    MatRef am = transa ? mat_transposed(a, M) : mat_rows(a, K);
+    MatRef bm = transb ? mat_transposed(b, K) : mat_rows(b, N);
+    gemm_reference(want, ldc, am, bm, M, N, K);
+    cr_assert_eq(gemm(c, ldc, am, bm, M, N, K), 0, "%s failed: %s", name, cnn_last_error());
+    float tol = 1e-4f * sqrtf((float)K);
+    int bad = 0;
+    for (int i = 0; i < M && bad < 1; i++)
+        for (int j = 0; j < ldc && bad < 1; j++) {
+            float g = c[(size_t)i * ldc + j], e = want[(size_t)i * ldc + j];
+            if (!(fabsf(g - e) <= tol + tol * fabsf(e))) {
+                bad++;
+                cr_expect(0, "%s, M=%d N=%d K=%d%s%s: C(%d,%d) should be %g, got %g%s%s", name, M, N, K,
+                          transa ? ", A transposed" : "", transb ? ", B transposed" : "", i, j, (double)e,
+                          (double)g, j >= N ? " (a padding column past N: written out of bounds)" : "",
+                          j < N && fabsf(g - e) > 0 && (i >= M - M % 64 || j >= N - N % 32) ? " (near the edge: a remainder tile?)" : "");
+            }
+        }
+    free(a);
+    free(b);
+    free(c);
+    free(want);
+}
+
+GRADED_TEST(gemm, naive_by_hand, 2,
+            "gemm_naive: C[i][j] += sum over p of A(i,p) * B(p,j); C's old value is kept (accumulate).")
+{
+    const float a[6] = {1, 2, 3, 4, 5, 6};   /* 2x3 */
+    const float b[6] = {7, 8, 9, 10, 11, 12}; /* 3x2 */
+    float c[4] = {1, 1, 1, 1};
+    gemm_naive(c, 2, mat_rows(a, 3), mat_rows(b, 2), 2, 2, 3);
+    const float want[4] = {59, 65, 140, 155}; /* 1 + [58 64; 139 154] */
+    for (int i = 0; i < 4; i++)
+        cr_expect_eq(c[i], want[i], "[1 2 3; 4 5 6] * [7 8; 9 10; 11 12] added to ones: C(%d,%d) should be %g, got %g%s",
+                     i / 2, i % 2, (double)want[i], (double)c[i], c[i] == want[i] - 1 ? " (C was overwritten, not accumulated)" : "");
+}
+
+GRADED_TEST(gemm, naive_sizes_and_transposes, 2,
+            "gemm_naive must work for any M, N, K, with ldc > N and with transposed views (element (i,j) at i*rs + j*cs).")
+{
+    check_gemm(gemm_naive, "gemm_naive", 1, 1, 1, 0, 0, 1);
+    check_gemm(gemm_naive, "gemm_naive", 7, 13, 5, 0, 0, 2);
+    check_gemm(gemm_naive, "gemm_naive", 9, 4, 11, 1, 0, 3);
+    check_gemm(gemm_naive, "gemm_naive", 5, 17, 3, 0, 1, 4);
+}
+
+GRADED_TEST(gemm, blocked_matches_reference_at_edges, 4,
+            "gemm_blocked: blocks at the bottom/right edge are smaller; their end is imin(start + block, size).")
+{
+    check_gemm(gemm_blocked, "gemm_blocked", 1, 1, 1, 0, 0, 11);
+    check_gemm(gemm_blocked, "gemm_blocked", 65, 257, 129, 0, 0, 12);
+    check_gemm(gemm_blocked, "gemm_blocked", 130, 300, 7, 0, 0, 13);
+    check_gemm(gemm_blocked, "gemm_blocked", 3, 513, 200, 0, 1, 14);
+    check_gemm(gemm_blocked, "gemm_blocked", 70, 40, 260, 1, 0, 15);
+}
+
+/* The micro-kernel on a tile of a bigger C (ldc > NR), starting non-zero. */
+static void check_ukernel(GemmUkernel kernel, const char *name, int kc, unsigned long long seed)
+{
+    int ldc = GEMM_NR + 5;
+    float *a = aligned_alloc(64, ((size_t)kc * GEMM_MR * sizeof(float) + 63) / 64 * 64);
+    float *b = aligned_alloc(64, ((size_t)kc * GEMM_NR * sizeof(float) + 63) / 64 * 64);
+    cr_assert(a && b);
+    float *ar = random_floats((size_t)kc * GEMM_MR, seed), *br = random_floats((size_t)kc * GEMM_NR, seed + 1);
+    memcpy(a, ar, (size_t)kc * GEMM_MR * sizeof *a);
+    memcpy(b, br, (size_t)kc * GEMM_NR * sizeof *b);
+    float *c = random_floats((size_t)GEMM_MR * ldc, seed + 2), *want = malloc((size_t)GEMM_MR * ldc * sizeof *want);
+    cr_assert(want);
+    memcpy(want, c, (size_t)GEMM_MR * ldc * sizeof *c);
+    /* The packed A panel is A^T stored row-major: element (i,p) at p*MR + i. */
+    gemm_reference(want, ldc, mat_transposed(a, GEMM_MR), mat_rows(b, GEMM_NR), GEMM_MR, GEMM_NR, kc);
+    kernel(kc, a, b, c, ldc);
+    float tol = 1e-4f * sqrtf((float)kc);
+    int bad = 0;
+    for (int i = 0; i < GEMM_MR && !bad; i++)
+        for (int j = 0; j < ldc && !bad; j++) {
+            float g = c[(size_t)i * ldc + j], e = want[(size_t)i * ldc + j];
+            if (!(fabsf(g - e) <= tol + tol * fabsf(e))) {
+                bad = 1;
+                cr_expect(0, "micro-kernel %s, kc=%d: tile element (%d,%d) should be %g, got %g%s", name, kc, i, j,
+                          (double)e, (double)g, j >= GEMM_NR ? " (outside the tile: must not be touched)" : "");
+            }
+        }
+    free(a);
+    free(b);
+    free(ar);
+    free(br);
+    free(c);
+    free(want);
+}
+
+GRADED_TEST(ukernel, portable_updates_its_tile, 3,
+            "gemm_ukernel_portable: c[i*ldc + j] += sum over p of a[p*MR + i] * b[p*NR + j], for the MR x NR tile only.")
+{
+    check_ukernel(gemm_ukernel_portable, "portable", 1, 21);
+    check_ukernel(gemm_ukernel_portable, "portable", 9, 22);
+    check_ukernel(gemm_ukernel_portable, "portable", 300, 23);
+}
+
+GRADED_TEST(ukernel, intrinsics_kernels_agree, 1,
+            "Every micro-kernel this CPU supports (AVX2, AVX-512) and the one gemm_ukernel_best picks must update the tile like the portable one.")
+{
+    const char *names[] = {"portable", "avx2", "avx512"};
+    for (int i = 0; i < 3; i++) {
+        GemmUkernel k = gemm_ukernel_by_name(names[i]);
+        cr_expect(i > 0 || k, "gemm_ukernel_by_name(\"portable\") must never be NULL");
+        if (k) check_ukernel(k, names[i], 37, 30 + i);
+    }
+    const char *best = NULL;
+    GemmUkernel k = gemm_ukernel_best(&best);
+    cr_assert(k && best, "gemm_ukernel_best returned no kernel");
+    check_ukernel(k, best, 64, 40);
+}
+
+GRADED_TEST(ukernel, packed_gemm_edges_and_slices, 3,
+            "gemm_packed_with(portable): edge tiles smaller than MR x NR, several K slices, transposed operands.")
+{
+    char name[64];
+    snprintf(name, sizeof name, "gemm_packed_with(portable)");
+    /* A GemmFn wrapper cannot capture the kernel, so call through a local. */
+    struct { int M, N, K, ta, tb; } cases[] = {
+        {8, 32, 1, 0, 0}, {13, 45, 300, 0, 0}, {1, 1, 1, 0, 0}, {17, 70, 33, 1, 0}, {40, 9, 513, 0, 1},
+    };
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        int M = cases[t].M, N = cases[t].N, K = cases[t].K, ldc = N + 3;
+        float *a = random_floats((size_t)M * K, 50 + t), *b = random_floats((size_t)K * N, 60 + t);
+        float *c = random_floats((size_t)M * ldc, 70 + t), *want = malloc((size_t)M * ldc * sizeof *want);
+        cr_assert(want);
+        memcpy(want, c, (size_t)M * ldc * sizeof *c);
+        MatRef am = cases[t].ta ? mat_transposed(a, M) : mat_rows(a, K);
+        MatRef bm = cases[t].tb ? mat_transposed(b, K) : mat_rows(b, N);
+        gemm_reference(want, ldc, am, bm, M, N, K);
+        cr_assert_eq(gemm_packed_with(gemm_ukernel_portable, c, ldc, am, bm, M, N, K), 0, "%s", cnn_last_error());
+        float tol = 1e-4f * sqrtf((float)K);
+        int bad = 0;
+        for (int i = 0; i < M && !bad; i++)
+            for (int j = 0; j < ldc && !bad; j++) {
+                float g = c[(size_t)i * ldc + j], e = want[(size_t)i * ldc + j];
+                if (!(fabsf(g - e) <= tol + tol * fabsf(e))) {
+                    bad = 1;
+                    cr_expect(0, "%s M=%d N=%d K=%d: C(%d,%d) should be %g, got %g", name, M, N, K, i, j,
+                              (double)e, (double)g);
+                }
+            }
+        free(a);
+        free(b);
+        free(c);
+        free(want);
+    }
+    check_gemm(gemm_packed, "gemm_packed (best kernel)", 29, 77, 260, 0, 0, 80);
+}

@@ -1,0 +1,626 @@
+/* bench_main.c -- chapter 06: `make bench`, the speed report.
+ *
+ *     bench [--csv FILE] [--machine-csv FILE] [--variant NAME] [--only LIST]
+ *           [--shapes LIST] [--threads LIST] [--budget SECONDS]
+ *
+ * For each layer shape, times the naive convolution of chapter 03, each
+ * step of this chapter (im2col + gemm_naive, + gemm_blocked, + the packed
+ * GEMM with the portable and the intrinsics micro-kernel), the threaded
+ * conv2d_forward_fast, and OpenBLAS (im2col + cblas_sgemm per image) when
+ * the build found it, at 1 and 2 threads. Every result is first checked
+ * against the naive convolution: a wrong implementation is reported as
+ * WRONG, never with a speed.
+ *
+ * Each time is the median of several runs after a warm-up run (more runs
+ * for fast implementations, at least 3). GFLOP/s counts 2*N*K*P*Q*C*R*S
+ * flops (bias additions left out), and % peak divides by the FMA peak this
+ * program measures at start-up with the same thread count. A stream-like
+ * triad measures memory bandwidth, the second roof of the roofline plot.
+ *
+ * Output: a table per shape and a summary on stdout; one CSV row per
+ * measurement (--csv) and the machine's peak and bandwidth (--machine-csv).
+ * Exit status: 0, 1 on an error (bad option, out of memory, a failing call),
+ * 2 when an implementation gave wrong results.
+ */
+#include "fastconv.h"
+
+#include "error.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#ifdef HAVE_OPENBLAS
+#include <cblas.h>
+char *openblas_get_corename(void);
+void openblas_set_num_threads(int num_threads);
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define BENCH_X86 1
+#endif
+
+#ifdef _OPENMP
+#define BENCH_PRAGMA_(x) _Pragma(#x)
+#define FC_BENCH_PARALLEL BENCH_PRAGMA_(omp parallel)
+#define FC_BENCH_PARALLEL_FOR BENCH_PRAGMA_(omp parallel for schedule(static))
+#else
+#define FC_BENCH_PARALLEL
+#define FC_BENCH_PARALLEL_FOR
+#endif
+
+typedef struct Shape {
+    const char *name;
+    int n, c, hw, k, rs, pad, stride;
+} Shape;
+
+static const Shape shapes[] = {
+    {"digits-conv1", 64, 1, 8, 8, 3, 1, 1},   {"digits-conv2", 64, 8, 4, 16, 3, 1, 1},
+    {"cifar-conv1", 64, 3, 32, 32, 3, 1, 1},  {"cifar-conv2", 64, 32, 16, 64, 3, 1, 1},
+    {"resnet-like", 8, 64, 56, 64, 3, 1, 1},  {"strided", 8, 64, 56, 128, 3, 1, 2},
+};
+enum { NSHAPES = sizeof shapes / sizeof shapes[0] };
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void set_threads(int t)
+{
+#ifdef _OPENMP
+    omp_set_num_threads(t);
+#else
+    (void)t;
+#endif
+#ifdef HAVE_OPENBLAS
+    openblas_set_num_threads(t);
+#endif
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---- the machine: FMA peak and memory bandwidth ------------------------- */
+
+#ifdef BENCH_X86
+__attribute__((target("avx512f,fma"))) static float fma_loop_avx512(long iters)
+{
+    __m512 acc[12], m = _mm512_set1_ps(0.999999f), a = _mm512_set1_ps(1e-6f);
+    for (int i = 0; i < 12; i++) acc[i] = _mm512_set1_ps((float)i);
+    for (long it = 0; it < iters; it++)
+        for (int i = 0; i < 12; i++) acc[i] = _mm512_fmadd_ps(acc[i], m, a);
+    __m512 s = acc[0];
+    for (int i = 1; i < 12; i++) s = _mm512_add_ps(s, acc[i]);
+    return _mm512_reduce_add_ps(s);
+}
+
+__attribute__((target("avx2,fma"))) static float fma_loop_avx2(long iters)
+{
+    __m256 acc[12], m = _mm256_set1_ps(0.999999f), a = _mm256_set1_ps(1e-6f);
+    for (int i = 0; i < 12; i++) acc[i] = _mm256_set1_ps((float)i);
+    for (long it = 0; it < iters; it++)
+        for (int i = 0; i < 12; i++) acc[i] = _mm256_fmadd_ps(acc[i], m, a);
+    float out[8], sum = 0.0f;
+    for (int i = 1; i < 12; i++) acc[0] = _mm256_add_ps(acc[0], acc[i]);
+    _mm256_storeu_ps(out, acc[0]);
+    for (int i = 0; i < 8; i++) sum += out[i];
+    return sum;
+}
+#endif
+
+static float fma_loop_portable(long iters)
+{
+    float acc[12][8];
+    for (int i = 0; i < 12; i++)
+        for (int j = 0; j < 8; j++) acc[i][j] = (float)i;
+    for (long it = 0; it < iters; it++)
+        for (int i = 0; i < 12; i++)
+#pragma omp simd
+            for (int j = 0; j < 8; j++) acc[i][j] = acc[i][j] * 0.999999f + 1e-6f;
+    float sum = 0.0f;
+    for (int i = 0; i < 12; i++)
+        for (int j = 0; j < 8; j++) sum += acc[i][j];
+    return sum;
+}
+
+/* Flops per iteration of the loop used, and its name. */
+static const char *fma_isa(double *flops_per_iter)
+{
+#ifdef BENCH_X86
+    if (gemm_ukernel_supported("avx512")) { *flops_per_iter = 12 * 16 * 2; return "avx512"; }
+    if (gemm_ukernel_supported("avx2")) { *flops_per_iter = 12 * 8 * 2; return "avx2"; }
+#endif
+    *flops_per_iter = 12 * 8 * 2;
+    return "portable";
+}
+
+static float fma_loop(const char *isa, long iters)
+{
+#ifdef BENCH_X86
+    if (strcmp(isa, "avx512") == 0) return fma_loop_avx512(iters);
+    if (strcmp(isa, "avx2") == 0) return fma_loop_avx2(iters);
+#endif
+    (void)isa;
+    return fma_loop_portable(iters);
+}
+
+static volatile float bench_sink;
+
+/* GFLOP/s of `threads` cores running the FMA loop together: best of 5. */
+static double measure_peak(int threads)
+{
+    double fpi;
+    const char *isa = fma_isa(&fpi);
+    long iters = 20000000;
+    double best = 0.0;
+    set_threads(threads);
+    for (int rep = 0; rep < 5; rep++) {
+        double t0 = now();
+        float sink = 0.0f;
+        int team = 1;
+        FC_BENCH_PARALLEL
+        {
+#ifdef _OPENMP
+#pragma omp single
+            team = omp_get_num_threads();
+#endif
+            float s = fma_loop(isa, iters);
+#ifdef _OPENMP
+#pragma omp atomic
+#endif
+            sink += s;
+        }
+        double t = now() - t0;
+        bench_sink = sink;
+        double g = fpi * (double)iters * team / t * 1e-9;
+        if (g > best) best = g;
+    }
+    return best;
+}
+
+/* Triad a = b + s*c over 3 x 32 MB: GB/s counting 12 bytes per element. */
+static double measure_bandwidth(int threads)
+{
+    size_t n = (size_t)8 << 20;
+    float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
+    if (!a || !b || !c) {
+        free(a), free(b), free(c);
+        return 0.0;
+    }
+    set_threads(threads);
+    FC_BENCH_PARALLEL_FOR
+    for (size_t i = 0; i < n; i++) a[i] = 0.0f, b[i] = 1.0f, c[i] = 2.0f;
+    double best = 0.0;
+    for (int rep = 0; rep < 6; rep++) {
+        double t0 = now();
+        FC_BENCH_PARALLEL_FOR
+        for (size_t i = 0; i < n; i++) a[i] = b[i] + 0.5f * c[i];
+        double t = now() - t0, g = 12.0 * (double)n / t * 1e-9;
+        if (rep > 0 && g > best) best = g;
+    }
+    bench_sink = a[n / 2];
+    free(a), free(b), free(c);
+    return best;
+}
+
+/* ---- the implementations ------------------------------------------------ */
+
+typedef struct Problem {
+    const Shape *shape;
+    Tensor *x, *w, *b, *y;
+    Conv2dParams p;
+    float *col; /* im2col scratch for the OpenBLAS peer */
+} Problem;
+
+static int packed_portable(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K)
+{
+    return gemm_packed_with(gemm_ukernel_portable, c, ldc, a, b, M, N, K);
+}
+
+static int run_naive(Problem *pr) { return conv2d_forward(pr->y, pr->x, pr->w, pr->b, pr->p); }
+static int run_gemm_naive(Problem *pr) { return conv2d_forward_gemm(pr->y, pr->x, pr->w, pr->b, pr->p, gemm_naive); }
+static int run_gemm_blocked(Problem *pr) { return conv2d_forward_gemm(pr->y, pr->x, pr->w, pr->b, pr->p, gemm_blocked); }
+static int run_packed_portable(Problem *pr) { return conv2d_forward_gemm(pr->y, pr->x, pr->w, pr->b, pr->p, packed_portable); }
+static int run_packed_best(Problem *pr) { return conv2d_forward_gemm(pr->y, pr->x, pr->w, pr->b, pr->p, gemm_packed); }
+static int run_fast(Problem *pr) { return conv2d_forward_fast(pr->y, pr->x, pr->w, pr->b, pr->p); }
+
+#ifdef HAVE_OPENBLAS
+/* The peer keeps its own im2col, so its numbers never depend on yours. */
+static void peer_im2col(float *col, const float *x, int C, int H, int W, int R, int S, int pad,
+                        int stride, int P, int Q)
+{
+    for (int c = 0; c < C; c++)
+        for (int r = 0; r < R; r++)
+            for (int s = 0; s < S; s++) {
+                float *row = col + ((size_t)(c * R + r) * S + s) * (size_t)P * Q;
+                for (int oh = 0; oh < P; oh++) {
+                    int h = oh * stride - pad + r;
+                    for (int ow = 0; ow < Q; ow++) {
+                        int wi = ow * stride - pad + s;
+                        row[(size_t)oh * Q + ow] =
+                            (h >= 0 && h < H && wi >= 0 && wi < W) ? x[((size_t)c * H + h) * W + wi] : 0.0f;
+                    }
+                }
+            }
+}
+
+/* Caffe's recipe: per image, im2col then y_n = W * col (sgemm, beta 1 after
+ * the bias). OpenBLAS threads inside each sgemm. */
+static int run_openblas(Problem *pr)
+{
+    const Tensor *x = pr->x, *w = pr->w;
+    int C = x->c, H = x->h, W = x->w, K = w->n, R = w->h, S = w->w, P = pr->y->h, Q = pr->y->w;
+    int CRS = C * R * S, PQ = P * Q;
+    for (int n = 0; n < x->n; n++) {
+        float *yn = tensor_image(pr->y, n);
+        for (int k = 0; k < K; k++)
+            for (int i = 0; i < PQ; i++) yn[(size_t)k * PQ + i] = pr->b->data[k];
+        peer_im2col(pr->col, tensor_image(x, n), C, H, W, R, S, pr->p.pad_h, pr->p.stride_h, P, Q);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, K, PQ, CRS, 1.0f, w->data, CRS, pr->col,
+                    PQ, 1.0f, yn, PQ);
+    }
+    return 0;
+}
+#endif
+
+typedef struct Impl {
+    const char *name;  /* in the CSV and --only */
+    const char *label; /* in the table */
+    int (*run)(Problem *);
+    int threaded;      /* also timed at 2 threads */
+} Impl;
+
+static Impl impls[] = {
+    {"naive", "naive conv2d_forward (ch03)", run_naive, 0},
+    {"gemm_naive", "6.2 im2col + gemm_naive", run_gemm_naive, 0},
+    {"gemm_blocked", "6.3 im2col + gemm_blocked", run_gemm_blocked, 0},
+    {"packed_portable", "6.4 im2col + packed, portable kernel", run_packed_portable, 0},
+    {"packed_simd", "6.4 im2col + packed, intrinsics kernel", run_packed_best, 0},
+    {"fast", "6.5 conv2d_forward_fast", run_fast, 1},
+#ifdef HAVE_OPENBLAS
+    {"openblas", "OpenBLAS im2col + sgemm", run_openblas, 1},
+#endif
+};
+enum { NIMPLS = sizeof impls / sizeof impls[0] };
+
+/* ---- options, results --------------------------------------------------- */
+
+typedef struct Options {
+    const char *csv, *machine_csv, *variant, *only, *shapes, *peer_csv;
+    int threads[4], nthreads;
+    double budget;
+} Options;
+
+static int listed(const char *list, const char *name)
+{
+    if (!list) return 1;
+    size_t len = strlen(name);
+    for (const char *s = list; (s = strstr(s, name)) != NULL; s += len)
+        if ((s == list || s[-1] == ',') && (s[len] == '\0' || s[len] == ',')) return 1;
+    return 0;
+}
+
+typedef struct Result {
+    const char *shape, *impl, *label;
+    int threads, reps, wrong;
+    double ms, gflops, pct;
+} Result;
+
+enum { MAX_RESULTS = 256 };
+static Result results[MAX_RESULTS];
+static int nresults;
+
+static double shape_flops(const Shape *s, int P, int Q)
+{
+    return 2.0 * s->n * s->k * (double)P * Q * s->c * s->rs * s->rs;
+}
+
+/* The least memory traffic a convolution needs: read x and w, write y once. */
+static double shape_bytes(const Shape *s, int P, int Q)
+{
+    return 4.0 * ((double)s->n * s->c * s->hw * s->hw + (double)s->k * s->c * s->rs * s->rs +
+                  (double)s->n * s->k * P * Q);
+}
+
+/* Warm-up, check against ref, then the median of at least 3 timed runs
+ * (more while the total stays within budget seconds). */
+static int time_impl(const Impl *im, Problem *pr, const Tensor *ref, double budget, int *reps,
+                     double *median, int *wrong)
+{
+    tensor_fill(pr->y, NAN);
+    double t0 = now();
+    if (im->run(pr) != 0) return -1;
+    double first = now() - t0;
+    int crs = pr->x->c * pr->w->h * pr->w->w;
+    float tol = 1e-3f * sqrtf((float)crs);
+    *wrong = 0;
+    for (size_t i = 0; i < tensor_size(ref); i++)
+        if (!(fabsf(pr->y->data[i] - ref->data[i]) <= tol + tol * fabsf(ref->data[i]))) {
+            *wrong = 1;
+            break;
+        }
+    if (*wrong) {
+        *reps = 0;
+        *median = 0.0;
+        return 0;
+    }
+    int n = first > 0 ? (int)(budget / first) : 20;
+    n = n < 3 ? 3 : n > 25 ? 25 : n;
+    double times[25];
+    for (int r = 0; r < n; r++) {
+        t0 = now();
+        if (im->run(pr) != 0) return -1;
+        times[r] = now() - t0;
+    }
+    qsort(times, (size_t)n, sizeof times[0], cmp_double);
+    *reps = n;
+    *median = n % 2 ? times[n / 2] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
+    return 0;
+}
+
+static void print_row(const Result *r, double naive_gflops)
+{
+    if (r->wrong) {
+        printf("  %-40s %3d   WRONG: differs from the naive convolution, not timed\n", r->label, r->threads);
+        return;
+    }
+    printf("  %-40s %3d %10.3f %9.1f %7.1f%% %8.1fx\n", r->label, r->threads, r->ms, r->gflops, r->pct,
+           naive_gflops > 0 ? r->gflops / naive_gflops : 0.0);
+}
+
+/* Rows "shape,threads,median_ms" written by bench_torch.py become results
+ * named "pytorch". Returns how many were read. */
+static int read_peer_csv(const char *path, FILE *csv, const char *variant, const double *peak)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[256], name[64];
+    int count = 0, threads;
+    double ms;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%63[^,],%d,%lf", name, &threads, &ms) != 3 || threads < 1 || threads > 2) continue;
+        for (int s = 0; s < NSHAPES; s++) {
+            const Shape *sh = &shapes[s];
+            if (strcmp(sh->name, name) != 0 || nresults >= MAX_RESULTS) continue;
+            int P = conv_output_size(sh->hw, sh->rs, sh->pad, sh->stride), Q = P;
+            double fl = shape_flops(sh, P, Q), by = shape_bytes(sh, P, Q);
+            Result *r = &results[nresults++];
+            *r = (Result){sh->name, "pytorch", "PyTorch conv2d", threads, 0, 0, ms, fl / (ms * 1e-3) * 1e-9, 0};
+            r->pct = 100.0 * r->gflops / peak[threads - 1];
+            if (csv)
+                fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d,pytorch,%d,,%.4f,%.3f,%.2f,%.0f,%.0f,%.3f,ok\n", variant,
+                        sh->name, sh->n, sh->c, sh->hw, sh->k, sh->rs, sh->pad, sh->stride, threads, ms,
+                        r->gflops, r->pct, fl, by, fl / by);
+            count++;
+        }
+    }
+    fclose(f);
+    return count;
+}
+
+static int parse_options(int argc, char **argv, Options *o)
+{
+    *o = (Options){.variant = "solution", .threads = {1, 2}, .nthreads = 2, .budget = 1.0};
+    for (int i = 1; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return cnn_error("bench: %s needs a value", a);
+        if (strcmp(a, "--csv") == 0) o->csv = v;
+        else if (strcmp(a, "--machine-csv") == 0) o->machine_csv = v;
+        else if (strcmp(a, "--variant") == 0) o->variant = v;
+        else if (strcmp(a, "--only") == 0) o->only = v;
+        else if (strcmp(a, "--shapes") == 0) o->shapes = v;
+        else if (strcmp(a, "--peer-csv") == 0) o->peer_csv = v;
+        else if (strcmp(a, "--budget") == 0) o->budget = atof(v);
+        else if (strcmp(a, "--threads") == 0) {
+            o->nthreads = 0;
+            for (const char *s = v; *s && o->nthreads < 4; s++) {
+                int t = atoi(s);
+                if (t < 1 || t > 2) return cnn_error("bench: --threads takes 1 and/or 2, e.g. 1,2");
+                o->threads[o->nthreads++] = t;
+                while (s[1] && s[1] != ',') s++;
+                if (s[1] == ',') s++;
+            }
+        } else return cnn_error("bench: unknown option %s (see the comment at the top of bench_main.c)", a);
+    }
+    if (o->budget <= 0) return cnn_error("bench: --budget must be positive seconds");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    Options opt;
+    if (parse_options(argc, argv, &opt) != 0) {
+        fprintf(stderr, "%s\n", cnn_last_error());
+        return 1;
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *kname = NULL;
+    gemm_ukernel_best(&kname);
+    double fpi;
+    const char *isa = fma_isa(&fpi);
+
+    printf("Chapter 06 benchmark (%s code): median of >= 3 runs after a warm-up\n", opt.variant);
+    printf("  cores online: %ld; micro-kernel picked at run time: %s; FMA peak loop: %s\n", cores, kname, isa);
+    const char *omp_env = getenv("OMP_NUM_THREADS");
+    if (omp_env && atol(omp_env) > cores)
+        printf("  WARNING: OMP_NUM_THREADS=%s is more than the %ld cores: threads will share cores "
+               "(oversubscription) and the timings will suffer\n", omp_env, cores);
+    for (int t = 0; t < opt.nthreads; t++)
+        if (opt.threads[t] > cores)
+            printf("  WARNING: timing %d threads on %ld core(s) oversubscribes the machine: "
+                   "2-thread numbers are not meaningful here\n", opt.threads[t], cores);
+    double load = 0.0;
+    FILE *lf = fopen("/proc/loadavg", "r");
+    if (lf) {
+        if (fscanf(lf, "%lf", &load) != 1) load = 0.0;
+        fclose(lf);
+    }
+    if (load > 0.5)
+        printf("  WARNING: load average %.2f: other programs are running, so timings are noisy "
+               "(rerun on an idle machine for numbers to quote)\n", load);
+#ifdef HAVE_OPENBLAS
+    const char *coretype = getenv("OPENBLAS_CORETYPE");
+    printf("  OpenBLAS peer: kernels for %s%s%s\n", openblas_get_corename(),
+           coretype ? " (forced by OPENBLAS_CORETYPE=" : "", coretype ? coretype : "");
+    if (coretype) printf("    )  unset OPENBLAS_CORETYPE to let OpenBLAS pick its best kernels\n");
+#else
+    printf("  OpenBLAS peer: not built (install libopenblas-dev and rebuild)\n");
+#endif
+
+    double peak[2] = {0, 0}, bw[2] = {0, 0};
+    for (int t = 1; t <= 2; t++) {
+        peak[t - 1] = measure_peak(t);
+        bw[t - 1] = measure_bandwidth(t);
+        printf("  measured peak, %d thread(s): %.1f GFLOP/s (%s FMA); memory bandwidth (triad) %.1f GB/s\n",
+               t, peak[t - 1], isa, bw[t - 1]);
+    }
+    if (opt.machine_csv) {
+        FILE *m = fopen(opt.machine_csv, "w");
+        if (!m) {
+            fprintf(stderr, "bench: cannot write %s\n", opt.machine_csv);
+            return 1;
+        }
+        fprintf(m, "threads,peak_gflops,bandwidth_gbs,isa\n");
+        for (int t = 1; t <= 2; t++) fprintf(m, "%d,%.2f,%.2f,%s\n", t, peak[t - 1], bw[t - 1], isa);
+        fclose(m);
+    }
+    FILE *csv = NULL;
+    if (opt.csv) {
+        csv = fopen(opt.csv, "w");
+        if (!csv) {
+            fprintf(stderr, "bench: cannot write %s\n", opt.csv);
+            return 1;
+        }
+        fprintf(csv, "variant,shape,n,c,hw,k,rs,pad,stride,impl,threads,reps,median_ms,gflops,pct_peak,"
+                     "flops,min_bytes,intensity,status\n");
+    }
+
+    int any_wrong = 0, status = 0;
+    for (int s = 0; s < NSHAPES && status == 0; s++) {
+        const Shape *sh = &shapes[s];
+        if (!listed(opt.shapes, sh->name)) continue;
+        int P = conv_output_size(sh->hw, sh->rs, sh->pad, sh->stride), Q = P;
+        double fl = shape_flops(sh, P, Q), by = shape_bytes(sh, P, Q);
+        Problem pr = {sh, tensor_new(sh->n, sh->c, sh->hw, sh->hw), tensor_new(sh->k, sh->c, sh->rs, sh->rs),
+                      tensor_new_nd(1, &sh->k), tensor_new(sh->n, sh->k, P, Q),
+                      {sh->pad, sh->pad, sh->stride, sh->stride},
+                      malloc((size_t)sh->c * sh->rs * sh->rs * P * Q * sizeof(float))};
+        Tensor *ref = tensor_new(sh->n, sh->k, P, Q);
+        if (!pr.x || !pr.w || !pr.b || !pr.y || !ref || !pr.col) {
+            fprintf(stderr, "bench: out of memory for shape %s\n", sh->name);
+            return 1;
+        }
+        Rng rng;
+        rng_seed(&rng, 6);
+        tensor_fill_uniform(pr.x, &rng, -1.0f, 1.0f);
+        init_he_normal(pr.w, &rng, sh->c * sh->rs * sh->rs);
+        tensor_fill_uniform(pr.b, &rng, -0.1f, 0.1f);
+        set_threads(1);
+        if (conv2d_forward(ref, pr.x, pr.w, pr.b, pr.p) != 0) {
+            fprintf(stderr, "bench: %s\n", cnn_last_error());
+            return 1;
+        }
+        printf("\n%s: N=%d C=%d H=W=%d K=%d kernel %dx%d pad %d stride %d -> %dx%d; %.3f GFLOP, "
+               "intensity %.1f flop/byte\n", sh->name, sh->n, sh->c, sh->hw, sh->k, sh->rs, sh->rs, sh->pad,
+               sh->stride, P, Q, fl * 1e-9, fl / by);
+        printf("  %-40s %3s %10s %9s %8s %9s\n", "implementation", "thr", "median ms", "GFLOP/s", "% peak",
+               "vs naive");
+        double naive_gflops = 0.0;
+        for (int i = 0; i < NIMPLS && status == 0; i++) {
+            const Impl *im = &impls[i];
+            if (!listed(opt.only, im->name)) continue;
+            if (strcmp(im->name, "packed_simd") == 0 && strcmp(kname, "portable") == 0) continue;
+            for (int ti = 0; ti < opt.nthreads; ti++) {
+                int t = opt.threads[ti];
+                if (t > 1 && !im->threaded) continue;
+                set_threads(t);
+                int reps = 0, wrong = 0;
+                double med = 0.0;
+                if (time_impl(im, &pr, ref, opt.budget, &reps, &med, &wrong) != 0) {
+                    fprintf(stderr, "bench: %s on %s: %s\n", im->name, sh->name, cnn_last_error());
+                    status = 1;
+                    break;
+                }
+                Result *r = &results[nresults < MAX_RESULTS ? nresults++ : MAX_RESULTS - 1];
+                *r = (Result){sh->name, im->name, im->label, t, reps, wrong, med * 1e3, 0, 0};
+                if (!wrong) {
+                    r->gflops = fl / med * 1e-9;
+                    r->pct = 100.0 * r->gflops / peak[t - 1];
+                }
+                any_wrong |= wrong;
+                if (strcmp(im->name, "naive") == 0 && !wrong) naive_gflops = r->gflops;
+                print_row(r, naive_gflops);
+                if (csv)
+                    fprintf(csv, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%s,%d,%d,%.4f,%.3f,%.2f,%.0f,%.0f,%.3f,%s\n",
+                            opt.variant, sh->name, sh->n, sh->c, sh->hw, sh->k, sh->rs, sh->pad, sh->stride,
+                            im->name, t, reps, r->ms, r->gflops, r->pct, fl, by, fl / by,
+                            wrong ? "wrong" : "ok");
+                fflush(stdout);
+            }
+        }
+        tensor_free(pr.x);
+        tensor_free(pr.w);
+        tensor_free(pr.b);
+        tensor_free(pr.y);
+        tensor_free(ref);
+        free(pr.col);
+    }
+    if (opt.peer_csv && read_peer_csv(opt.peer_csv, csv, opt.variant, peak) == 0)
+        printf("\n(no PyTorch timings in %s)\n", opt.peer_csv);
+
+    /* Summary: GFLOP/s, one row per shape, one column per implementation/threads. */
+    static const char *cols[][2] = {{"naive", "naive"}, {"gemm_naive", "6.2"}, {"gemm_blocked", "6.3"},
+                                    {"packed_portable", "6.4c"}, {"packed_simd", "6.4simd"}, {"fast", "fast"},
+                                    {"openblas", "openblas"}, {"pytorch", "torch"}};
+    printf("\nSummary, GFLOP/s (1t/2t = threads; %% of the measured peak: 1t %.0f, 2t %.0f GFLOP/s)\n", peak[0],
+           peak[1]);
+    printf("  %-13s", "shape");
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+        int two = strcmp(cols[c][0], "fast") == 0 || strcmp(cols[c][0], "openblas") == 0 ||
+                  strcmp(cols[c][0], "pytorch") == 0;
+        if (two) printf(" %8s1t %8s2t", cols[c][1], cols[c][1]);
+        else printf(" %10s", cols[c][1]);
+    }
+    printf("\n");
+    for (int s = 0; s < NSHAPES; s++) {
+        if (!listed(opt.shapes, shapes[s].name)) continue;
+        printf("  %-13s", shapes[s].name);
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+            int two = strcmp(cols[c][0], "fast") == 0 || strcmp(cols[c][0], "openblas") == 0 ||
+                      strcmp(cols[c][0], "pytorch") == 0;
+            for (int t = 1; t <= (two ? 2 : 1); t++) {
+                const Result *found = NULL;
+                for (int i = 0; i < nresults; i++)
+                    if (strcmp(results[i].shape, shapes[s].name) == 0 && strcmp(results[i].impl, cols[c][0]) == 0 &&
+                        results[i].threads == t)
+                        found = &results[i];
+                if (!found) printf(" %10s", "-");
+                else if (found->wrong) printf(" %10s", "WRONG");
+                else printf(" %10.1f", found->gflops);
+            }
+        }
+        printf("\n");
+    }
+    if (csv) {
+        fclose(csv);
+        printf("\nCSV: %s\n", opt.csv);
+    }
+    if (any_wrong) {
+        printf("Some implementations gave wrong results (marked WRONG): run `make grade CH=06` to see why.\n");
+        return status ? status : 2;
+    }
+    return status;
+}
