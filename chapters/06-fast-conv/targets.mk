@@ -15,3 +15,8 @@ bench: deps lib ## chapter 06 speed report: GFLOP/s table, CSV, figures (CH=06: 
 	@$(if $(CH),$(MAKE) -s chapter CH=06 SOLUTION=0 >/dev/null)
 	@chapters/06-fast-conv/bench/bench.sh $(BUILD)/$(CH06_VARIANT)/06-fast-conv/bin/bench $(CH06_VARIANT) \
 	   $(if $(CH),$(BUILD)/solution/06-fast-conv/bin/bench)
+	@$(if $(CH),,echo; echo "Training speed (chapter 05's models, using this convolution):"; \
+	   $(MAKE) -s train-bench DATA=digits; \
+	   if [ -f datasets/cifar-10-batches-bin/test_batch.bin ]; then \
+	     $(MAKE) -s train-bench DATA=cifar10 THREADS=1; $(MAKE) -s train-bench DATA=cifar10 THREADS=2; \
+	   else echo "(CIFAR-10 absent: its training speed is skipped; make datasets)"; fi)
