@@ -1,0 +1,286 @@
+/* figdata.c -- chapter 07: writes the pictures behind the chapter's figures.
+ *
+ *   figdata filters MODEL_DIR OUT SCALE COLS
+ *       conv1.weight.npy [K,C,3,3] as a grid of K tiles (each normalised on
+ *       its own), written as PGM (C = 1) or PPM (C = 3)
+ *   figdata maps MODEL_DIR DATA DATASETS CLASS OUT_PREFIX SCALE COLS
+ *       the first test image of class CLASS (-1: the first test image) through
+ *       conv1 + ReLU: OUT_PREFIX-input.p?m (the image, one pixel per pixel)
+ *       and OUT_PREFIX-maps.pgm (the K feature maps, each normalised on its
+ *       own and SCALE times bigger); prints the image's index
+ *   figdata patches MODEL_DIR DATA DATASETS NFILTERS TOPK SIDE SCALE OUT_PREFIX
+ *       for filters 0..NFILTERS-1, the TOPK test images that excite it most,
+ *       each as a SIDE x SIDE patch centred on the strongest response:
+ *       OUT_PREFIX-fNN.p?m, one strip per filter (one shared range per
+ *       strip, so the patches keep their real brightness)
+ *   figdata classes DATA DATASETS OUT_PREFIX
+ *       the first test image of every class: OUT_PREFIX-NN.p?m (one pixel per
+ *       pixel), and the class names on standard output, one a line
+ *
+ * DATA is digits, fashion-mnist or cifar10; DATASETS the datasets folder;
+ * MODEL_DIR a `make train` output (build/models/<data>-cnn). The network was
+ * trained on standardised pixels, (x - mean[c]) / std[c] with the per-channel
+ * input_mean and input_std its summary.txt records, so the images go through
+ * the same step before conv1 (mean 0, std 1 when summary.txt has no such
+ * lines); pictures of images always show the raw pixels. Exit status 1 with
+ * a message on any error. Everything is deterministic: no randomness.
+ */
+#include "vis.h"
+
+#include "dataset.h"
+#include "error.h"
+#include "image.h"
+#include "npy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(const char *what)
+{
+    fprintf(stderr, "figdata %s: %s\n", what, cnn_last_error());
+    return 1;
+}
+
+static int usage(void)
+{
+    fprintf(stderr,
+            "usage: figdata filters MODEL_DIR OUT SCALE COLS\n"
+            "       figdata maps MODEL_DIR DATA DATASETS CLASS OUT_PREFIX SCALE COLS\n"
+            "       figdata patches MODEL_DIR DATA DATASETS NFILTERS TOPK SIDE SCALE OUT_PREFIX\n"
+            "       figdata classes DATA DATASETS OUT_PREFIX\n");
+    return 2;
+}
+
+static const char *ext(int channels) { return channels == 3 ? "ppm" : "pgm"; }
+
+/* Loads MODEL_DIR/conv1.weight.npy and conv1.bias.npy. */
+static int load_conv1(Tensor **w, Tensor **b, const char *dir)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/conv1.weight.npy", dir);
+    *w = npy_load_tensor(path);
+    snprintf(path, sizeof path, "%s/conv1.bias.npy", dir);
+    *b = *w ? npy_load_tensor(path) : NULL;
+    return *w && *b ? 0 : -1;
+}
+
+/* Reads the per-channel "input_mean:" and "input_std:" lines of
+ * MODEL_DIR/summary.txt (written by chapter 05's train) into mean[0..C-1] and
+ * std[0..C-1]; missing file or lines leave 0 and 1. */
+static int load_standardisation(float *mean, float *std, int C, const char *dir)
+{
+    for (int c = 0; c < C; c++) {
+        mean[c] = 0.0f;
+        std[c] = 1.0f;
+    }
+    char path[1024], line[512];
+    snprintf(path, sizeof path, "%s/summary.txt", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        float *dst = !strncmp(line, "input_mean:", 11) ? mean : !strncmp(line, "input_std:", 10) ? std : NULL;
+        if (!dst) continue;
+        char *p = strchr(line, ':') + 1, *end;
+        for (int c = 0; c < C; c++, p = end) {
+            dst[c] = strtof(p, &end);
+            if (end == p || (dst == std && !(dst[c] > 0.0f))) {
+                rc = cnn_error("%s: bad or missing value %d in: %s", path, c, line);
+                break;
+            }
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+/* A copy of images [N, C, H, W] standardised as the network saw them in
+ * training, or NULL with an error. The caller frees it. */
+static Tensor *standardised(const Tensor *images, const char *dir)
+{
+    float mean[3], std[3];
+    if (images->c > 3) {
+        cnn_error("images have %d channels, at most 3 supported", images->c);
+        return NULL;
+    }
+    if (load_standardisation(mean, std, images->c, dir) != 0) return NULL;
+    Tensor *x = tensor_clone(images);
+    if (!x) return NULL;
+    size_t plane = (size_t)x->h * x->w;
+    for (int n = 0; n < x->n; n++)
+        for (int c = 0; c < x->c; c++) {
+            float *p = tensor_at(x, n, c, 0, 0);
+            for (size_t i = 0; i < plane; i++) p[i] = (p[i] - mean[c]) / std[c];
+        }
+    return x;
+}
+
+/* Renders t [K, C, H, W] with one range per tile or per tensor, and writes it. */
+static int render(const char *path, const Tensor *t, VisNorm mode, int scale, int cols, int border)
+{
+    VisImage *img = NULL;
+    int rc = vis_render_tiles(&img, t, mode, scale, (VisGrid){cols, border, 255});
+    if (rc == 0) rc = vis_image_write(path, img);
+    vis_image_free(img);
+    return rc;
+}
+
+/* Writes image x [1, C, H, W] (C = 1 or 3, pixels 0..1) at its true
+ * brightness, one pixel per pixel: ImageMagick enlarges it later. */
+static int write_pixels(const char *path, const Tensor *x)
+{
+    uint8_t *px = malloc(tensor_size(x));
+    if (!px) return cnn_error("out of memory");
+    int rc = image_tensor_to_u8(px, x, 0, 0.0f, 1.0f);
+    if (rc == 0)
+        rc = x->c == 3 ? image_write_ppm(path, px, x->w, x->h) : image_write_pgm(path, px, x->w, x->h);
+    free(px);
+    return rc;
+}
+
+/* Image n of the set as a one-image tensor view. */
+static Tensor image_view(const Tensor *images, int n)
+{
+    Tensor v = *images;
+    v.n = 1;
+    v.ndim = 4;
+    v.owns_data = false;
+    v.data = tensor_image(images, n);
+    return v;
+}
+
+/* Index of the first test image with label cls (cls < 0: image 0). */
+static int first_of_class(const Dataset *d, int cls)
+{
+    if (cls < 0) return 0;
+    for (int i = 0; i < d->count; i++)
+        if (d->labels[i] == cls) return i;
+    return -1;
+}
+
+static int cmd_filters(char **argv)
+{
+    Tensor *w = NULL, *b = NULL;
+    if (load_conv1(&w, &b, argv[0]) != 0) return fail("filters");
+    int rc = render(argv[1], w, VIS_NORM_TILE, atoi(argv[2]), atoi(argv[3]), 3);
+    tensor_free(w);
+    tensor_free(b);
+    return rc == 0 ? 0 : fail("filters");
+}
+
+static int cmd_maps(char **argv)
+{
+    Tensor *w = NULL, *b = NULL, *maps = NULL, *input = NULL;
+    Dataset train = {0}, test = {0};
+    int rc = -1, scale = atoi(argv[5]), cols = atoi(argv[6]);
+    char path[1024];
+    if (load_conv1(&w, &b, argv[0]) != 0) goto done;
+    if (dataset_load_split(&train, &test, argv[1], argv[2]) != 0) goto done;
+    int n = first_of_class(&test, atoi(argv[3]));
+    if (n < 0) {
+        cnn_error("no test image of class %s", argv[3]);
+        goto done;
+    }
+    Tensor x = image_view(test.images, n);
+    if (!(input = standardised(&x, argv[0]))) goto done;
+    maps = tensor_new(1, w->n, x.h, x.w);
+    if (!maps || vis_feature_maps(maps, input, w, b, true) != 0) goto done;
+    snprintf(path, sizeof path, "%s-input.%s", argv[4], ext(x.c));
+    if (write_pixels(path, &x) != 0) goto done;
+    /* The maps as K one-channel tiles: [1, K, H, W] viewed as [K, 1, H, W]. */
+    Tensor tiles;
+    if (tensor_view(&tiles, maps, 4, w->n, 1, x.h, x.w) != 0) goto done;
+    snprintf(path, sizeof path, "%s-maps.pgm", argv[4]);
+    if (render(path, &tiles, VIS_NORM_TILE, scale, cols, 2) != 0) goto done;
+    printf("%d\n", n);
+    rc = 0;
+done:
+    tensor_free(w);
+    tensor_free(b);
+    tensor_free(maps);
+    tensor_free(input);
+    dataset_free(&train);
+    dataset_free(&test);
+    return rc == 0 ? 0 : fail("maps");
+}
+
+static int cmd_patches(char **argv)
+{
+    Tensor *w = NULL, *b = NULL, *strip = NULL, *input = NULL;
+    Dataset train = {0}, test = {0};
+    VisHit *hits = NULL;
+    int rc = -1, nf = atoi(argv[3]), topk = atoi(argv[4]), side = atoi(argv[5]),
+        scale = atoi(argv[6]);
+    char path[1024];
+    if (load_conv1(&w, &b, argv[0]) != 0) goto done;
+    if (dataset_load_split(&train, &test, argv[1], argv[2]) != 0) goto done;
+    if (nf < 1 || nf > w->n || topk < 1 || topk > test.count || side < 1 || side % 2 == 0) {
+        cnn_error("bad arguments: %d filters (1..%d), top %d, side %d (odd)", nf, w->n, topk, side);
+        goto done;
+    }
+    if (!(input = standardised(test.images, argv[0]))) goto done;
+    hits = malloc((size_t)topk * sizeof *hits);
+    strip = tensor_new(topk, test.images->c, side, side);
+    if (!hits || !strip) {
+        cnn_error("out of memory");
+        goto done;
+    }
+    for (int f = 0; f < nf; f++) {
+        if (vis_top_patches(hits, topk, input, w, b, f) != 0) goto done;
+        for (int i = 0; i < topk; i++) {
+            Tensor one = image_view(strip, i);
+            if (vis_extract_patch(&one, test.images, hits[i]) != 0) goto done;
+        }
+        snprintf(path, sizeof path, "%s-f%02d.%s", argv[7], f, ext(strip->c));
+        if (render(path, strip, VIS_NORM_GLOBAL, scale, topk, 3) != 0) goto done;
+        printf("filter %d: images", f);
+        for (int i = 0; i < topk; i++) printf(" %d", hits[i].n);
+        printf("\n");
+    }
+    rc = 0;
+done:
+    free(hits);
+    tensor_free(w);
+    tensor_free(b);
+    tensor_free(strip);
+    tensor_free(input);
+    dataset_free(&train);
+    dataset_free(&test);
+    return rc == 0 ? 0 : fail("patches");
+}
+
+static int cmd_classes(char **argv)
+{
+    Dataset train = {0}, test = {0};
+    int rc = -1;
+    char path[1024];
+    if (dataset_load_split(&train, &test, argv[0], argv[1]) != 0) goto done;
+    for (int k = 0; k < test.classes; k++) {
+        int n = first_of_class(&test, k);
+        if (n < 0) {
+            cnn_error("no test image of class %d", k);
+            goto done;
+        }
+        Tensor x = image_view(test.images, n);
+        snprintf(path, sizeof path, "%s-%02d.%s", argv[2], k, ext(x.c));
+        if (write_pixels(path, &x) != 0) goto done;
+        printf("%s\n", test.class_names[k]);
+    }
+    rc = 0;
+done:
+    dataset_free(&train);
+    dataset_free(&test);
+    return rc == 0 ? 0 : fail("classes");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) return usage();
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "filters") && argc == 6) return cmd_filters(argv + 2);
+    if (!strcmp(cmd, "maps") && argc == 9) return cmd_maps(argv + 2);
+    if (!strcmp(cmd, "patches") && argc == 10) return cmd_patches(argv + 2);
+    if (!strcmp(cmd, "classes") && argc == 5) return cmd_classes(argv + 2);
+    return usage();
+}

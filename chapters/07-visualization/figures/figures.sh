@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# figures.sh -- chapter 07's figures (run by `make figures`, see common/figures/run.sh):
+#   ch07-digits-filters.png     the 8 conv1 filters of the digits CNN           (tutorial fig. 12)
+#   ch07-digits-maps.png        their 8 feature maps beside a held-out digit    (fig. 13)
+#   ch07-top-patches.png        each digits filter's 8 favourite test patches   (Zeiler-Fergus)
+#   ch07-cifar-classes.png      one CIFAR-10 test image per class, labelled     (fig. 1)
+#   ch07-cifar-filters.png      the 32 RGB conv1 filters of the CIFAR CNN       (fig. 10)
+#   ch07-cifar-maps.png         their 32 feature maps on a CIFAR test cat       (fig. 11)
+#   ch07-cifar-top-patches.png  8 CIFAR filters' favourite test patches
+# The filters come from chapter 05's `make train MODEL=cnn DATA=...`, run only
+# when the saved weights are missing or older than the training program, so a
+# second run takes seconds. With STUDENT=1 every file gets the suffix -student
+# and the student's chapter 07 code draws it (from the same trained weights).
+set -euo pipefail
+source "$FIGLIB"
+root=$(cd ../../.. && pwd)
+s=${FIGURE_SUFFIX:-}
+font=(-font DejaVu-Sans -pointsize 15)
+MODELS=${MODELS:-$root/build/models}
+
+# weights DATA: prints MODELS/DATA-cnn after making sure its conv1 weights
+# exist and are newer than chapter 05's trainer (training them otherwise).
+weights() {
+    local data=$1 dir=$MODELS/$1-cnn trainer=$root/build/solution/05-backprop/bin/train
+    if [ -z "${MODELS_FIXED:-}" ]; then
+        make -s -C "$root" chapter CH=05 SOLUTION=1 >"$WORK/build-05.log" 2>&1 ||
+            { echo "  could not build chapter 05's trainer (see $WORK/build-05.log)" >&2; return 1; }
+        if [ ! -f "$dir/conv1.weight.npy" ] || [ "$dir/conv1.weight.npy" -ot "$trainer" ]; then
+            echo "  training the $data CNN for its filters: make train MODEL=cnn DATA=$data" >&2
+            make -s -C "$root" train MODEL=cnn DATA="$data" >"$WORK/train-$data.log" 2>&1 ||
+                { echo "  training failed (see $WORK/train-$data.log)" >&2; return 1; }
+        fi
+    fi
+    [ -f "$dir/conv1.weight.npy" ] || { echo "  no trained weights in $dir" >&2; return 1; }
+    echo "$dir"
+}
+
+# filter_count DIR: K of DIR/conv1.weight.npy [K,C,R,S], read from the .npy header.
+filter_count() { head -c 128 "$1/conv1.weight.npy" | tr -d '\0' | sed -n "s/.*'shape': (\([0-9]*\),.*/\1/p"; }
+
+# big IN OUT PERCENT: a nearest-neighbour enlargement (no blur between pixels).
+big() { to_png "$1" "$2" -filter point -scale "$3%"; }
+
+# filters_and_maps DATA NAME CLASS FILTER_SCALE MAP_SCALE COLS INPUT_PERCENT
+filters_and_maps() {
+    local data=$1 name=$2 class=$3 fscale=$4 mscale=$5 cols=$6 ipct=$7 dir n
+    dir=$(weights "$data") || return 1
+    "$FIGDATA" filters "$dir" "$WORK/$name-filters.pnm" "$fscale" "$cols"
+    to_png "$WORK/$name-filters.pnm" "$WORK/$name-filters.png"
+    tile "$OUT/ch07-$name-filters$s.png" 1 -geometry +14+8 -background white "${font[@]}" -- \
+        -label "$(filter_count "$dir") learned conv1 filters, filter 0 top left\nblack = a tile's smallest weight, white = its largest" \
+        "$WORK/$name-filters.png"
+    made "ch07-$name-filters$s.png"
+    rm -f "$WORK/$name-input."p?m
+    n=$("$FIGDATA" maps "$dir" "$data" "$DATASETS" "$class" "$WORK/$name" "$mscale" "$cols")
+    big "$(echo "$WORK/$name-input."p?m)" "$WORK/$name-input.png" "$ipct"
+    to_png "$WORK/$name-maps.pgm" "$WORK/$name-maps.png"
+    tile "$OUT/ch07-$name-maps$s.png" 2 -geometry +14+8 -background white "${font[@]}" -- \
+        -label "input: test image $n" "$WORK/$name-input.png" \
+        -label "its conv1 feature maps (after ReLU), filter 0 top left" "$WORK/$name-maps.png"
+    made "ch07-$name-maps$s.png"
+}
+
+# top_patches DATA NAME OUTFILE NFILTERS SIDE SCALE: one labelled strip per filter.
+top_patches() {
+    local data=$1 name=$2 outfile=$3 nf=$4 side=$5 scale=$6 dir f
+    dir=$(weights "$data") || return 1
+    rm -f "$WORK/$name-patch-"*
+    "$FIGDATA" patches "$dir" "$data" "$DATASETS" "$nf" 8 "$side" "$scale" "$WORK/$name-patch" \
+        >"$WORK/$name-patches.txt"
+    local args=()
+    for ((f = 0; f < nf; f++)); do
+        to_png "$(echo "$WORK/$name-patch-f$(printf %02d "$f")."p?m)" "$WORK/$name-patch-$f.png"
+        args+=(-label "filter $f: its 8 strongest test images" "$WORK/$name-patch-$f.png")
+    done
+    tile "$OUT/$outfile" 2 -geometry +14+6 -background white "${font[@]}" -- "${args[@]}"
+    made "$outfile"
+}
+
+# digits: always possible (the data ships with the workbook).
+filters_and_maps digits digits -1 40 16 4 1600
+top_patches digits digits "ch07-top-patches$s.png" 8 5 10
+
+# CIFAR-10: only when `make datasets` has fetched it.
+if ! have_cifar10; then
+    for f in classes filters maps top-patches; do
+        skip_figure "ch07-cifar-$f$s.png" "CIFAR-10 is absent (run: make datasets) or FIGURES_NO_CIFAR=1"
+    done
+    exit 0
+fi
+rm -f "$WORK/cifar-class-"*
+mapfile -t names < <("$FIGDATA" classes cifar10 "$DATASETS" "$WORK/cifar-class")
+args=()
+for k in "${!names[@]}"; do
+    big "$WORK/cifar-class-$(printf %02d "$k").ppm" "$WORK/cifar-class-$k.png" 400
+    args+=(-label "${names[$k]}" "$WORK/cifar-class-$k.png")
+done
+tile "$OUT/ch07-cifar-classes$s.png" 5 -geometry +8+6 -background white "${font[@]}" -- "${args[@]}"
+made "ch07-cifar-classes$s.png"
+filters_and_maps cifar10 cifar 3 16 4 8 800
+top_patches cifar10 cifar "ch07-cifar-top-patches$s.png" 8 7 6

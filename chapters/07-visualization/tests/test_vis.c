@@ -1,0 +1,344 @@
+/* test_vis.c -- chapter 07: normalising, upscaling, grids, feature maps and
+ * top patches.
+ *
+ * Every expected byte below is worked out by hand from the formulas in
+ * vis.h; the feature maps are also checked against PyTorch (tests/data/,
+ * made by make_refs.py). Tiles are never square and grids never full, so
+ * swapped heights and widths, rows and columns, or planar and interleaved
+ * layouts cannot pass.
+ */
+#include "vis.h"
+
+#include "conv.h"
+#include "testing.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Compares n bytes and names the first difference (index, expected, got). */
+static void expect_bytes(const uint8_t *got, const uint8_t *want, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        if (got[i] != want[i]) {
+            cr_expect(false, "%s: byte %zu is %d, expected %d", what, i, got[i], want[i]);
+            return;
+        }
+}
+
+/* ---- 7.1 normalisation ---------------------------------------------------- */
+
+GRADED_TEST(vis, normalize_per_tile, 3,
+            "Each tile is stretched on its own: its minimum -> 0, its maximum -> 255, halves round up (TODO 7.1).")
+{
+    /* tile 0: lo -1, hi 3, step 63.75; tile 1: lo 10, hi 40, step 8.5 */
+    Tensor *t = test_tensor(2, 1, 2, 2, (const float[]){-1, 0, 1, 3, 10, 20, 30, 40});
+    uint8_t got[8];
+    memset(got, 7, sizeof got);
+    cr_assert_eq(vis_normalize(got, t, VIS_NORM_TILE), 0, "vis_normalize failed: %s", cnn_last_error());
+    expect_bytes(got, (const uint8_t[]){0, 64, 128, 255, 0, 85, 170, 255}, 8,
+                 "per-tile normalisation of {-1,0,1,3} and {10,20,30,40}");
+    tensor_free(t);
+}
+
+GRADED_TEST(vis, normalize_rgb_tile_shares_one_range, 1,
+            "The 3 channels of an RGB tile share one min and max, or the filter's colours change (TODO 7.1).")
+{
+    /* one tile [3,1,2]: R {0,1}, G {2,3}, B {4,5}; range 0..5, step 51 */
+    Tensor *t = test_tensor(1, 3, 1, 2, (const float[]){0, 1, 2, 3, 4, 5});
+    uint8_t got[6];
+    cr_assert_eq(vis_normalize(got, t, VIS_NORM_TILE), 0, "vis_normalize failed: %s", cnn_last_error());
+    expect_bytes(got, (const uint8_t[]){0, 51, 102, 153, 204, 255}, 6, "RGB tile normalisation");
+    tensor_free(t);
+}
+
+GRADED_TEST(vis, normalize_dead_tile_is_mid_grey, 2,
+            "A constant tile has max == min: draw it 128 (mid-grey) instead of dividing by zero (TODO 7.1).")
+{
+    Tensor *t = test_tensor(2, 1, 2, 2, (const float[]){0.7f, 0.7f, 0.7f, 0.7f, 0, 1, 2, 3});
+    uint8_t got[8];
+    cr_assert_eq(vis_normalize(got, t, VIS_NORM_TILE), 0, "vis_normalize failed: %s", cnn_last_error());
+    expect_bytes(got, (const uint8_t[]){128, 128, 128, 128, 0, 85, 170, 255}, 8,
+                 "a dead tile followed by {0,1,2,3}");
+    Tensor *flat = test_tensor(1, 1, 1, 3, (const float[]){-2, -2, -2});
+    cr_assert_eq(vis_normalize(got, flat, VIS_NORM_GLOBAL), 0, "vis_normalize failed: %s",
+                 cnn_last_error());
+    expect_bytes(got, (const uint8_t[]){128, 128, 128}, 3, "a constant tensor in global mode");
+    tensor_free(t);
+    tensor_free(flat);
+}
+
+GRADED_TEST(vis, normalize_global_keeps_magnitudes, 2,
+            "VIS_NORM_GLOBAL uses one range for the whole tensor, so a weak tile stays dim (TODO 7.1).")
+{
+    /* global range 0..4, step 63.75: {0,1} -> {0,64}, {0,4} -> {0,255}, {1,1} -> 64 */
+    Tensor *t = test_tensor(3, 1, 1, 2, (const float[]){0, 1, 0, 4, 1, 1});
+    uint8_t got[6];
+    cr_assert_eq(vis_normalize(got, t, VIS_NORM_GLOBAL), 0, "vis_normalize failed: %s", cnn_last_error());
+    expect_bytes(got, (const uint8_t[]){0, 64, 0, 255, 64, 64}, 6, "global normalisation");
+    tensor_free(t);
+}
+
+/* ---- 7.2 upscaling -------------------------------------------------------- */
+
+GRADED_TEST(vis, upscale_nearest_neighbour, 2,
+            "Destination pixel (ch, y, x) copies source pixel (ch, y/scale, x/scale) (TODO 7.2).")
+{
+    /* two planar channels of a 2x3 tile, scaled by 2 -> 2 x 4x6 */
+    const uint8_t src[12] = {1, 2, 3, 4, 5, 6, 11, 12, 13, 14, 15, 16};
+    const uint8_t want[48] = {
+        1,  1,  2,  2,  3,  3,  1,  1,  2,  2,  3,  3,  4,  4,  5,  5,  6,  6,  4,  4,  5,  5,  6,  6,
+        11, 11, 12, 12, 13, 13, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15, 16, 16, 14, 14, 15, 15, 16, 16,
+    };
+    uint8_t got[48];
+    memset(got, 0, sizeof got);
+    cr_assert_eq(vis_upscale(got, src, 2, 2, 3, 2), 0, "vis_upscale failed: %s", cnn_last_error());
+    expect_bytes(got, want, 48, "2 channels of a 2x3 tile scaled by 2");
+    uint8_t same[6];
+    memset(same, 0, sizeof same);
+    cr_assert_eq(vis_upscale(same, src, 1, 2, 3, 1), 0, "vis_upscale failed: %s", cnn_last_error());
+    expect_bytes(same, src, 6, "scale 1 (a plain copy)");
+}
+
+/* ---- 7.3 grids ------------------------------------------------------------ */
+
+GRADED_TEST(vis, grid_layout_with_border, 3,
+            "Tile i goes to row i/cols, column i%cols, at x = border + col*(w+border), y = border + row*(h+border) (TODO 7.3).")
+{
+    /* three 2x3 grey tiles, 2 per row, border 1 of value 200: a 9x7 image
+     * whose fourth cell is empty (border colour) */
+    const uint8_t tiles[18] = {1, 2, 3, 4, 5, 6, 11, 12, 13, 14, 15, 16, 21, 22, 23, 24, 25, 26};
+    const uint8_t B = 200;
+    const uint8_t want[63] = {
+        B, B,  B,  B,  B, B,  B,  B,  B,
+        B, 1,  2,  3,  B, 11, 12, 13, B,
+        B, 4,  5,  6,  B, 14, 15, 16, B,
+        B, B,  B,  B,  B, B,  B,  B,  B,
+        B, 21, 22, 23, B, B,  B,  B,  B,
+        B, 24, 25, 26, B, B,  B,  B,  B,
+        B, B,  B,  B,  B, B,  B,  B,  B,
+    };
+    VisImage *img = NULL;
+    cr_assert_eq(vis_grid(&img, tiles, 3, 1, 2, 3, (VisGrid){2, 1, B}), 0, "vis_grid failed: %s",
+                 cnn_last_error());
+    cr_assert(img && img->pixels, "vis_grid returned no image");
+    cr_assert(img->width == 9 && img->height == 7 && img->channels == 1,
+              "a grid of 3 tiles (2x3), 2 columns, border 1 is 9 wide and 7 high with 1 channel; got %dx%d, %d",
+              img->width, img->height, img->channels);
+    expect_bytes(img->pixels, want, 63, "grid pixels (row by row)");
+    vis_image_free(img);
+}
+
+GRADED_TEST(vis, grid_rgb_is_interleaved, 2,
+            "Tiles are planar (RRGGBB) but PPM pixels are interleaved (RGBRGB): pixel (y,x) channel ch is at (y*width+x)*3+ch (TODO 7.3).")
+{
+    /* two RGB tiles of 1x2, one column, no border: a 2x2 image */
+    const uint8_t tiles[12] = {10, 11, 20, 21, 30, 31, 40, 41, 50, 51, 60, 61};
+    const uint8_t want[12] = {10, 20, 30, 11, 21, 31, 40, 50, 60, 41, 51, 61};
+    VisImage *img = NULL;
+    cr_assert_eq(vis_grid(&img, tiles, 2, 3, 1, 2, (VisGrid){1, 0, 0}), 0, "vis_grid failed: %s",
+                 cnn_last_error());
+    cr_assert(img && img->width == 2 && img->height == 2 && img->channels == 3,
+              "expected a 2x2 RGB image");
+    expect_bytes(img->pixels, want, 12, "interleaved RGB grid");
+    vis_image_free(img);
+}
+
+GRADED_TEST(vis, pgm_and_ppm_files_written, 1,
+            "vis_render_tiles + vis_image_write must give a P5 (grey) or P6 (RGB) file holding the grid (TODO 7.1-7.3).")
+{
+    /* two 1x2 grey tiles {0,1} {2,2}: per tile -> {0,255} {128,128}; scale 1,
+     * 2 columns, border 1 of 255: a 7x3 image */
+    Tensor *t = test_tensor(2, 1, 1, 2, (const float[]){0, 1, 2, 2});
+    VisImage *img = NULL;
+    cr_assert_eq(vis_render_tiles(&img, t, VIS_NORM_TILE, 1, (VisGrid){2, 1, 255}), 0,
+                 "vis_render_tiles failed: %s", cnn_last_error());
+    const char *path = "/tmp/cnn-test-ch07-grid.pgm";
+    cr_assert_eq(vis_image_write(path, img), 0, "vis_image_write failed: %s", cnn_last_error());
+    unsigned char buf[64];
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "cannot reopen %s", path);
+    size_t got = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    remove(path);
+    const char *head = "P5\n7 3\n255\n";
+    size_t hl = strlen(head);
+    cr_assert_eq(got, hl + 21, "%s holds %zu bytes, expected %zu", path, got, hl + 21);
+    cr_expect(memcmp(buf, head, hl) == 0, "the file does not start with a P5 7x3 header");
+    const uint8_t row1[7] = {255, 0, 255, 255, 128, 128, 255};
+    expect_bytes(buf + hl + 7, row1, 7, "middle row of the written PGM");
+    vis_image_free(img);
+    tensor_free(t);
+
+    Tensor *rgb = test_tensor(1, 3, 1, 1, (const float[]){0, 1, 2});
+    cr_assert_eq(vis_render_tiles(&img, rgb, VIS_NORM_TILE, 2, (VisGrid){1, 0, 0}), 0,
+                 "vis_render_tiles (RGB) failed: %s", cnn_last_error());
+    path = "/tmp/cnn-test-ch07-grid.ppm";
+    cr_assert_eq(vis_image_write(path, img), 0, "vis_image_write failed: %s", cnn_last_error());
+    f = fopen(path, "rb");
+    cr_assert(f, "cannot reopen %s", path);
+    got = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    remove(path);
+    head = "P6\n2 2\n255\n";
+    hl = strlen(head);
+    cr_assert_eq(got, hl + 12, "%s holds %zu bytes, expected %zu", path, got, hl + 12);
+    cr_expect(memcmp(buf, head, hl) == 0, "the file does not start with a P6 2x2 header");
+    expect_bytes(buf + hl, (const uint8_t[]){0, 128, 255, 0, 128, 255}, 6, "first row of the PPM");
+    vis_image_free(img);
+    tensor_free(rgb);
+}
+
+/* ---- 7.4 feature maps ----------------------------------------------------- */
+
+GRADED_TEST(vis, feature_maps_are_same_padded_conv, 3,
+            "Feature maps = conv2d_forward with pad R/2, S/2 and stride 1, so they keep the input's H x W (TODO 7.4).")
+{
+    Tensor *x = test_random_tensor(1, 3, 6, 5, 71);
+    Tensor *w = test_random_tensor(4, 3, 3, 5, 72); /* 3x5 kernel: pad 1 and 2 */
+    Tensor *b = test_random_tensor(4, 1, 1, 1, 73);
+    b->ndim = 1;
+    Tensor *want = tensor_new(1, 4, 6, 5);
+    Tensor *got = tensor_new(1, 4, 6, 5);
+    cr_assert(want && got);
+    cr_assert_eq(conv2d_forward(want, x, w, b, (Conv2dParams){1, 2, 1, 1}), 0,
+                 "the reference conv failed: %s", cnn_last_error());
+    cr_assert_eq(vis_feature_maps(got, x, w, b, false), 0, "vis_feature_maps failed: %s",
+                 cnn_last_error());
+    expect_tensor_close(got, want, TEST_ATOL, TEST_RTOL, "feature maps (no ReLU)");
+    cr_assert_eq(vis_feature_maps(got, x, w, b, true), 0, "vis_feature_maps failed: %s",
+                 cnn_last_error());
+    for (size_t i = 0; i < tensor_size(want); i++)
+        if (want->data[i] < 0) want->data[i] = 0;
+    expect_tensor_close(got, want, TEST_ATOL, TEST_RTOL, "feature maps with ReLU");
+    tensor_free(x);
+    tensor_free(w);
+    tensor_free(b);
+    tensor_free(want);
+    tensor_free(got);
+}
+
+GRADED_TEST(vis, feature_maps_match_pytorch, 2,
+            "conv1 + ReLU of a digits CNN on one digit must match PyTorch (tests/data, made by make_refs.py) (TODO 7.4).")
+{
+    Tensor *x = test_load_npy("data/probe_digit.npy");
+    Tensor *w = test_load_npy("data/digits-cnn/conv1.weight.npy");
+    Tensor *b = test_load_npy("data/digits-cnn/conv1.bias.npy");
+    Tensor *want = test_load_npy("data/probe_maps_relu.npy");
+    Tensor *got = tensor_new_like(want);
+    cr_assert(got);
+    cr_assert_eq(vis_feature_maps(got, x, w, b, true), 0, "vis_feature_maps failed: %s",
+                 cnn_last_error());
+    expect_tensor_close(got, want, TEST_ATOL, TEST_RTOL, "digits conv1 feature maps vs PyTorch");
+    tensor_free(x);
+    tensor_free(w);
+    tensor_free(b);
+    tensor_free(want);
+    tensor_free(got);
+}
+
+/* ---- 7.5 top patches ------------------------------------------------------ */
+
+/* Five 4x4 grey images with planted maxima (see the comments) and two 3x3
+ * filters: filter 0 averages, filter 1 is a centre tap of 2 with bias -1, so
+ * filter 1's activation at a pixel is 2 * pixel - 1. */
+static Tensor *planted_images(void)
+{
+    Tensor *x = tensor_new(5, 1, 4, 4);
+    cr_assert(x);
+    tensor_fill(x, 0.5f);
+    *tensor_at(x, 0, 0, 1, 2) = 5; /* image 0: best 5 at (1,2)                  */
+    *tensor_at(x, 1, 0, 3, 0) = 9; /* image 1: best 9 at (3,0)                  */
+    *tensor_at(x, 2, 0, 0, 0) = 5; /* image 2: 5 twice: (0,0) comes first        */
+    *tensor_at(x, 2, 0, 2, 3) = 5;
+    *tensor_at(x, 3, 0, 2, 1) = 7; /* image 3: best 7 at (2,1)                  */
+    *tensor_at(x, 4, 0, 0, 3) = 9; /* image 4: 9 at (0,3), ties with image 1     */
+    return x;
+}
+
+static void planted_filters(Tensor **w, Tensor **b)
+{
+    *w = tensor_new(2, 1, 3, 3);
+    *b = tensor_new(2, 1, 1, 1);
+    cr_assert(*w && *b);
+    (*b)->ndim = 1;
+    for (int i = 0; i < 9; i++) (*w)->data[i] = 1.0f / 9.0f;
+    *tensor_at(*w, 1, 0, 1, 1) = 2;
+    (*b)->data[1] = -1;
+}
+
+static void expect_hit(VisHit got, int rank, int n, int h, int w, float act)
+{
+    cr_expect(got.n == n && got.h == h && got.w == w && got.activation == act,
+              "hit %d: expected image %d at (%d,%d) with activation %g, got image %d at (%d,%d) with %g",
+              rank, n, h, w, (double)act, got.n, got.h, got.w, (double)got.activation);
+}
+
+GRADED_TEST(vis, top_patches_ranked_with_ties, 3,
+            "One candidate per image (its first strongest position); best first; equal activations keep the smaller image index first (TODO 7.5).")
+{
+    Tensor *x = planted_images(), *w, *b;
+    planted_filters(&w, &b);
+    VisHit hits[5];
+    memset(hits, 0xff, sizeof hits);
+    cr_assert_eq(vis_top_patches(hits, 3, x, w, b, 1), 0, "vis_top_patches failed: %s",
+                 cnn_last_error());
+    expect_hit(hits[0], 0, 1, 3, 0, 17);
+    expect_hit(hits[1], 1, 4, 0, 3, 17);
+    expect_hit(hits[2], 2, 3, 2, 1, 13);
+    memset(hits, 0xff, sizeof hits);
+    cr_assert_eq(vis_top_patches(hits, 5, x, w, b, 1), 0, "vis_top_patches failed: %s",
+                 cnn_last_error());
+    expect_hit(hits[0], 0, 1, 3, 0, 17);
+    expect_hit(hits[1], 1, 4, 0, 3, 17);
+    expect_hit(hits[2], 2, 3, 2, 1, 13);
+    expect_hit(hits[3], 3, 0, 1, 2, 9);
+    expect_hit(hits[4], 4, 2, 0, 0, 9);
+    tensor_free(x);
+    tensor_free(w);
+    tensor_free(b);
+}
+
+GRADED_TEST(vis, top_patches_weaker_candidates_drop_out, 1,
+            "With topk = 1 only the single strongest image survives; later, weaker images must not replace it (TODO 7.5).")
+{
+    Tensor *x = planted_images(), *w, *b;
+    planted_filters(&w, &b);
+    /* make image 0 the clear winner */
+    *tensor_at(x, 0, 0, 1, 2) = 20;
+    VisHit hit;
+    memset(&hit, 0xff, sizeof hit);
+    cr_assert_eq(vis_top_patches(&hit, 1, x, w, b, 1), 0, "vis_top_patches failed: %s",
+                 cnn_last_error());
+    expect_hit(hit, 0, 0, 1, 2, 39);
+    tensor_free(x);
+    tensor_free(w);
+    tensor_free(b);
+}
+
+/* ---- 7.6 patches ---------------------------------------------------------- */
+
+GRADED_TEST(vis, extract_patch_with_zero_outside, 2,
+            "Patch (c,i,j) = x(n, c, h - P/2 + i, w - P/2 + j), and 0 outside the image (TODO 7.6).")
+{
+    /* image 1 of 2, 2 channels of 3x4, value 100*c + 10*h + w (+1000 for n=1) */
+    Tensor *x = tensor_new(2, 2, 3, 4);
+    cr_assert(x);
+    for (int n = 0; n < 2; n++)
+        for (int c = 0; c < 2; c++)
+            for (int h = 0; h < 3; h++)
+                for (int w = 0; w < 4; w++) *tensor_at(x, n, c, h, w) = 1000 * n + 100 * c + 10 * h + w;
+    Tensor *patch = tensor_new(1, 2, 3, 3);
+    cr_assert(patch);
+    tensor_fill(patch, -1);
+    cr_assert_eq(vis_extract_patch(patch, x, (VisHit){1, 0, 3, 0}), 0,
+                 "vis_extract_patch failed: %s", cnn_last_error());
+    Tensor *want = test_tensor(1, 2, 3, 3, (const float[]){
+        0, 0, 0,  1002, 1003, 0,  1012, 1013, 0,
+        0, 0, 0,  1102, 1103, 0,  1112, 1113, 0,
+    });
+    expect_tensor_close(patch, want, 0, 0, "3x3 patch at the top-right corner of image 1");
+    tensor_free(x);
+    tensor_free(patch);
+    tensor_free(want);
+}
