@@ -55,7 +55,7 @@ int print_param_table(FILE *out, int hidden)
         // side x side) and its dense parameter count, and print one row in the
         // same format as the header: "  %-24s %15s %15s\n", with both numbers
         // passed through format_count().
-        (void)b;
+        (void)b; (void)table_images[i]; /* unused until you write the row */
     }
     fprintf(out, "A conv layer with 32 filters of 3x3x3: %s parameters, whatever the image size.\n",
             format_count(a, sizeof a, conv_param_count(3, 32, 3, 3)));

@@ -65,7 +65,7 @@ int print_param_table(FILE *out, int hidden)
         long long features = (long long)table_images[i].channels * table_images[i].side * table_images[i].side;
         fprintf(out, "  %-24s %15s %15s\n", table_images[i].name, format_count(a, sizeof a, features),
                 format_count(b, sizeof b, dense_param_count(features, hidden)));
-        //| (void)b;
+        //| (void)b; (void)table_images[i]; /* unused until you write the row */
         //<<
     }
     fprintf(out, "A conv layer with 32 filters of 3x3x3: %s parameters, whatever the image size.\n",

@@ -71,6 +71,7 @@ static void add(Report *r, const char *fmt, ...)
 /* (n, c, h, w) of a flat index into t, or false when it is outside t. */
 static bool decode(const Tensor *t, long long i, int idx[4])
 {
+    idx[0] = idx[1] = idx[2] = idx[3] = 0; /* defined even when i is out of range */
     if (i < 0 || (size_t)i >= tensor_size(t)) return false;
     size_t k = (size_t)i;
     idx[3] = (int)(k % (size_t)t->w); k /= (size_t)t->w;
