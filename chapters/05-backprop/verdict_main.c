@@ -16,6 +16,7 @@
 #include "csv.h"
 #include "dataset.h"
 #include "error.h"
+#include "memory.h"
 #include "session.h"
 
 #include <math.h>
@@ -72,6 +73,7 @@ static int bad_usage(const char *msg)
 
 int main(int argc, char **argv)
 {
+    memory_keep_freed(); /* reuse the per-batch scratch buffers' pages (see memory.h) */
     const char *data = "digits", *datasets = "datasets", *root = "build/models";
     int epochs = 0, threads = 0, reuse = 0;
     for (int i = 1; i < argc; i++) {

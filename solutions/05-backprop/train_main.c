@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "dataset.h"
 #include "error.h"
+#include "memory.h"
 #include "session.h"
 
 #include <signal.h>
@@ -39,6 +40,7 @@ static int bad_usage(const char *msg)
 
 int main(int argc, char **argv)
 {
+    memory_keep_freed(); /* reuse the per-batch scratch buffers' pages (see memory.h) */
     const char *model = "cnn", *data = "digits", *out = NULL, *datasets = "datasets";
     /* First pass: model and data, which choose the defaults. */
     for (int i = 1; i < argc; i += 2) {

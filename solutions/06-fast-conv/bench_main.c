@@ -25,6 +25,7 @@
 #include "fastconv.h"
 
 #include "error.h"
+#include "memory.h"
 #include "rng.h"
 
 #include <math.h>
@@ -441,6 +442,7 @@ static int parse_options(int argc, char **argv, Options *o)
 
 int main(int argc, char **argv)
 {
+    memory_keep_freed(); /* reuse the per-batch scratch buffers' pages (see memory.h) */
     Options opt;
     if (parse_options(argc, argv, &opt) != 0) {
         fprintf(stderr, "%s\n", cnn_last_error());

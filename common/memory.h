@@ -1,0 +1,26 @@
+/* memory.h -- one process-wide setting of the C library's allocator.
+ *
+ * The training loop and the benchmark allocate the same large scratch
+ * buffers (padded inputs, packed panels, column matrices) on every call and
+ * free them at the end. By default glibc hands blocks of more than about
+ * 128 KiB back to the kernel when they are freed, so the next call gets
+ * fresh pages, and the kernel must zero and map every 4 KiB page again on
+ * first touch: on a virtual machine that page-fault traffic can cost as
+ * much as the arithmetic, and with two threads they queue behind each other
+ * on the process's memory map. PyTorch avoids it with its own caching
+ * allocator; we ask the C library to keep freed memory for reuse instead.
+ *
+ * Call memory_keep_freed() once, at the start of a program's main(). The
+ * core never calls it: a library must not change its caller's allocator.
+ */
+#ifndef CNN_MEMORY_H
+#define CNN_MEMORY_H
+
+/* Keep freed memory in the process for the next allocation (glibc: serve
+ * blocks up to 32 MiB from the heap and never trim it). A hint, not a
+ * requirement: returns 1 when the allocator took it, 0 when it does not
+ * support it (another C library, or a sanitizer's own allocator), in which
+ * case everything still works, only with more page faults. */
+int memory_keep_freed(void);
+
+#endif
