@@ -4,7 +4,8 @@
 #   1. the core's unit tests pass;
 #   2. every committed skeleton is exactly what skelgen makes of its solution;
 #   3. every solution gets full marks, also under ASan+UBSan and with clang;
-#   4. every untouched skeleton compiles and gets less than full marks;
+#   4. every untouched skeleton compiles and gets less than full marks, and
+#      every chapter, solution and skeleton, builds with gcc and clang -Werror;
 #   5. every planted bug of every chapter loses points;
 #   6. `make figures` on digits makes every digits figure, twice identically.
 #
@@ -52,7 +53,23 @@ for slug in "${chapters[@]}"; do
     ch=${slug%%-*}
     check "ch$ch solution full marks under ASan+UBSan" env SANITIZE=1 grader/grade.sh --solution "$ch"
 done
+# builds_werror CC: every chapter, solution AND untouched skeleton, compiles
+# warning-free (-Werror) with compiler CC. The skeleton matters too: a student
+# (or CI) building with CI=true must not meet an error in code they have not
+# touched yet.
+builds_werror() {
+    local cc=$1 slug ch sol
+    for slug in "${chapters[@]}"; do
+        ch=${slug%%-*}
+        for sol in 1 0; do
+            make -s chapter CH="$ch" SOLUTION=$sol CC="$cc" CI=true BUILD="build/werror-$cc" >/dev/null ||
+                { echo "chapter $ch (SOLUTION=$sol) does not build with $cc -Werror"; return 1; }
+        done
+    done
+}
+check "every chapter and skeleton builds with gcc -Werror" builds_werror gcc
 if command -v clang >/dev/null 2>&1; then
+    check "every chapter and skeleton builds with clang -Werror" builds_werror clang
     for slug in "${chapters[@]}"; do
         ch=${slug%%-*}
         check "ch$ch solution full marks built with clang -Werror" \
