@@ -19,6 +19,10 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
                         Conv2dParams p) __attribute__((weak));
 int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x,
                          const Tensor *w, Conv2dParams p) __attribute__((weak));
+/* ... and its dense layer on the packed GEMM (same contracts as dense.h). */
+int dense_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b) __attribute__((weak));
+int dense_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x,
+                        const Tensor *w) __attribute__((weak));
 
 Model *model_new(const char *name, int C, int H, int W)
 {
@@ -272,6 +276,19 @@ static int conv_backward_any(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *d
     return conv2d_backward(dx, dw, db, dy, x, w, p);
 }
 
+static int dense_forward_any(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b)
+{
+    if (dense_forward_fast) return dense_forward_fast(y, x, w, b);
+    return dense_forward(y, x, w, b);
+}
+
+static int dense_backward_any(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x,
+                              const Tensor *w)
+{
+    if (dense_backward_fast) return dense_backward_fast(dx, dw, db, dy, x, w);
+    return dense_backward(dx, dw, db, dy, x, w);
+}
+
 const Tensor *model_forward(Model *m, const Tensor *x)
 {
     /* x [N, C, H, W] -> logits [N, classes] */
@@ -287,7 +304,7 @@ const Tensor *model_forward(Model *m, const Tensor *x)
         case LAYER_RELU: rc = relu_forward(&l->y, in); break;
         case LAYER_MAXPOOL: rc = maxpool2d_forward(&l->y, l->argmax, in, l->pool); break;
         case LAYER_AVGPOOL: rc = avgpool2d_forward(&l->y, in, l->pool); break;
-        case LAYER_DENSE: rc = dense_forward(&l->y, in, l->weight->value, l->bias->value); break;
+        case LAYER_DENSE: rc = dense_forward_any(&l->y, in, l->weight->value, l->bias->value); break;
         }
         if (rc != 0) return cnn_error_context("model %s: forward through %s", m->name, l->name), NULL;
         in = &l->y;
@@ -324,7 +341,7 @@ int model_backward(Model *m, const Tensor *x)
         case LAYER_MAXPOOL: rc = din ? maxpool2d_backward(din, &l->dy, l->argmax, l->pool) : 0; break;
         case LAYER_AVGPOOL: rc = din ? avgpool2d_backward(din, &l->dy, l->pool) : 0; break;
         case LAYER_DENSE:
-            rc = dense_backward(din, l->weight->grad, l->bias->grad, &l->dy, in, l->weight->value);
+            rc = dense_backward_any(din, l->weight->grad, l->bias->grad, &l->dy, in, l->weight->value);
             break;
         }
         if (rc != 0) return cnn_error_context("model %s: backward through %s", m->name, l->name);

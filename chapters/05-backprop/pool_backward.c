@@ -4,6 +4,7 @@
 
 #include "error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -28,9 +29,10 @@ int maxpool2d_backward(Tensor *dx, const Tensor *dy, const int32_t *argmax, Pool
     // Hint: visit the outputs (n, c, pp, qq) in order; i counts them, so
     //       argmax[i] is the flat index in dx of the winner: dx->data[argmax[i]] += dy->data[i].
     //       First check that the winner really lies in window (pp, qq) of
-    //       plane (n, c): decode it into (plane, h, w) with / and % by H*W and W;
-    //       the window covers rows pp*stride_h .. +window_h-1 and columns
-    //       qq*stride_w .. +window_w-1. If not, return cnn_error(...).
+    //       plane (n, c): it must sit on one of the window's rows, between
+    //       the flat indices of that row's first and last column (rows
+    //       pp*stride_h .. +window_h-1, columns qq*stride_w .. +window_w-1).
+    //       If not, return cnn_error(...) naming i, the index and the window.
     (void)N; (void)C; (void)H; (void)W; (void)P; (void)Q;
     return 0;
 }

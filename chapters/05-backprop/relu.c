@@ -13,7 +13,13 @@ int relu_forward(Tensor *y, const Tensor *x)
         return cnn_error("relu_forward: y has %zu elements but x has %zu", tensor_size(y),
                          tensor_size(x));
     size_t size = tensor_size(x);
-    for (size_t i = 0; i < size; i++) y->data[i] = x->data[i] > 0.0f ? x->data[i] : 0.0f;
+    /* No element depends on another (y == x is fine too): `omp simd` lets
+     * the compiler handle several per instruction, and the select becomes
+     * a vector blend instead of a branch it would mispredict half the time. */
+    float *out = y->data;
+    const float *in = x->data;
+#pragma omp simd
+    for (size_t i = 0; i < size; i++) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
     return 0;
 }
 

@@ -7,7 +7,8 @@
  * R*S times.
  *
  * Also here (given): im2col_pack, the same unfolding written straight into
- * the packed B panels of the micro-kernel, used by conv2d_forward_fast.
+ * the packed B panels of the micro-kernel, used by conv2d_forward_fast, and
+ * im2col_pack_transposed, its transpose, used for the weight gradient.
  */
 #include "fastconv.h"
 
@@ -95,5 +96,27 @@ void im2col_pack(float *dst, const float *xpad, int C, int Hp, int Wp, int R, in
         if (width < GEMM_NR)
             for (int k = 0; k < CRS; k++)
                 memset(panel + (size_t)k * GEMM_NR + width, 0, (size_t)(GEMM_NR - width) * sizeof *panel);
+    }
+}
+
+/* Given. Each element of the panel is one input value, so this is a gather:
+ * the offset of tap (c, r, s) from the top-left corner of a window is the
+ * same for every window (c*Hp*Wp + r*Wp + s), and is computed once per panel. */
+void im2col_pack_transposed(float *dst, const float *xpad, int Hp, int Wp, int R, int S, int stride_h,
+                            int stride_w, int Q, int pq0, int kc, int crs0, int nc)
+{
+    size_t offset[GEMM_NR];
+    for (int t = 0; t < nc; t++) {
+        int crs = crs0 + t, c = crs / (R * S), r = crs / S % R, s = crs % S;
+        offset[t] = ((size_t)c * Hp + (size_t)r) * Wp + (size_t)s;
+    }
+    int oh = pq0 / Q, ow = pq0 % Q;
+    for (int row = 0; row < kc; row++) {
+        const float *corner = xpad + (size_t)oh * stride_h * Wp + (size_t)ow * stride_w;
+        float *out = dst + (size_t)row * GEMM_NR;
+        int t = 0;
+        for (; t < nc; t++) out[t] = corner[offset[t]];
+        for (; t < GEMM_NR; t++) out[t] = 0.0f;
+        if (++ow == Q) ow = 0, oh++;
     }
 }

@@ -22,8 +22,10 @@
  * and saved as one .npy file each: conv weights [K,C,R,S], dense [M,D].
  *
  * Speed. Convolutions call chapter 06's conv2d_forward_fast and
- * conv2d_backward_fast when the program links them (weak symbols), else the
- * naive chapter 03 / chapter 05 versions. Both compute the same sums.
+ * conv2d_backward_fast, and dense layers its dense_forward_fast and
+ * dense_backward_fast, when the program links them (weak symbols), else the
+ * chapter 03 / chapter 05 versions. Both compute the same sums (in another
+ * order: results agree to float rounding).
  */
 #ifndef CH05_MODEL_H
 #define CH05_MODEL_H

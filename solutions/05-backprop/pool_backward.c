@@ -4,6 +4,7 @@
 
 #include "error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -28,20 +29,27 @@ int maxpool2d_backward(Tensor *dx, const Tensor *dy, const int32_t *argmax, Pool
     // Hint: visit the outputs (n, c, pp, qq) in order; i counts them, so
     //       argmax[i] is the flat index in dx of the winner: dx->data[argmax[i]] += dy->data[i].
     //       First check that the winner really lies in window (pp, qq) of
-    //       plane (n, c): decode it into (plane, h, w) with / and % by H*W and W;
-    //       the window covers rows pp*stride_h .. +window_h-1 and columns
-    //       qq*stride_w .. +window_w-1. If not, return cnn_error(...).
+    //       plane (n, c): it must sit on one of the window's rows, between
+    //       the flat indices of that row's first and last column (rows
+    //       pp*stride_h .. +window_h-1, columns qq*stride_w .. +window_w-1).
+    //       If not, return cnn_error(...) naming i, the index and the window.
     //>> solution
     size_t i = 0;
     for (int n = 0; n < N; n++) {
         for (int c = 0; c < C; c++) {
+            long plane = ((long)n * C + c) * H * W; /* flat index of dx(n, c, 0, 0) */
             for (int pp = 0; pp < P; pp++) {
                 for (int qq = 0; qq < Q; qq++, i++) {
                     int h0 = pp * p.stride_h, w0 = qq * p.stride_w;
                     int32_t kept = argmax[i];
-                    long plane = kept / ((long)H * W), h = kept % ((long)H * W) / W, w = kept % W;
-                    if (kept < 0 || plane != (long)n * C + c || h < h0 || h >= h0 + p.window_h ||
-                        w < w0 || w >= w0 + p.window_w)
+                    /* Row by row, not by dividing kept by H*W and W: two
+                     * comparisons per row cost far less than three divisions. */
+                    bool inside = false;
+                    for (int r = 0; r < p.window_h; r++) {
+                        long first = plane + (long)(h0 + r) * W + w0;
+                        inside |= kept >= first && kept < first + p.window_w;
+                    }
+                    if (!inside)
                         return cnn_error("maxpool2d_backward: argmax[%zu] = %d is not inside window "
                                          "(%d,%d,%d,%d)", i, (int)kept, n, c, pp, qq);
                     float g = dy->data[i];

@@ -13,7 +13,13 @@ int relu_forward(Tensor *y, const Tensor *x)
         return cnn_error("relu_forward: y has %zu elements but x has %zu", tensor_size(y),
                          tensor_size(x));
     size_t size = tensor_size(x);
-    for (size_t i = 0; i < size; i++) y->data[i] = x->data[i] > 0.0f ? x->data[i] : 0.0f;
+    /* No element depends on another (y == x is fine too): `omp simd` lets
+     * the compiler handle several per instruction, and the select becomes
+     * a vector blend instead of a branch it would mispredict half the time. */
+    float *out = y->data;
+    const float *in = x->data;
+#pragma omp simd
+    for (size_t i = 0; i < size; i++) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
     return 0;
 }
 
@@ -30,7 +36,15 @@ int relu_backward(Tensor *dx, const Tensor *dy, const Tensor *x)
     //       gradient passes through a ReLU that was open and stops at one
     //       that was closed. It is never the output value itself.
     //>> solution
-    for (size_t i = 0; i < size; i++) dx->data[i] += x->data[i] > 0.0f ? dy->data[i] : 0.0f;
+    float *d = dx->data;
+    const float *g = dy->data, *in = x->data;
+    /* As in relu_forward. Reading g[i] before the test (not inside the ?:)
+     * leaves no conditional load, so the loop vectorizes. */
+#pragma omp simd
+    for (size_t i = 0; i < size; i++) {
+        float gi = g[i];
+        d[i] += in[i] > 0.0f ? gi : 0.0f;
+    }
     //| (void)size;
     //<<
     return 0;

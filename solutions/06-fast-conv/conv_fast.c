@@ -9,18 +9,23 @@
  * belongs to exactly one task and is summed in the same order whatever the
  * thread count, so the result is the same for 1 or 2 threads.
  *
- * Backward: per image, dw += dy_n * col_n^T, dcol = W^T * dy_n and
- * dx_n += col2im(dcol) on gemm_packed; images are split over threads, each
- * with its own scratch and its own partial dw, summed at the end.
+ * Backward: the weight gradient is one GEMM over the batch, dw +=
+ * dy [K, N*P*Q] * col^T, with col^T gathered straight from x into packed
+ * panels (weight_grad_fast, given); the input gradient goes image by image,
+ * dcol = W^T * dy_n and dx_n += col2im(dcol) on gemm_packed. Images are
+ * split over threads, each with its own scratch and its own partial dw,
+ * summed at the end.
  *
  * Without OpenMP everything runs on one thread. Scratch memory: the packed
- * weights plus, per thread, one packed column block (forward) or two
- * [C*R*S, P*Q] matrices and one dw (backward).
+ * weights plus, per thread, one packed column block (forward); one padded
+ * image, a packed slice of dy and one partial dw (weight gradient); one
+ * [C*R*S, P*Q] matrix (input gradient).
  */
 #include "fastconv.h"
 
 #include "error.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +45,7 @@ static int fc_thread_num(void) { return 0; }
 enum { FC_BLOCK_BYTES = 256 * 1024, FC_NC_MAX = 1024, FC_KC = 256 };
 
 static inline int imin(int a, int b) { return a < b ? a : b; }
+static inline size_t round_up16(size_t floats) { return (floats + 15) / 16 * 16; }
 
 static float *alloc_floats(size_t count)
 {
@@ -208,6 +214,75 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
     return 0;
 }
 
+/* The weight gradient (given), one long GEMM over the whole batch:
+ *
+ *     dw [K, C*R*S] += sum over images n of dy_n [K, P*Q] * col_n^T [P*Q, C*R*S]
+ *
+ * Its reduction runs over output positions, so the micro-kernel's B operand
+ * is col^T: im2col_pack_transposed gathers each B panel straight from x (no
+ * col matrix, no transposed packing of one), and pack_a packs rows of dy_n.
+ * Images are split over the threads; each adds into its own partial dw,
+ * padded to whole MR x NR tiles so that no tile needs an edge case, and the
+ * partials are summed into dw at the end. Scratch per thread: one padded
+ * image, one packed slice of dy_n and one B panel. */
+static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2dParams p, int P, int Q)
+{
+    /* dy [N,K,P,Q], x [N,C,H,W] -> dw += [K,C,R,S] */
+    int N = x->n, C = x->c, H = x->h, W = x->w, K = dw->n, R = dw->h, S = dw->w;
+    int CRS = C * R * S, PQ = P * Q, threads = fc_max_threads();
+    int Kp = (K + GEMM_MR - 1) / GEMM_MR * GEMM_MR, CRSp = (CRS + GEMM_NR - 1) / GEMM_NR * GEMM_NR;
+    int Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w, kcmax = imin(FC_KC, PQ);
+    bool padded = p.pad_h > 0 || p.pad_w > 0;
+    /* Every piece of scratch a whole number of 64-byte lines: the kernel's
+     * aligned loads need its panels aligned. */
+    size_t psize = (size_t)Kp * CRSp, image = padded ? round_up16((size_t)C * Hp * Wp) : 0;
+    size_t apack_floats = round_up16((size_t)Kp * kcmax);
+    size_t mine_floats = image + apack_floats + (size_t)kcmax * GEMM_NR;
+    float *partial = alloc_floats(psize * (size_t)threads);
+    float *scratch = alloc_floats(mine_floats * (size_t)threads);
+    if (!partial || !scratch) {
+        free(partial);
+        free(scratch);
+        return cnn_error("conv2d_backward_fast: out of memory for the weight gradient's scratch");
+    }
+    memset(partial, 0, psize * (size_t)threads * sizeof *partial);
+    GemmUkernel kernel = gemm_ukernel_best(NULL);
+
+    FC_OMP(parallel for schedule(dynamic) if (threads > 1 && N > 1))
+    for (int n = 0; n < N; n++) {
+        int tid = fc_thread_num();
+        float *xpad = scratch + (size_t)tid * mine_floats, *apack = xpad + image;
+        float *bpanel = apack + apack_floats, *part = partial + (size_t)tid * psize;
+        const float *xn = tensor_image(x, n), *dyn = dy->data + (size_t)n * K * PQ;
+        if (padded) {
+            for (int c = 0; c < C; c++)
+                pad_plane(xpad + (size_t)c * Hp * Wp, xn + (size_t)c * H * W, H, W, p.pad_h, p.pad_w);
+            xn = xpad;
+        }
+        for (int pc = 0; pc < PQ; pc += FC_KC) {
+            int kc = imin(FC_KC, PQ - pc);
+            pack_a(apack, mat_rows(dyn, PQ), 0, K, pc, kc); /* rows past K are zeros */
+            for (int jc = 0; jc < CRS; jc += GEMM_NR) {
+                im2col_pack_transposed(bpanel, xn, Hp, Wp, R, S, p.stride_h, p.stride_w, Q, pc, kc, jc,
+                                       imin(GEMM_NR, CRS - jc));
+                for (int ip = 0; ip < Kp; ip += GEMM_MR)
+                    kernel(kc, apack + (size_t)ip * kc, bpanel, part + (size_t)ip * CRSp + jc, CRSp);
+            }
+        }
+    }
+    size_t wsize = (size_t)K * CRS;
+    FC_OMP(parallel for schedule(static) if (threads > 1 && wsize > 65536))
+    for (size_t i = 0; i < wsize; i++) {
+        size_t at = i / (size_t)CRS * (size_t)CRSp + i % (size_t)CRS;
+        float sum = 0.0f;
+        for (int t = 0; t < threads; t++) sum += partial[(size_t)t * psize + at];
+        dw->data[i] += sum;
+    }
+    free(partial);
+    free(scratch);
+    return 0;
+}
+
 int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy,
                          const Tensor *x, const Tensor *w, Conv2dParams p)
 {
@@ -221,7 +296,7 @@ int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy,
         return cnn_error_context("conv2d_backward_fast");
     int N = x->n, C = x->c, H = x->h, W = x->w, K = w->n, R = w->h, S = w->w;
     int CRS = C * R * S, PQ = P * Q, threads = fc_max_threads();
-    size_t wsize = (size_t)K * CRS, colsize = (size_t)CRS * PQ;
+    size_t colsize = (size_t)CRS * PQ;
 
     if (db) {
         /* db[k] += the sum of dy over the batch and all positions: each
@@ -232,62 +307,42 @@ int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy,
             float sum = 0.0f;
             for (int n = 0; n < N; n++) {
                 const float *g = dy->data + ((size_t)n * K + k) * PQ;
+                /* reduction: the compiler may keep several partial sums (a
+                 * single running sum waits for each add to finish). */
+#pragma omp simd reduction(+ : sum)
                 for (int i = 0; i < PQ; i++) sum += g[i];
             }
             db->data[k] += sum;
         }
     }
-    if (!dx && !dw) return 0;
+    if (dw && weight_grad_fast(dw, dy, x, p, P, Q) != 0) return -1;
+    if (!dx) return 0;
 
-    float *scratch = alloc_floats(2 * colsize * (size_t)threads);
-    float *partial = dw ? calloc(wsize * (size_t)threads, sizeof *partial) : NULL;
-    if (!scratch || (dw && !partial)) {
-        free(scratch);
-        free(partial);
-        return cnn_error("conv2d_backward_fast: out of memory for scratch ([%d,%d] per thread)", CRS, PQ);
-    }
+    float *scratch = alloc_floats(colsize * (size_t)threads);
+    if (!scratch) return cnn_error("conv2d_backward_fast: out of memory for scratch ([%d,%d] per thread)", CRS, PQ);
     int failed = 0;
-    // TODO 6.7: split the images over the threads. For image n, with this
-    // thread's own col and dcol (two slices of scratch) and its own partial
-    // dw (a slice of partial):
-    //   dw:  col = im2col(x_n); partial [K, CRS] += dy_n [K, PQ] * col^T
-    //   dx:  dcol = W^T [CRS, K] * dy_n (zero dcol first); dx_n += col2im(dcol)
-    // Record a failing gemm_packed in `failed` instead of returning from
-    // inside the parallel loop.
-    // Hint: transposes are views: mat_transposed(col, PQ) is col^T and
-    // mat_transposed(w->data, CRS) is W^T. Images never share dx elements,
-    // but every image adds to every dw element: that is why dw goes through
-    // per-thread partials.
+    // TODO 6.7: the input gradient, image by image, split over the threads.
+    // For image n, with this thread's own dcol (a [CRS, PQ] slice of
+    // scratch): zero dcol, dcol += W^T [CRS, K] * dy_n [K, PQ] (gemm_packed),
+    // then dx_n += col2im(dcol). Record a failing gemm_packed in `failed`
+    // instead of returning from inside the parallel loop.
+    // Hint: a transpose is a view: mat_transposed(w->data, CRS) is W^T, and
+    // mat_rows(dy_n, PQ) is dy_n. Images never share dx elements, so the
+    // threads need no lock; they must not share dcol. (The weight gradient
+    // above is given: it is the same GEMM idea with the reduction running
+    // over positions; read weight_grad_fast once your loop passes.)
     //>> solution
     FC_OMP(parallel for schedule(dynamic) reduction(| : failed) if (threads > 1 && N > 1))
     for (int n = 0; n < N; n++) {
-        int tid = fc_thread_num();
-        float *col = scratch + (size_t)tid * 2 * colsize, *dcol = col + colsize;
+        float *dcol = scratch + (size_t)fc_thread_num() * colsize;
         const float *dyn = dy->data + (size_t)n * K * PQ;
-        if (dw) {
-            im2col(col, tensor_image(x, n), C, H, W, R, S, p);
-            if (gemm_packed(partial + (size_t)tid * wsize, CRS, mat_rows(dyn, PQ),
-                            mat_transposed(col, PQ), K, CRS, PQ) != 0)
-                failed = 1;
-        }
-        if (dx) {
-            memset(dcol, 0, colsize * sizeof *dcol);
-            if (gemm_packed(dcol, PQ, mat_transposed(w->data, CRS), mat_rows(dyn, PQ), CRS, PQ, K) != 0)
-                failed = 1;
-            col2im(tensor_image(dx, n), dcol, C, H, W, R, S, p);
-        }
+        memset(dcol, 0, colsize * sizeof *dcol);
+        if (gemm_packed(dcol, PQ, mat_transposed(w->data, CRS), mat_rows(dyn, PQ), CRS, PQ, K) != 0)
+            failed = 1;
+        col2im(tensor_image(dx, n), dcol, C, H, W, R, S, p);
     }
-    //| (void)H; (void)W; (void)R; (void)S; (void)colsize; (void)wsize;
+    //| (void)H; (void)W; (void)R; (void)S; (void)colsize; (void)C;
     //<<
-    if (dw && !failed) {
-        FC_OMP(parallel for schedule(static) if (threads > 1 && wsize > 65536))
-        for (size_t i = 0; i < wsize; i++) {
-            float sum = 0.0f;
-            for (int t = 0; t < threads; t++) sum += partial[(size_t)t * wsize + i];
-            dw->data[i] += sum;
-        }
-    }
     free(scratch);
-    free(partial);
     return failed ? cnn_error_context("conv2d_backward_fast") : 0;
 }

@@ -95,6 +95,23 @@ typedef void (*GemmUkernel)(int kc, const float *a, const float *b, float *c, in
 #define FC_SIMD_CLONES __attribute__((target_clones("avx512f", "fma", "default")))
 #else
 #define FC_SIMD_CLONES
+/* ---- Given: chapter 05's dense layer on gemm_packed --------------------------
+ * Same contracts as dense_forward and dense_backward (chapter 05's dense.h):
+ * x [N, D] (or [N,C,H,W] with C*H*W = D), w [M, D], b [M] or NULL, y [N, M];
+ * the backward pass accumulates into dx, dw, db (each may be NULL).
+ * Chapter 05's train and verdict use these when chapter 06 is linked. */
+int dense_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b);
+int dense_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x,
+                        const Tensor *w);
+
+/* The transposed unfolding of ONE image for the weight gradient (given):
+ * rows pq0 .. pq0+kc-1 and columns crs0 .. crs0+nc-1 (nc <= NR) of
+ * col^T [P*Q, C*R*S], written as one B panel of kc rows of NR floats
+ * (zeros past nc). Row pq holds the nc taps (c, r, s) that output position
+ * pq = oh*Q + ow sees. xpad: the image zero-padded, [C, Hp, Wp]. */
+void im2col_pack_transposed(float *dst, const float *xpad, int Hp, int Wp, int R, int S, int stride_h,
+                            int stride_w, int Q, int pq0, int kc, int crs0, int nc);
+
 #endif
 void gemm_ukernel_portable(int kc, const float *a, const float *b, float *c, int ldc);
 
@@ -153,5 +170,22 @@ int fastconv_check_shapes(const char *fn, const Tensor *y, const Tensor *x, cons
  * Wp = W + 2*pad_w (x itself when there is no padding). */
 void im2col_pack(float *dst, const float *xpad, int C, int Hp, int Wp, int R, int S, int stride_h,
                  int stride_w, int P, int Q, int j0, int nc);
+
+/* ---- Given: chapter 05's dense layer on gemm_packed --------------------------
+ * Same contracts as dense_forward and dense_backward (chapter 05's dense.h):
+ * x [N, D] (or [N,C,H,W] with C*H*W = D), w [M, D], b [M] or NULL, y [N, M];
+ * the backward pass accumulates into dx, dw, db (each may be NULL).
+ * Chapter 05's train and verdict use these when chapter 06 is linked. */
+int dense_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b);
+int dense_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x,
+                        const Tensor *w);
+
+/* The transposed unfolding of ONE image for the weight gradient (given):
+ * rows pq0 .. pq0+kc-1 and columns crs0 .. crs0+nc-1 (nc <= NR) of
+ * col^T [P*Q, C*R*S], written as one B panel of kc rows of NR floats
+ * (zeros past nc). Row pq holds the nc taps (c, r, s) that output position
+ * pq = oh*Q + ow sees. xpad: the image zero-padded, [C, Hp, Wp]. */
+void im2col_pack_transposed(float *dst, const float *xpad, int Hp, int Wp, int R, int S, int stride_h,
+                            int stride_w, int Q, int pq0, int kc, int crs0, int nc);
 
 #endif
