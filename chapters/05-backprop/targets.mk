@@ -17,6 +17,6 @@ verdict: ## MLP vs CNN, trained on the same data: make verdict [DATA=digits|fash
 	@$(CH05_BUILD)
 	@$(CH05_BIN)/verdict --data $(DATA) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(THREADS),--threads $(THREADS))
 
-train-bench: ## training speed (images/s) of chapter 05's models, beside PyTorch when installed
+train-bench: ## training speed (images/s) of chapter 05's models beside PyTorch: [DATA=cifar10 THREADS=N BATCHES="32 64"]
 	@$(CH05_BUILD)
 	@chapters/05-backprop/bench/bench.sh $(CH05_BIN) $(if $(DATA),$(DATA))

@@ -18,5 +18,5 @@ bench: deps lib ## chapter 06 speed report: GFLOP/s table, CSV, figures (CH=06: 
 	@$(if $(CH),,echo; echo "Training speed (chapter 05's models, using this convolution):"; \
 	   $(MAKE) -s train-bench DATA=digits; \
 	   if [ -f datasets/cifar-10-batches-bin/test_batch.bin ]; then \
-	     $(MAKE) -s train-bench DATA=cifar10 THREADS=1; $(MAKE) -s train-bench DATA=cifar10 THREADS=2; \
+	     $(MAKE) -s train-bench DATA=cifar10 THREADS=1 BATCHES="32 64"; $(MAKE) -s train-bench DATA=cifar10 THREADS=2 BATCHES="64 128"; \
 	   else echo "(CIFAR-10 absent: its training speed is skipped; make datasets)"; fi)

@@ -8,6 +8,14 @@
 # BIN is the folder holding `train`. DATA is digits (default), or
 # cifar10 / fashion-mnist when present; large datasets are benchmarked on
 # their first 5,120 training images (the speed per image does not change).
+# THREADS (default 1) sets the threads of both; BATCHES="32 64" times each
+# of those batch sizes (default: the workbook's batch for that model).
+#
+# PyTorch runs with glibc's allocator told to keep freed memory for reuse
+# (MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_), the hint the
+# workbook's programs give themselves (common/memory.h): without it every
+# fresh tensor of a training step costs page faults, and PyTorch runs two to
+# three times slower here. Both sides get the same allocator.
 # A benchmark, not a test: the numbers depend on the machine and its load.
 set -euo pipefail
 bin=${1:?usage: bench.sh BIN [DATA]}
@@ -27,15 +35,19 @@ if /usr/bin/python3 -c "import torch" 2>/dev/null; then torch=1; fi
 printf "Training speed on %s, %s thread(s), images per second (higher is better)\n\n" "$data" "$threads"
 printf "  %-5s %6s %14s %14s\n" model batch workbook PyTorch
 for model in mlp cnn; do
-    line=$("$bin/train" --model "$model" --data "$data" --epochs "$epochs" --threads "$threads" \
-           --train-limit "$limit" --datasets "$root/datasets" --out "$scratch/$model" 2>/dev/null) || {
-        echo "  $model: training failed (is $data present? make datasets)"; continue; }
-    ours=$(sed -n 's/.*s of training, \([0-9]*\) images\/s.*/\1/p' <<<"$line")
-    batch=$(sed -n 's/^batch: //p' "$scratch/$model/summary.txt")
-    theirs="(no torch)"
-    if [ $torch = 1 ]; then
-        # shellcheck disable=SC2086
-        theirs=$(/usr/bin/python3 "$here/bench_torch.py" "$model" $shape "$batch" "$((limit * epochs))" "$threads" | awk '{print $2}')
-    fi
-    printf "  %-5s %6s %14s %14s\n" "$model" "$batch" "$ours" "$theirs"
+    for batch in ${BATCHES:-default}; do
+        opt=(); [ "$batch" = default ] || opt=(--batch "$batch")
+        line=$("$bin/train" --model "$model" --data "$data" --epochs "$epochs" --threads "$threads" \
+               --train-limit "$limit" --datasets "$root/datasets" --out "$scratch/$model" "${opt[@]}" 2>/dev/null) || {
+            echo "  $model: training failed (is $data present? make datasets)"; continue; }
+        ours=$(sed -n 's/.*s of training, \([0-9]*\) images\/s.*/\1/p' <<<"$line")
+        batch=$(sed -n 's/^batch: //p' "$scratch/$model/summary.txt")
+        theirs="(no torch)"
+        if [ $torch = 1 ]; then
+            # shellcheck disable=SC2086
+            theirs=$(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 \
+                     /usr/bin/python3 "$here/bench_torch.py" "$model" $shape "$batch" "$((limit * epochs))" "$threads" | awk '{print $2}')
+        fi
+        printf "  %-5s %6s %14s %14s\n" "$model" "$batch" "$ours" "$theirs"
+    done
 done
