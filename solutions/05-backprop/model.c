@@ -19,7 +19,13 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
                         Conv2dParams p) __attribute__((weak));
 int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x,
                          const Tensor *w, Conv2dParams p) __attribute__((weak));
-/* ... and its dense layer on the packed GEMM (same contracts as dense.h). */
+/* ... its dense layer on the packed GEMM and its max pooling (same
+ * contracts as dense.h, pooling.h and pool_backward.h). */
+int maxpool2d_forward_fast(Tensor *y, int32_t *argmax, const Tensor *x, Pool2dParams p) __attribute__((weak));
+int maxpool2d_backward_fast(Tensor *dx, const Tensor *dy, const int32_t *argmax, Pool2dParams p)
+    __attribute__((weak));
+int relu_maxpool2d_backward_fast(Tensor *dx, const Tensor *dy, const int32_t *argmax, const Tensor *x,
+                                 Pool2dParams p) __attribute__((weak));
 int dense_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b) __attribute__((weak));
 int dense_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x,
                         const Tensor *w) __attribute__((weak));
@@ -289,6 +295,18 @@ static int dense_backward_any(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *
     return dense_backward(dx, dw, db, dy, x, w);
 }
 
+static int maxpool_forward_any(Tensor *y, int32_t *argmax, const Tensor *x, Pool2dParams p)
+{
+    if (maxpool2d_forward_fast) return maxpool2d_forward_fast(y, argmax, x, p);
+    return maxpool2d_forward(y, argmax, x, p);
+}
+
+static int maxpool_backward_any(Tensor *dx, const Tensor *dy, const int32_t *argmax, Pool2dParams p)
+{
+    if (maxpool2d_backward_fast) return maxpool2d_backward_fast(dx, dy, argmax, p);
+    return maxpool2d_backward(dx, dy, argmax, p);
+}
+
 const Tensor *model_forward(Model *m, const Tensor *x)
 {
     /* x [N, C, H, W] -> logits [N, classes] */
@@ -302,7 +320,7 @@ const Tensor *model_forward(Model *m, const Tensor *x)
         switch (l->kind) {
         case LAYER_CONV: rc = conv_forward_any(&l->y, in, l->weight->value, l->bias->value, l->conv); break;
         case LAYER_RELU: rc = relu_forward(&l->y, in); break;
-        case LAYER_MAXPOOL: rc = maxpool2d_forward(&l->y, l->argmax, in, l->pool); break;
+        case LAYER_MAXPOOL: rc = maxpool_forward_any(&l->y, l->argmax, in, l->pool); break;
         case LAYER_AVGPOOL: rc = avgpool2d_forward(&l->y, in, l->pool); break;
         case LAYER_DENSE: rc = dense_forward_any(&l->y, in, l->weight->value, l->bias->value); break;
         }
@@ -320,8 +338,8 @@ Tensor *model_dlogits(Model *m)
 void model_zero_grad(Model *m)
 {
     for (int i = 0; i < m->nparams; i++) tensor_zero(m->params[i].grad);
-    if (m->capacity == 0) return;
-    for (int i = 0; i < m->nlayers; i++) tensor_zero(&m->layers[i].dy);
+    Tensor *dlogits = model_dlogits(m);
+    if (dlogits) tensor_zero(dlogits);
 }
 
 int model_backward(Model *m, const Tensor *x)
@@ -330,15 +348,29 @@ int model_backward(Model *m, const Tensor *x)
         return cnn_error("model %s: backward needs the input of the last forward pass", m->name);
     for (int i = m->nlayers - 1; i >= 0; i--) {
         Layer *l = &m->layers[i];
+        /* A ReLU under a 2x2 / stride 2 max pool: one fused pass (chapter 06,
+         * when linked) writes the ReLU's input gradient, and the ReLU layer
+         * is skipped. */
+        if (relu_maxpool2d_backward_fast && l->kind == LAYER_MAXPOOL && i >= 2 &&
+            m->layers[i - 1].kind == LAYER_RELU && l->pool.window_h == 2 && l->pool.window_w == 2 &&
+            l->pool.stride_h == 2 && l->pool.stride_w == 2) {
+            Layer *below = &m->layers[i - 2];
+            if (relu_maxpool2d_backward_fast(&below->dy, &l->dy, l->argmax, &below->y, l->pool) != 0)
+                return cnn_error_context("model %s: backward through %s and %s", m->name,
+                                         m->layers[i - 1].name, l->name);
+            i--;
+            continue;
+        }
         const Tensor *in = i ? &m->layers[i - 1].y : x;
         Tensor *din = i ? &m->layers[i - 1].dy : NULL; /* the input needs no gradient */
+        if (din) tensor_zero(din); /* every backward pass accumulates into din */
         int rc = 0;
         switch (l->kind) {
         case LAYER_CONV:
             rc = conv_backward_any(din, l->weight->grad, l->bias->grad, &l->dy, in, l->weight->value, l->conv);
             break;
         case LAYER_RELU: rc = din ? relu_backward(din, &l->dy, in) : 0; break;
-        case LAYER_MAXPOOL: rc = din ? maxpool2d_backward(din, &l->dy, l->argmax, l->pool) : 0; break;
+        case LAYER_MAXPOOL: rc = din ? maxpool_backward_any(din, &l->dy, l->argmax, l->pool) : 0; break;
         case LAYER_AVGPOOL: rc = din ? avgpool2d_backward(din, &l->dy, l->pool) : 0; break;
         case LAYER_DENSE:
             rc = dense_backward_any(din, l->weight->grad, l->bias->grad, &l->dy, in, l->weight->value);

@@ -22,9 +22,10 @@
  * and saved as one .npy file each: conv weights [K,C,R,S], dense [M,D].
  *
  * Speed. Convolutions call chapter 06's conv2d_forward_fast and
- * conv2d_backward_fast, and dense layers its dense_forward_fast and
- * dense_backward_fast, when the program links them (weak symbols), else the
- * chapter 03 / chapter 05 versions. Both compute the same sums (in another
+ * conv2d_backward_fast, dense layers its dense_forward_fast and
+ * dense_backward_fast, max pooling its maxpool2d_forward_fast and
+ * maxpool2d_backward_fast, when the program links them (weak symbols), else
+ * the chapter 03 / 04 / 05 versions. Both compute the same sums (in another
  * order: results agree to float rounding).
  */
 #ifndef CH05_MODEL_H
@@ -108,11 +109,14 @@ const Tensor *model_forward(Model *m, const Tensor *x);
  * accumulates into it (softmax_cross_entropy) before model_backward. */
 Tensor *model_dlogits(Model *m);
 
-/* Zeroes every parameter gradient and every activation gradient. */
+/* Zeroes every parameter gradient and model_dlogits(). */
 void model_zero_grad(Model *m);
 
 /* Backpropagates model_dlogits() through the layers of the last forward
- * (x is that forward's input), accumulating into every Param.grad. */
+ * (x is that forward's input), accumulating into every Param.grad. The
+ * gradients between layers are zeroed here, each just before the layer
+ * that accumulates into it (then it is still in cache: zeroing all of them
+ * at the start of a step cost a trip to memory for each). */
 int model_backward(Model *m, const Tensor *x);
 
 /* Writes one line per layer ("conv1  conv 3x3 pad 1 stride 1  [8,8,8]  80

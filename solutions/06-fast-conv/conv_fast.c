@@ -10,8 +10,8 @@
  * thread count, so the result is the same for 1 or 2 threads.
  *
  * Backward: the weight gradient is one GEMM over the batch, dw +=
- * dy [K, N*P*Q] * col^T, with col^T gathered straight from x into packed
- * panels (weight_grad_fast, given); the input gradient goes image by image,
+ * dy [K, N*P*Q] * col^T, with col^T copied into packed panels from a
+ * channels-last copy of each image (weight_grad_fast, given); the input gradient goes image by image,
  * dcol = W^T * dy_n and dx_n += col2im(dcol) on gemm_packed. Images are
  * split over threads, each with its own scratch and its own partial dw,
  * summed at the end.
@@ -214,17 +214,32 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
     return 0;
 }
 
+/* One image x [C, H, W] -> channels-last and zero-padded xhwc [Hp, Wp, C]. */
+static void to_channels_last(float *xhwc, const float *x, int C, int H, int W, int ph, int pw)
+{
+    int Wp = W + 2 * pw;
+    memset(xhwc, 0, (size_t)(H + 2 * ph) * Wp * C * sizeof *xhwc);
+    for (int c = 0; c < C; c++)
+        for (int h = 0; h < H; h++) {
+            const float *src = x + ((size_t)c * H + h) * W;
+            float *dst = xhwc + ((size_t)(h + ph) * Wp + pw) * C + c;
+            for (int w = 0; w < W; w++) dst[(size_t)w * C] = src[w];
+        }
+}
+
 /* The weight gradient (given), one long GEMM over the whole batch:
  *
  *     dw [K, C*R*S] += sum over images n of dy_n [K, P*Q] * col_n^T [P*Q, C*R*S]
  *
  * Its reduction runs over output positions, so the micro-kernel's B operand
- * is col^T: im2col_pack_transposed gathers each B panel straight from x (no
- * col matrix, no transposed packing of one), and pack_a packs rows of dy_n.
- * Images are split over the threads; each adds into its own partial dw,
- * padded to whole MR x NR tiles so that no tile needs an edge case, and the
- * partials are summed into dw at the end. Scratch per thread: one padded
- * image, one packed slice of dy_n and one B panel. */
+ * is col^T: im2col_pack_transposed copies each B panel out of a
+ * channels-last copy of the image (taps in (r, s, c) order, so each window
+ * row is one run of consecutive floats), and pack_a packs rows of dy_n.
+ * Images are split over the threads; each adds into its own partial dw, in
+ * (r, s, c) tap order and padded to whole MR x NR tiles so that no tile
+ * needs an edge case; the partials are summed into dw at the end, back in
+ * (c, r, s) order. Scratch per thread: one image, one packed slice of dy_n,
+ * one B panel. */
 static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2dParams p, int P, int Q)
 {
     /* dy [N,K,P,Q], x [N,C,H,W] -> dw += [K,C,R,S] */
@@ -232,10 +247,9 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
     int CRS = C * R * S, PQ = P * Q, threads = fc_max_threads();
     int Kp = (K + GEMM_MR - 1) / GEMM_MR * GEMM_MR, CRSp = (CRS + GEMM_NR - 1) / GEMM_NR * GEMM_NR;
     int Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w, kcmax = imin(FC_KC, PQ);
-    bool padded = p.pad_h > 0 || p.pad_w > 0;
     /* Every piece of scratch a whole number of 64-byte lines: the kernel's
      * aligned loads need its panels aligned. */
-    size_t psize = (size_t)Kp * CRSp, image = padded ? round_up16((size_t)C * Hp * Wp) : 0;
+    size_t psize = (size_t)Kp * CRSp, image = round_up16((size_t)C * Hp * Wp);
     size_t apack_floats = round_up16((size_t)Kp * kcmax);
     size_t mine_floats = image + apack_floats + (size_t)kcmax * GEMM_NR;
     float *partial = alloc_floats(psize * (size_t)threads);
@@ -251,19 +265,15 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
     FC_OMP(parallel for schedule(dynamic) if (threads > 1 && N > 1))
     for (int n = 0; n < N; n++) {
         int tid = fc_thread_num();
-        float *xpad = scratch + (size_t)tid * mine_floats, *apack = xpad + image;
+        float *xhwc = scratch + (size_t)tid * mine_floats, *apack = xhwc + image;
         float *bpanel = apack + apack_floats, *part = partial + (size_t)tid * psize;
-        const float *xn = tensor_image(x, n), *dyn = dy->data + (size_t)n * K * PQ;
-        if (padded) {
-            for (int c = 0; c < C; c++)
-                pad_plane(xpad + (size_t)c * Hp * Wp, xn + (size_t)c * H * W, H, W, p.pad_h, p.pad_w);
-            xn = xpad;
-        }
+        const float *dyn = dy->data + (size_t)n * K * PQ;
+        to_channels_last(xhwc, tensor_image(x, n), C, H, W, p.pad_h, p.pad_w);
         for (int pc = 0; pc < PQ; pc += FC_KC) {
             int kc = imin(FC_KC, PQ - pc);
             pack_a(apack, mat_rows(dyn, PQ), 0, K, pc, kc); /* rows past K are zeros */
             for (int jc = 0; jc < CRS; jc += GEMM_NR) {
-                im2col_pack_transposed(bpanel, xn, Hp, Wp, R, S, p.stride_h, p.stride_w, Q, pc, kc, jc,
+                im2col_pack_transposed(bpanel, xhwc, C, Wp, S, p.stride_h, p.stride_w, Q, pc, kc, jc,
                                        imin(GEMM_NR, CRS - jc));
                 for (int ip = 0; ip < Kp; ip += GEMM_MR)
                     kernel(kc, apack + (size_t)ip * kc, bpanel, part + (size_t)ip * CRSp + jc, CRSp);
@@ -273,7 +283,9 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
     size_t wsize = (size_t)K * CRS;
     FC_OMP(parallel for schedule(static) if (threads > 1 && wsize > 65536))
     for (size_t i = 0; i < wsize; i++) {
-        size_t at = i / (size_t)CRS * (size_t)CRSp + i % (size_t)CRS;
+        /* dw element i = (k, c, r, s) sits in the partials at (k, (r*S + s)*C + c) */
+        size_t k = i / (size_t)CRS, crs = i % (size_t)CRS, c = crs / (size_t)(R * S), rs = crs % (size_t)(R * S);
+        size_t at = k * (size_t)CRSp + rs * (size_t)C + c;
         float sum = 0.0f;
         for (int t = 0; t < threads; t++) sum += partial[(size_t)t * psize + at];
         dw->data[i] += sum;

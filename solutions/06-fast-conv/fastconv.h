@@ -38,6 +38,7 @@
 #define CNN_FASTCONV_H
 
 #include "conv.h"
+#include "pooling.h"
 #include "tensor.h"
 
 /* ---- 6.1, 6.6: im2col and col2im, for ONE image ---------------------------
@@ -95,23 +96,6 @@ typedef void (*GemmUkernel)(int kc, const float *a, const float *b, float *c, in
 #define FC_SIMD_CLONES __attribute__((target_clones("avx512f", "fma", "default")))
 #else
 #define FC_SIMD_CLONES
-/* ---- Given: chapter 05's dense layer on gemm_packed --------------------------
- * Same contracts as dense_forward and dense_backward (chapter 05's dense.h):
- * x [N, D] (or [N,C,H,W] with C*H*W = D), w [M, D], b [M] or NULL, y [N, M];
- * the backward pass accumulates into dx, dw, db (each may be NULL).
- * Chapter 05's train and verdict use these when chapter 06 is linked. */
-int dense_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b);
-int dense_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x,
-                        const Tensor *w);
-
-/* The transposed unfolding of ONE image for the weight gradient (given):
- * rows pq0 .. pq0+kc-1 and columns crs0 .. crs0+nc-1 (nc <= NR) of
- * col^T [P*Q, C*R*S], written as one B panel of kc rows of NR floats
- * (zeros past nc). Row pq holds the nc taps (c, r, s) that output position
- * pq = oh*Q + ow sees. xpad: the image zero-padded, [C, Hp, Wp]. */
-void im2col_pack_transposed(float *dst, const float *xpad, int Hp, int Wp, int R, int S, int stride_h,
-                            int stride_w, int Q, int pq0, int kc, int crs0, int nc);
-
 #endif
 void gemm_ukernel_portable(int kc, const float *a, const float *b, float *c, int ldc);
 
@@ -180,12 +164,29 @@ int dense_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor
 int dense_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x,
                         const Tensor *w);
 
-/* The transposed unfolding of ONE image for the weight gradient (given):
- * rows pq0 .. pq0+kc-1 and columns crs0 .. crs0+nc-1 (nc <= NR) of
- * col^T [P*Q, C*R*S], written as one B panel of kc rows of NR floats
- * (zeros past nc). Row pq holds the nc taps (c, r, s) that output position
- * pq = oh*Q + ow sees. xpad: the image zero-padded, [C, Hp, Wp]. */
-void im2col_pack_transposed(float *dst, const float *xpad, int Hp, int Wp, int R, int S, int stride_h,
-                            int stride_w, int Q, int pq0, int kc, int crs0, int nc);
+/* ---- Given: max pooling with vectorized 2x2 / stride 2 windows -------------
+ * Same contracts as chapter 04's maxpool2d_forward (pooling.h) and chapter
+ * 05's maxpool2d_backward (pool_backward.h); other windows and strides, or a
+ * NULL argmax, are handed to those. Used by chapter 05's train and verdict
+ * when chapter 06 is linked. */
+int maxpool2d_forward_fast(Tensor *y, int32_t *argmax, const Tensor *x, Pool2dParams p);
+int maxpool2d_backward_fast(Tensor *dx, const Tensor *dy, const int32_t *argmax, Pool2dParams p);
+
+/* ReLU then 2x2 / stride 2 max pooling, backward in one pass: x [N,C,H,W] is
+ * the ReLU's input, dy [N,C,P,Q] and argmax the pooling's; dx [N,C,H,W] is
+ * OVERWRITTEN with dL/dx (dy sent to each argmax where x > 0, 0 elsewhere).
+ * Other windows: -1 with a message (use the two separate passes). */
+int relu_maxpool2d_backward_fast(Tensor *dx, const Tensor *dy, const int32_t *argmax, const Tensor *x,
+                                 Pool2dParams p);
+
+/* The transposed unfolding of ONE image for the weight gradient (given).
+ * Its taps are ordered (r, s, c), not (c, r, s), and it reads the image
+ * channels-last and zero-padded, xhwc [Hp, Wp, C]: then the S*C taps of one
+ * window row are S*C consecutive floats of xhwc, and a panel row is R
+ * copies of runs instead of C*R*S single loads. Writes rows pq0 .. pq0+kc-1
+ * and taps t0 .. t0+nc-1 (nc <= NR; tap t = (r*S + s)*C + c) of col^T
+ * [P*Q, R*S*C] as one B panel of kc rows of NR floats (zeros past nc). */
+void im2col_pack_transposed(float *dst, const float *xhwc, int C, int Wp, int S, int stride_h,
+                            int stride_w, int Q, int pq0, int kc, int t0, int nc);
 
 #endif

@@ -8,7 +8,8 @@
  *
  * Also here (given): im2col_pack, the same unfolding written straight into
  * the packed B panels of the micro-kernel, used by conv2d_forward_fast, and
- * im2col_pack_transposed, its transpose, used for the weight gradient.
+ * im2col_pack_transposed, its transpose from a channels-last image, used
+ * for the weight gradient.
  */
 #include "fastconv.h"
 
@@ -136,24 +137,30 @@ void im2col_pack(float *dst, const float *xpad, int C, int Hp, int Wp, int R, in
     }
 }
 
-/* Given. Each element of the panel is one input value, so this is a gather:
- * the offset of tap (c, r, s) from the top-left corner of a window is the
- * same for every window (c*Hp*Wp + r*Wp + s), and is computed once per panel. */
-void im2col_pack_transposed(float *dst, const float *xpad, int Hp, int Wp, int R, int S, int stride_h,
-                            int stride_w, int Q, int pq0, int kc, int crs0, int nc)
+/* Given. A panel row (one output position) needs, for each window row r,
+ * the taps (r, s, c) for all s and c: in the channels-last image these are
+ * S*C consecutive floats starting at the window's corner on that row. So a
+ * row is built from at most R + 1 runs, each a plain copy. */
+void im2col_pack_transposed(float *dst, const float *xhwc, int C, int Wp, int S, int stride_h,
+                            int stride_w, int Q, int pq0, int kc, int t0, int nc)
 {
-    size_t offset[GEMM_NR];
-    for (int t = 0; t < nc; t++) {
-        int crs = crs0 + t, c = crs / (R * S), r = crs / S % R, s = crs % S;
-        offset[t] = ((size_t)c * Hp + (size_t)r) * Wp + (size_t)s;
+    /* The runs are the same for every row, only the corner moves: cut the
+     * taps into runs once (at most one per window row in the panel, plus one). */
+    int run = S * C, nruns = 0, at[GEMM_NR + 1], len[GEMM_NR + 1];
+    size_t from[GEMM_NR + 1];
+    for (int t = 0; t < nc; nruns++) {
+        int r = (t0 + t) / run, o = (t0 + t) % run;
+        at[nruns] = t;
+        len[nruns] = run - o < nc - t ? run - o : nc - t;
+        from[nruns] = (size_t)r * Wp * C + (size_t)o;
+        t += len[nruns];
     }
     int oh = pq0 / Q, ow = pq0 % Q;
     for (int row = 0; row < kc; row++) {
-        const float *corner = xpad + (size_t)oh * stride_h * Wp + (size_t)ow * stride_w;
         float *out = dst + (size_t)row * GEMM_NR;
-        int t = 0;
-        for (; t < nc; t++) out[t] = corner[offset[t]];
-        for (; t < GEMM_NR; t++) out[t] = 0.0f;
+        const float *corner = xhwc + ((size_t)oh * stride_h * Wp + (size_t)ow * stride_w) * C;
+        for (int i = 0; i < nruns; i++) copy_run(out + at[i], corner + from[i], len[i], 1);
+        if (nc < GEMM_NR) memset(out + nc, 0, (size_t)(GEMM_NR - nc) * sizeof *out);
         if (++ow == Q) ow = 0, oh++;
     }
 }
