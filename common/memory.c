@@ -1,6 +1,7 @@
 /* memory.c -- see memory.h. */
 #include "memory.h"
 
+#include <stdint.h>
 #include <stdlib.h> /* defines __GLIBC__ on glibc */
 
 #if defined(__GLIBC__)
@@ -18,4 +19,24 @@ int memory_keep_freed(void)
 #else
     return 0;
 #endif
+}
+
+enum { MEMORY_ALIGNMENT = 64 };
+
+void *memory_alloc_aligned(size_t bytes)
+{
+    /* The block: [slack][pointer to the start][aligned part of `bytes`]. */
+    size_t extra = MEMORY_ALIGNMENT + sizeof(void *);
+    if (bytes > SIZE_MAX - extra) return NULL;
+    char *raw = malloc(bytes + extra);
+    if (!raw) return NULL;
+    uintptr_t start = ((uintptr_t)raw + sizeof(void *) + MEMORY_ALIGNMENT - 1) & ~(uintptr_t)(MEMORY_ALIGNMENT - 1);
+    void **aligned = (void **)start;
+    aligned[-1] = raw; /* where memory_free_aligned finds the malloc block */
+    return aligned;
+}
+
+void memory_free_aligned(void *p)
+{
+    if (p) free(((void **)p)[-1]);
 }

@@ -12,6 +12,14 @@
  *
  * Call memory_keep_freed() once, at the start of a program's main(). The
  * core never calls it: a library must not change its caller's allocator.
+ *
+ * Aligned blocks. The fast kernels want 64-byte aligned buffers (one cache
+ * line, one AVX-512 vector). C11's aligned_alloc gets them from glibc by
+ * over-allocating and cutting off the misaligned head and tail, and those
+ * offcuts fragment the heap: a freed block is then too small for the next
+ * request of the same size, the heap grows, and every call touches fresh
+ * pages after all. memory_alloc_aligned asks for a plain malloc block 64
+ * bytes larger and aligns inside it, so equal requests reuse equal blocks.
  */
 #ifndef CNN_MEMORY_H
 #define CNN_MEMORY_H
@@ -22,5 +30,14 @@
  * support it (another C library, or a sanitizer's own allocator), in which
  * case everything still works, only with more page faults. */
 int memory_keep_freed(void);
+
+#include <stddef.h>
+
+/* A 64-byte aligned block of at least `bytes` bytes (uninitialised), or NULL
+ * when out of memory. Release it with memory_free_aligned, never free(). */
+void *memory_alloc_aligned(size_t bytes);
+
+/* Releases a block from memory_alloc_aligned; NULL is allowed (no-op). */
+void memory_free_aligned(void *p);
 
 #endif

@@ -2,6 +2,7 @@
 #include "tensor.h"
 
 #include "error.h"
+#include "memory.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@ static float *alloc_floats(size_t count)
 {
     size_t bytes = count * sizeof(float);
     bytes = (bytes + TENSOR_ALIGNMENT - 1) / TENSOR_ALIGNMENT * TENSOR_ALIGNMENT;
-    float *p = aligned_alloc(TENSOR_ALIGNMENT, bytes);
+    float *p = memory_alloc_aligned(bytes); /* TENSOR_ALIGNMENT bytes, see memory.h */
     if (p) memset(p, 0, bytes);
     return p;
 }
@@ -38,7 +39,7 @@ Tensor *tensor_new_nd(int ndim, const int *dims)
     float *data = alloc_floats(count);
     if (!t || !data) {
         free(t);
-        free(data);
+        memory_free_aligned(data);
         return cnn_error("tensor_new: out of memory for %zu floats", count), NULL;
     }
     t->data = data;
@@ -69,7 +70,7 @@ Tensor *tensor_clone(const Tensor *t)
 void tensor_free(Tensor *t)
 {
     if (!t) return;
-    if (t->owns_data) free(t->data);
+    if (t->owns_data) memory_free_aligned(t->data);
     free(t);
 }
 

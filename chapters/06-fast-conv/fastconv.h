@@ -149,11 +149,11 @@ int fastconv_check_shapes(const char *fn, const Tensor *y, const Tensor *x, cons
 
 /* The fused im2col + pack_b of conv2d_forward_fast (given): packs columns
  * j0 .. j0+nc-1 of the batch-wide col matrix [C*R*S, N*P*Q] (column
- * j = (n*P + p)*Q + q) into ceil(nc/NR) B panels of C*R*S rows. xpad is
- * the whole batch, zero-padded: [N, C, Hp, Wp] with Hp = H + 2*pad_h and
- * Wp = W + 2*pad_w (x itself when there is no padding). */
-void im2col_pack(float *dst, const float *xpad, int C, int Hp, int Wp, int R, int S, int stride_h,
-                 int stride_w, int P, int Q, int j0, int nc);
+ * j = (n*P + p)*Q + q) into ceil(nc/NR) B panels of C*R*S rows, reading
+ * the whole batch x [N, C, H, W] and writing zeros where a window covers
+ * the padding of convolution p. */
+void im2col_pack(float *dst, const float *x, int C, int H, int W, int R, int S, Conv2dParams p, int P,
+                 int Q, int j0, int nc);
 
 /* ---- Given: chapter 05's dense layer on gemm_packed --------------------------
  * Same contracts as dense_forward and dense_backward (chapter 05's dense.h):

@@ -53,15 +53,52 @@ static inline void copy_run(float *restrict o, const float *restrict src, int le
     }
 }
 
-/* The same run for every row (c, r, s) of a panel; inlined for the common
- * lengths so each copy is a few instructions. */
-static inline void pack_run_rows(float *o, const float *base, int len, int C, int R, int S,
-                                 size_t plane, int Wp, int stride)
+/* One run of len outputs for kernel tap column s, from input row `row`
+ * (H x W plane row, or NULL when the tap's row falls in the padding): the
+ * outputs whose input column w0 + t*stride lies in 0..W-1 copy it, the
+ * others are padding zeros. Almost every run lies wholly inside the row, so
+ * that case goes first and is one copy. */
+static inline void pack_run(float *restrict o, const float *restrict row, int w0, int len, int stride,
+                            int W)
+{
+    if (!row) {
+        memset(o, 0, (size_t)len * sizeof *o);
+        return;
+    }
+    if (w0 >= 0 && w0 + (len - 1) * stride < W) {
+        copy_run(o, row + w0, len, stride);
+        return;
+    }
+    /* Clip: t_lo = first t with w0 + t*stride >= 0, t_hi = first t past W-1
+     * (no division for the usual stride 1). */
+    int t_lo, t_hi;
+    if (stride == 1) {
+        t_lo = w0 >= 0 ? 0 : -w0;
+        t_hi = W - w0;
+    } else {
+        t_lo = w0 >= 0 ? 0 : (-w0 + stride - 1) / stride;
+        t_hi = w0 > W - 1 ? 0 : (W - 1 - w0) / stride + 1;
+    }
+    if (t_lo > len) t_lo = len;
+    if (t_hi > len) t_hi = len;
+    if (t_hi < t_lo) t_hi = t_lo;
+    /* Zeros and copies of a few floats: loops, not library calls. */
+    for (int t = 0; t < t_lo; t++) o[t] = 0.0f;
+    copy_run(o + t_lo, row + w0 + t_lo * stride, t_hi - t_lo, stride);
+    for (int t = t_hi; t < len; t++) o[t] = 0.0f;
+}
+
+/* The same run of output positions for every row (c, r, s) of a panel:
+ * image n0 (its first plane at x_n), output row oh, columns ow .. ow+len-1. */
+static inline void pack_run_rows(float *o, const float *x_n, int len, int C, int H, int W, int R, int S,
+                                 Conv2dParams p, int oh, int ow)
 {
     for (int c = 0; c < C; c++)
         for (int r = 0; r < R; r++) {
-            const float *row = base + (size_t)c * plane + (size_t)r * Wp;
-            for (int s = 0; s < S; s++, o += GEMM_NR) copy_run(o, row + s, len, stride);
+            int h = oh * p.stride_h - p.pad_h + r;
+            const float *row = h >= 0 && h < H ? x_n + ((size_t)c * H + h) * W : NULL;
+            for (int s = 0; s < S; s++, o += GEMM_NR)
+                pack_run(o, row, ow * p.stride_w - p.pad_w + s, len, p.stride_w, W);
         }
 }
 
@@ -69,29 +106,30 @@ static inline void pack_run_rows(float *o, const float *base, int len, int C, in
  * NR-wide B panels: panel t holds, for each row k = (c*R + r)*S + s, the NR
  * values of columns j0 + t*NR .. j0 + t*NR + NR - 1 (zeros past nc).
  *
- * xpad is the batch with its zero padding already in place (chapter 03's
- * pad2d_zero), so no bounds check is left: a panel's columns are cut into
- * runs that stay on one output row of one image, and a run is a copy of
- * consecutive input values (stride_w apart), the same for every row
- * (c, r, s) but for a shift of c*Hp*Wp + r*Wp + s. */
-void im2col_pack(float *dst, const float *xpad, int C, int Hp, int Wp, int R, int S, int stride_h,
-                 int stride_w, int P, int Q, int j0, int nc)
+ * A panel's columns are cut into runs that stay on one output row of one
+ * image; for one tap (c, r, s) a run is a copy of consecutive input values
+ * (stride_w apart), clipped where the window hangs over the border: the
+ * padding is never stored, so there is no padded copy of the batch to
+ * write first (and, with two threads, no copy written by one core and read
+ * by the other). */
+void im2col_pack(float *dst, const float *x, int C, int H, int W, int R, int S, Conv2dParams p, int P,
+                 int Q, int j0, int nc)
 {
     int PQ = P * Q, CRS = C * R * S;
-    size_t plane = (size_t)Hp * Wp;
     for (int jp = 0; jp < nc; jp += GEMM_NR) {
         float *panel = dst + (size_t)(jp / GEMM_NR) * CRS * GEMM_NR;
         int width = nc - jp < GEMM_NR ? nc - jp : GEMM_NR;
         for (int t = 0; t < width;) {
             int j = j0 + jp + t, n = j / PQ, pq = j % PQ, oh = pq / Q, ow = pq % Q;
             int len = Q - ow < width - t ? Q - ow : width - t;
-            const float *base = xpad + (size_t)n * C * plane + (size_t)oh * stride_h * Wp + (size_t)ow * stride_w;
-            if (len == 4 && stride_w == 1)
-                pack_run_rows(panel + t, base, 4, C, R, S, plane, Wp, 1);
-            else if (len == 8 && stride_w == 1)
-                pack_run_rows(panel + t, base, 8, C, R, S, plane, Wp, 1);
+            const float *x_n = x + (size_t)n * C * H * W;
+            /* Inlined for the common lengths, so each copy is a few instructions. */
+            if (len == 4)
+                pack_run_rows(panel + t, x_n, 4, C, H, W, R, S, p, oh, ow);
+            else if (len == 8)
+                pack_run_rows(panel + t, x_n, 8, C, H, W, R, S, p, oh, ow);
             else
-                pack_run_rows(panel + t, base, len, C, R, S, plane, Wp, stride_w);
+                pack_run_rows(panel + t, x_n, len, C, H, W, R, S, p, oh, ow);
             t += len;
         }
         if (width < GEMM_NR)

@@ -21,6 +21,7 @@
 #include "fastconv.h"
 
 #include "error.h"
+#include "memory.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,11 +118,11 @@ int gemm_packed_with(GemmUkernel kernel, float *c, int ldc, MatRef a, MatRef b, 
     int kcmax = imin(PACK_KC, K);
     size_t asize = (size_t)(imin(PACK_MC, M) + GEMM_MR) * kcmax;
     size_t bsize = (size_t)(imin(PACK_NC, N) + GEMM_NR) * kcmax;
-    float *apack = aligned_alloc(64, ((asize * sizeof(float) + 63) / 64) * 64);
-    float *bpack = aligned_alloc(64, ((bsize * sizeof(float) + 63) / 64) * 64);
+    float *apack = memory_alloc_aligned(asize * sizeof(float)); /* 64-byte aligned */
+    float *bpack = memory_alloc_aligned(bsize * sizeof(float));
     if (!apack || !bpack) {
-        free(apack);
-        free(bpack);
+        memory_free_aligned(apack);
+        memory_free_aligned(bpack);
         return cnn_error("gemm_packed: out of memory for packing buffers (M=%d N=%d K=%d)", M, N, K);
     }
     for (int jc = 0; jc < N; jc += PACK_NC) {
@@ -140,8 +141,8 @@ int gemm_packed_with(GemmUkernel kernel, float *c, int ldc, MatRef a, MatRef b, 
             }
         }
     }
-    free(apack);
-    free(bpack);
+    memory_free_aligned(apack);
+    memory_free_aligned(bpack);
     return 0;
 }
 
