@@ -102,6 +102,18 @@ static inline void pack_run_rows(float *o, const float *x_n, int len, int C, int
         }
 }
 
+/* The same, for a convolution without padding: every run lies inside its
+ * row, so there is nothing to check (the inner loop of the common case). */
+static inline void pack_run_rows_inside(float *o, const float *x_n, int len, int C, int H, int W, int R,
+                                        int S, Conv2dParams p, int oh, int ow)
+{
+    for (int c = 0; c < C; c++)
+        for (int r = 0; r < R; r++) {
+            const float *row = x_n + ((size_t)c * H + (size_t)(oh * p.stride_h + r)) * W + ow * p.stride_w;
+            for (int s = 0; s < S; s++, o += GEMM_NR) copy_run(o, row + s, len, p.stride_w);
+        }
+}
+
 /* Given. Columns j0 .. j0+nc-1 of the batch-wide im2col matrix, written as
  * NR-wide B panels: panel t holds, for each row k = (c*R + r)*S + s, the NR
  * values of columns j0 + t*NR .. j0 + t*NR + NR - 1 (zeros past nc).
@@ -124,12 +136,16 @@ void im2col_pack(float *dst, const float *x, int C, int H, int W, int R, int S, 
             int len = Q - ow < width - t ? Q - ow : width - t;
             const float *x_n = x + (size_t)n * C * H * W;
             /* Inlined for the common lengths, so each copy is a few instructions. */
-            if (len == 4)
-                pack_run_rows(panel + t, x_n, 4, C, H, W, R, S, p, oh, ow);
-            else if (len == 8)
-                pack_run_rows(panel + t, x_n, 8, C, H, W, R, S, p, oh, ow);
-            else
+            if (p.pad_h == 0 && p.pad_w == 0) {
+                if (len == 4 && p.stride_w == 1)
+                    pack_run_rows_inside(panel + t, x_n, 4, C, H, W, R, S, p, oh, ow);
+                else if (len == 8 && p.stride_w == 1)
+                    pack_run_rows_inside(panel + t, x_n, 8, C, H, W, R, S, p, oh, ow);
+                else
+                    pack_run_rows_inside(panel + t, x_n, len, C, H, W, R, S, p, oh, ow);
+            } else {
                 pack_run_rows(panel + t, x_n, len, C, H, W, R, S, p, oh, ow);
+            }
             t += len;
         }
         if (width < GEMM_NR)

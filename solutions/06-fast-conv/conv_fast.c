@@ -48,12 +48,30 @@ static int fc_thread_num(void) { return 0; }
 /* Bytes of one packed column block (C*R*S x NC floats) we aim to keep in L2. */
 enum { FC_BLOCK_BYTES = 256 * 1024, FC_NC_MAX = 1024, FC_KC = 256 };
 
+/* Images at least this wide are packed without a padded copy (see
+ * conv2d_forward_fast). */
+enum { FC_CLIP_MIN_WIDTH = 48 };
+
 static inline int imin(int a, int b) { return a < b ? a : b; }
 static inline size_t round_up16(size_t floats) { return (floats + 15) / 16 * 16; }
 
 static float *alloc_floats(size_t count)
 {
     return memory_alloc_aligned(count * sizeof(float)); /* 64-byte aligned, see memory.h */
+}
+
+/* One zero-padded plane: x [H,W] -> xpad [H+2*ph, W+2*pw]. */
+static void pad_plane(float *xpad, const float *x, int H, int W, int ph, int pw)
+{
+    int Wp = W + 2 * pw;
+    memset(xpad, 0, (size_t)ph * Wp * sizeof *xpad);
+    for (int h = 0; h < H; h++) {
+        float *row = xpad + (size_t)(ph + h) * Wp;
+        memset(row, 0, (size_t)pw * sizeof *row);
+        memcpy(row + pw, x + (size_t)h * W, (size_t)W * sizeof *row);
+        memset(row + pw + W, 0, (size_t)pw * sizeof *row);
+    }
+    memset(xpad + (size_t)(ph + H) * Wp, 0, (size_t)ph * Wp * sizeof *xpad);
 }
 
 /* y [K, N*P*Q] rows k0..k1-1, batch-wide columns j..j+nr-1 = the bias
@@ -135,34 +153,65 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
         return cnn_error("conv2d_forward_fast: out of memory for packing buffers");
     }
     pack_a(wpack, mat_rows(w->data, CRS), 0, K, 0, CRS);
+    /* Narrow images are padded once up front: im2col_pack would otherwise
+     * clip nearly every run at a border, and a clipped run of a few floats
+     * costs several times a plain copy. Wide images are packed straight
+     * from x: clipping is rare next to the copying, and there is no padded
+     * copy of the batch to write (with two threads, half of it by the other
+     * core). xs and ps are the input and parameters im2col_pack reads. */
+    const float *xs = x->data;
+    Conv2dParams ps = p;
+    int Hs = H, Ws = W;
+    float *xpad = NULL;
+    if ((p.pad_h > 0 || p.pad_w > 0) && W < FC_CLIP_MIN_WIDTH) {
+        Hs = H + 2 * p.pad_h;
+        Ws = W + 2 * p.pad_w;
+        xpad = alloc_floats((size_t)N * C * Hs * Ws);
+        if (!xpad) {
+            memory_free_aligned(wpack);
+            memory_free_aligned(bpack);
+            return cnn_error("conv2d_forward_fast: out of memory for the padded input");
+        }
+        xs = xpad;
+        ps.pad_h = ps.pad_w = 0;
+    }
     int nkc = (CRS + FC_KC - 1) / FC_KC;
     /* Threads pay off from about a million multiply-adds (tens of microseconds). */
     int use_threads = threads > 1 && (double)N * K * PQ * CRS > 1e6;
 
     FC_OMP(parallel if (use_threads))
     {
+        if (xpad) {
+            FC_OMP(for schedule(static))
+            for (int i = 0; i < N * C; i++)
+                pad_plane(xpad + (size_t)i * Hs * Ws, x->data + (size_t)i * H * W, H, W, p.pad_h, p.pad_w);
+        }
         // TODO 6.5: share the tasks (column block, output-channel group)
         // among the threads of this parallel region. Task t covers columns
         // j0 = (t / ngroups) * nc .. + nc - 1 (fewer for the last block) and
         // the MR panels g*group_panels .. + group_panels - 1 (g = t % ngroups,
         // fewer for the last group). It packs its columns with im2col_pack
-        // (straight from the batch x, padding included) into bpack; then, for each
+        // (from xs [N,C,Hs,Ws] with parameters ps, set above) into bpack; then, for each
         // NR panel jr, it writes the bias into its part of y (fill_bias) and,
         // for each of the nkc slices [pc, pc+kc) of the C*R*S rows, calls
         // tile_to_y for every MR panel of its group.
-        // Hint: `omp for` over the tasks, FC_OMP(for schedule(dynamic)): a
-        // thread takes the next task when it is free, so a thread that
-        // starts late (the machine is busy) does not hold the others up.
+        // Hint: `omp for` over the tasks, FC_OMP(for schedule(static)): each
+        // thread gets one contiguous range of tasks, so it packs and writes
+        // neighbouring columns of x and y, which stay in its own core's
+        // caches; the padding pass above splits the batch the same way.
+        // (schedule(dynamic) hands out tasks one by one, so the threads
+        // interleave and pass cache lines back and forth: 2.7 ms instead of
+        // 2.1 ms for CIFAR conv2 on two threads here.)
         // Two threads must never share scratch: each packs into its own
         // slice, bpack + fc_thread_num() * block_floats. Writing y needs no
         // lock: no two tasks write the same element.
         //>> solution
-        FC_OMP(for schedule(dynamic))
+        FC_OMP(for schedule(static))
         for (int t = 0; t < nblocks * ngroups; t++) {
             float *mine = bpack + (size_t)fc_thread_num() * block_floats;
             int j0 = (t / ngroups) * nc, cols = imin(nc, ncols - j0);
             int g = t % ngroups, ip0 = g * group_panels, ip1 = imin(mpanels, ip0 + group_panels);
-            im2col_pack(mine, x->data, C, H, W, R, S, p, P, Q, j0, cols);
+            im2col_pack(mine, xs, C, Hs, Ws, R, S, ps, P, Q, j0, cols);
             for (int jr = 0; jr < cols; jr += GEMM_NR) {
                 const float *bpanel = mine + (size_t)(jr / GEMM_NR) * CRS * GEMM_NR;
                 int nr = imin(GEMM_NR, cols - jr);
@@ -176,10 +225,11 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
                 }
             }
         }
-        //| (void)kernel; (void)tile_to_y; (void)fill_bias; (void)fc_thread_num; (void)H; (void)W; (void)R;
-        //| (void)S; (void)nkc; (void)group_panels;
+        //| (void)kernel; (void)tile_to_y; (void)fill_bias; (void)fc_thread_num; (void)xs; (void)Hs; (void)Ws;
+        //| (void)R; (void)S; (void)nkc; (void)group_panels;
         //<<
     }
+    memory_free_aligned(xpad);
     memory_free_aligned(wpack);
     memory_free_aligned(bpack);
     return 0;
@@ -233,7 +283,7 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
     memset(partial, 0, psize * (size_t)threads * sizeof *partial);
     GemmUkernel kernel = gemm_ukernel_best(NULL);
 
-    FC_OMP(parallel for schedule(dynamic) if (threads > 1 && N > 1))
+    FC_OMP(parallel for schedule(static) if (threads > 1 && N > 1))
     for (int n = 0; n < N; n++) {
         int tid = fc_thread_num();
         float *xhwc = scratch + (size_t)tid * mine_floats, *apack = xhwc + image;
@@ -352,7 +402,7 @@ int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy,
     // above is given: it is the same GEMM idea with the reduction running
     // over positions; read weight_grad_fast once your loop passes.)
     //>> solution
-    FC_OMP(parallel for schedule(dynamic) reduction(| : failed) if (threads > 1 && N > 1))
+    FC_OMP(parallel for schedule(static) reduction(| : failed) if (threads > 1 && N > 1))
     for (int n = 0; n < N; n++) {
         float *dcol = scratch + (size_t)fc_thread_num() * colsize;
         const float *dyn = dy->data + (size_t)n * K * PQ;
