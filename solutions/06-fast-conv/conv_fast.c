@@ -60,18 +60,21 @@ static float *alloc_floats(size_t count)
     return memory_alloc_aligned(count * sizeof(float)); /* 64-byte aligned, see memory.h */
 }
 
-/* One zero-padded plane: x [H,W] -> xpad [H+2*ph, W+2*pw]. */
-static void pad_plane(float *xpad, const float *x, int H, int W, int ph, int pw)
+/* One zero-padded plane: x [H,W] -> xpad [H+2*ph, W+2*pw]. Plain loops,
+ * not memset/memcpy: the rows of small images are a few floats, and a
+ * library call per row would cost more than the copying. */
+static void pad_plane(float *restrict xpad, const float *restrict x, int H, int W, int ph, int pw)
 {
     int Wp = W + 2 * pw;
-    memset(xpad, 0, (size_t)ph * Wp * sizeof *xpad);
+    for (int i = 0; i < ph * Wp; i++) xpad[i] = 0.0f;
     for (int h = 0; h < H; h++) {
         float *row = xpad + (size_t)(ph + h) * Wp;
-        memset(row, 0, (size_t)pw * sizeof *row);
-        memcpy(row + pw, x + (size_t)h * W, (size_t)W * sizeof *row);
-        memset(row + pw + W, 0, (size_t)pw * sizeof *row);
+        const float *src = x + (size_t)h * W;
+        for (int w = 0; w < pw; w++) row[w] = row[pw + W + w] = 0.0f;
+        for (int w = 0; w < W; w++) row[pw + w] = src[w];
     }
-    memset(xpad + (size_t)(ph + H) * Wp, 0, (size_t)ph * Wp * sizeof *xpad);
+    float *bottom = xpad + (size_t)(ph + H) * Wp;
+    for (int i = 0; i < ph * Wp; i++) bottom[i] = 0.0f;
 }
 
 /* y [K, N*P*Q] rows k0..k1-1, batch-wide columns j..j+nr-1 = the bias
@@ -370,14 +373,18 @@ int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy,
         size_t work = (size_t)N * K * PQ;
         FC_OMP(parallel for schedule(static) if (threads > 1 && work > 65536))
         for (int k = 0; k < K; k++) {
-            float sum = 0.0f;
+            /* 16 partial sums: a single running sum would wait for each add
+             * to finish; these independent ones vectorize and overlap. */
+            float part[16] = {0.0f};
             for (int n = 0; n < N; n++) {
                 const float *g = dy->data + ((size_t)n * K + k) * PQ;
-                /* reduction: the compiler may keep several partial sums (a
-                 * single running sum waits for each add to finish). */
-#pragma omp simd reduction(+ : sum)
-                for (int i = 0; i < PQ; i++) sum += g[i];
+                int i = 0;
+                for (; i + 16 <= PQ; i += 16)
+                    for (int u = 0; u < 16; u++) part[u] += g[i + u];
+                for (; i < PQ; i++) part[i % 16] += g[i];
             }
+            float sum = 0.0f;
+            for (int u = 0; u < 16; u++) sum += part[u];
             db->data[k] += sum;
         }
     }
