@@ -132,8 +132,8 @@ static inline void pack_run_rows(float *o, const float *x_n, int len, int C, int
 {
     for (int c = 0; c < C; c++)
         for (int r = 0; r < R; r++) {
-            int h = oh * p.stride_h - p.pad_h + r;
-            const float *row = h >= 0 && h < H ? x_n + ((size_t)c * H + h) * W : NULL;
+            int in_row = oh * p.stride_h - p.pad_h + r; /* NULL row: in the padding */
+            const float *row = in_row >= 0 && in_row < H ? x_n + ((size_t)c * H + in_row) * W : NULL;
             for (int s = 0; s < S; s++, o += GEMM_NR)
                 pack_run(o, row, ow * p.stride_w - p.pad_w + s, len, p.stride_w, W);
         }
