@@ -137,7 +137,9 @@ void im2col_pack(float *dst, const float *x, int C, int H, int W, int R, int S, 
             const float *x_n = x + (size_t)n * C * H * W;
             /* Inlined for the common lengths, so each copy is a few instructions. */
             if (p.pad_h == 0 && p.pad_w == 0) {
-                if (len == 4 && p.stride_w == 1)
+                if (len == 4 && p.stride_w == 1 && S == 3) /* 3x3 kernels on small images */
+                    pack_run_rows_inside(panel + t, x_n, 4, C, H, W, R, 3, p, oh, ow);
+                else if (len == 4 && p.stride_w == 1)
                     pack_run_rows_inside(panel + t, x_n, 4, C, H, W, R, S, p, oh, ow);
                 else if (len == 8 && p.stride_w == 1)
                     pack_run_rows_inside(panel + t, x_n, 8, C, H, W, R, S, p, oh, ow);
