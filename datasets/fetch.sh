@@ -118,7 +118,7 @@ fetch_fashion() {
     elif fashion_has_all "$FASHION_SYSTEM"; then
         src=$FASHION_SYSTEM
     elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 &&
-         apt-cache policy dataset-fashion-mnist 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+         apt-cache policy dataset-fashion-mnist 2>/dev/null | grep 'Candidate: [0-9]' >/dev/null; then
         say "installing the Debian package dataset-fashion-mnist"
         apt-get install -y dataset-fashion-mnist || die "apt-get install dataset-fashion-mnist failed"
         fashion_has_all "$FASHION_SYSTEM" || die "dataset-fashion-mnist did not install $FASHION_SYSTEM"
@@ -213,7 +213,7 @@ find_imagemagick() {
     local c
     for c in ${CONVERT:+"$CONVERT"} "magick convert" convert-im6.q16 /usr/bin/convert convert; do
         # shellcheck disable=SC2086
-        if $c -version 2>/dev/null | grep -q ImageMagick; then echo "$c"; return 0; fi
+        if $c -version 2>/dev/null | grep ImageMagick >/dev/null; then echo "$c"; return 0; fi
     done
     return 1
 }

@@ -23,7 +23,7 @@ compiles() { # compiles C-SOURCE FLAGS...: does a tiny program build and link?
 is_imagemagick() {
     local c
     for c in magick convert-im6.q16 /usr/bin/convert convert; do
-        "$c" -version 2>/dev/null | grep -q ImageMagick && return 0
+        "$c" -version 2>/dev/null | grep ImageMagick >/dev/null && return 0
     done
     return 1
 }

@@ -25,7 +25,7 @@ find_imagemagick() { # find_imagemagick convert|montage
     local c
     for c in "magick $1" "$1-im6.q16" "/usr/bin/$1" "$1"; do
         # shellcheck disable=SC2086
-        if $c -version 2>/dev/null | grep -q ImageMagick; then echo "$c"; return 0; fi
+        if $c -version 2>/dev/null | grep ImageMagick >/dev/null; then echo "$c"; return 0; fi
     done
     return 1
 }
