@@ -9,9 +9,17 @@ CHAPTER_DEPS = 03-padding-stride 04-pooling 05-backprop
 # -fopenmp-simd honours `#pragma omp simd` even where OpenMP threads are off.
 CHAPTER_CFLAGS = -O3 -fopenmp-simd
 
-# The benchmark compares with OpenBLAS when its development files exist.
+# The benchmark compares with OpenBLAS when its development files exist,
 FC_OPENBLAS := $(shell pkg-config --exists openblas 2>/dev/null && echo yes)
 ifeq ($(FC_OPENBLAS),yes)
 CHAPTER_CFLAGS += -DHAVE_OPENBLAS $(shell pkg-config --cflags openblas)
 CHAPTER_LDLIBS = $(shell pkg-config --libs openblas)
+endif
+# ... and with oneDNN (Debian: libdnnl-dev, no pkg-config file) when a test
+# program compiles and links against it.
+FC_DNNL := $(shell printf '\043include <dnnl.h>\nint main(void){return dnnl_version()->major < 1;}\n' | \
+             $(CC) -x c - -ldnnl -o /dev/null 2>/dev/null && echo yes)
+ifeq ($(FC_DNNL),yes)
+CHAPTER_CFLAGS += -DHAVE_DNNL
+CHAPTER_LDLIBS += -ldnnl
 endif

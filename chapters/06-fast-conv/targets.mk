@@ -5,12 +5,16 @@
 #   make bench CH=06    your chapters/06-fast-conv code, the same way (with the
 #                       reference's fast convolution timed beside it)
 #
+# As root it first installs the peers it compares with when they are missing
+# (OpenBLAS, oneDNN, PyTorch; BENCH_PEERS=0 skips that: grader/deps.sh peers).
+#
 # A benchmark, not a test: it takes about three minutes and its numbers
 # depend on the machine and on what else runs on it.
 CH06_VARIANT = $(if $(CH),student,solution)
 
 .PHONY: bench
 bench: deps lib ## chapter 06 speed report: GFLOP/s table, CSV, figures (CH=06: your code)
+	@grader/deps.sh peers
 	@$(MAKE) -s chapter CH=06 SOLUTION=1 >/dev/null
 	@$(if $(CH),$(MAKE) -s chapter CH=06 SOLUTION=0 >/dev/null)
 	@chapters/06-fast-conv/bench/bench.sh $(BUILD)/$(CH06_VARIANT)/06-fast-conv/bin/bench $(CH06_VARIANT) \

@@ -6,8 +6,10 @@
  * For each layer shape, times the naive convolution of chapter 03, each
  * step of this chapter (im2col + gemm_naive, + gemm_blocked, + the packed
  * GEMM with the portable and the intrinsics micro-kernel), the threaded
- * conv2d_forward_fast, and OpenBLAS (im2col + cblas_sgemm per image) when
- * the build found it, at 1 and 2 threads. Every result is first checked
+ * conv2d_forward_fast, and two library peers when the build found them:
+ * OpenBLAS (im2col + cblas_sgemm per image) and oneDNN's convolution
+ * primitive in its own layouts (onednn_peer.h), at 1 and 2 threads; and
+ * PyTorch's conv2d from a CSV that bench_torch.py wrote. Every result is first checked
  * against the naive convolution: a wrong implementation is reported as
  * WRONG, never with a speed.
  *
@@ -23,6 +25,7 @@
  * 2 when an implementation gave wrong results.
  */
 #include "fastconv.h"
+#include "onednn_peer.h"
 
 #include "error.h"
 #include "memory.h"
@@ -223,7 +226,9 @@ typedef struct Problem {
     const Shape *shape;
     Tensor *x, *w, *b, *y;
     Conv2dParams p;
-    float *col; /* im2col scratch for the OpenBLAS peer */
+    float *col;         /* im2col scratch for the OpenBLAS peer */
+    OnednnConv *onednn; /* the oneDNN peer's primitive, built for onednn_threads */
+    int onednn_threads;
 } Problem;
 
 static int packed_portable(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K)
@@ -277,22 +282,55 @@ static int run_openblas(Problem *pr)
 }
 #endif
 
+#ifdef HAVE_DNNL
+static int current_threads(void)
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+/* oneDNN splits the work when the primitive is built, so it is rebuilt
+ * (untimed: in time_impl's warm-up run) whenever the thread count changes. */
+static int run_onednn(Problem *pr)
+{
+    if (!pr->onednn || pr->onednn_threads != current_threads()) {
+        onednn_conv_free(pr->onednn);
+        pr->onednn = onednn_conv_new(pr->x, pr->w, pr->b, pr->p);
+        if (!pr->onednn) return -1;
+        pr->onednn_threads = current_threads();
+        printf("  %-40s     (oneDNN picked %s)\n", "", onednn_conv_describe(pr->onednn));
+    }
+    return onednn_conv_run(pr->onednn);
+}
+
+static int finish_onednn(Problem *pr) { return onednn_conv_result(pr->onednn, pr->y); }
+#endif
+
 typedef struct Impl {
     const char *name;  /* in the CSV and --only */
     const char *label; /* in the table */
     int (*run)(Problem *);
     int threaded;      /* also timed at 2 threads */
+    /* NULL when run writes y itself; else brings run's result into y (NCHW),
+     * untimed, before it is checked. */
+    int (*finish)(Problem *);
 } Impl;
 
 static Impl impls[] = {
-    {"naive", "naive conv2d_forward (ch03)", run_naive, 0},
-    {"gemm_naive", "6.2 im2col + gemm_naive", run_gemm_naive, 0},
-    {"gemm_blocked", "6.3 im2col + gemm_blocked", run_gemm_blocked, 0},
-    {"packed_portable", "6.4 im2col + packed, portable kernel", run_packed_portable, 0},
-    {"packed_simd", "6.4 im2col + packed, intrinsics kernel", run_packed_best, 0},
-    {"fast", "6.5 conv2d_forward_fast", run_fast, 1},
+    {"naive", "naive conv2d_forward (ch03)", run_naive, 0, NULL},
+    {"gemm_naive", "6.2 im2col + gemm_naive", run_gemm_naive, 0, NULL},
+    {"gemm_blocked", "6.3 im2col + gemm_blocked", run_gemm_blocked, 0, NULL},
+    {"packed_portable", "6.4 im2col + packed, portable kernel", run_packed_portable, 0, NULL},
+    {"packed_simd", "6.4 im2col + packed, intrinsics kernel", run_packed_best, 0, NULL},
+    {"fast", "6.5 conv2d_forward_fast", run_fast, 1, NULL},
 #ifdef HAVE_OPENBLAS
-    {"openblas", "OpenBLAS im2col + sgemm", run_openblas, 1},
+    {"openblas", "OpenBLAS im2col + sgemm", run_openblas, 1, NULL},
+#endif
+#ifdef HAVE_DNNL
+    {"onednn", "oneDNN conv, its own layouts", run_onednn, 1, finish_onednn},
 #endif
 };
 enum { NIMPLS = sizeof impls / sizeof impls[0] };
@@ -345,6 +383,7 @@ static int time_impl(const Impl *im, Problem *pr, const Tensor *ref, double budg
     double t0 = now();
     if (im->run(pr) != 0) return -1;
     double first = now() - t0;
+    if (im->finish && im->finish(pr) != 0) return -1;
     int crs = pr->x->c * pr->w->h * pr->w->w;
     float tol = 1e-3f * sqrtf((float)crs);
     *wrong = 0;
@@ -481,6 +520,13 @@ int main(int argc, char **argv)
 #else
     printf("  OpenBLAS peer: not built (install libopenblas-dev and rebuild)\n");
 #endif
+#ifdef HAVE_DNNL
+    printf("  oneDNN peer: version %s, its convolution primitive on layouts it picks (input and filters\n"
+           "    reordered once beforehand, untimed): the library's best case, not a like-for-like race\n",
+           onednn_version_string());
+#else
+    printf("  oneDNN peer: not built (install libdnnl-dev and rebuild)\n");
+#endif
 
     double peak[2] = {0, 0}, bw[2] = {0, 0};
     for (int t = 1; t <= 2; t++) {
@@ -519,7 +565,7 @@ int main(int argc, char **argv)
         Problem pr = {sh, tensor_new(sh->n, sh->c, sh->hw, sh->hw), tensor_new(sh->k, sh->c, sh->rs, sh->rs),
                       tensor_new_nd(1, &sh->k), tensor_new(sh->n, sh->k, P, Q),
                       {sh->pad, sh->pad, sh->stride, sh->stride},
-                      malloc((size_t)sh->c * sh->rs * sh->rs * P * Q * sizeof(float))};
+                      malloc((size_t)sh->c * sh->rs * sh->rs * P * Q * sizeof(float)), NULL, 0};
         Tensor *ref = tensor_new(sh->n, sh->k, P, Q);
         if (!pr.x || !pr.w || !pr.b || !pr.y || !ref || !pr.col) {
             fprintf(stderr, "bench: out of memory for shape %s\n", sh->name);
@@ -579,6 +625,9 @@ int main(int argc, char **argv)
         tensor_free(pr.y);
         tensor_free(ref);
         free(pr.col);
+#ifdef HAVE_DNNL
+        onednn_conv_free(pr.onednn);
+#endif
     }
     if (opt.peer_csv && read_peer_csv(opt.peer_csv, csv, opt.variant, peak) == 0)
         printf("\n(no PyTorch timings in %s)\n", opt.peer_csv);
@@ -586,13 +635,13 @@ int main(int argc, char **argv)
     /* Summary: GFLOP/s, one row per shape, one column per implementation/threads. */
     static const char *cols[][2] = {{"naive", "naive"}, {"gemm_naive", "6.2"}, {"gemm_blocked", "6.3"},
                                     {"packed_portable", "6.4c"}, {"packed_simd", "6.4simd"}, {"fast", "fast"},
-                                    {"openblas", "openblas"}, {"pytorch", "torch"}};
+                                    {"openblas", "openblas"}, {"onednn", "onednn"}, {"pytorch", "torch"}};
     printf("\nSummary, GFLOP/s (1t/2t = threads; %% of the measured peak: 1t %.0f, 2t %.0f GFLOP/s)\n", peak[0],
            peak[1]);
     printf("  %-13s", "shape");
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         int two = strcmp(cols[c][0], "fast") == 0 || strcmp(cols[c][0], "openblas") == 0 ||
-                  strcmp(cols[c][0], "pytorch") == 0;
+                  strcmp(cols[c][0], "onednn") == 0 || strcmp(cols[c][0], "pytorch") == 0;
         if (two) printf(" %8s1t %8s2t", cols[c][1], cols[c][1]);
         else printf(" %10s", cols[c][1]);
     }
@@ -602,7 +651,7 @@ int main(int argc, char **argv)
         printf("  %-13s", shapes[s].name);
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
             int two = strcmp(cols[c][0], "fast") == 0 || strcmp(cols[c][0], "openblas") == 0 ||
-                      strcmp(cols[c][0], "pytorch") == 0;
+                      strcmp(cols[c][0], "onednn") == 0 || strcmp(cols[c][0], "pytorch") == 0;
             for (int t = 1; t <= (two ? 2 : 1); t++) {
                 const Result *found = NULL;
                 for (int i = 0; i < nresults; i++)

@@ -28,7 +28,7 @@ awk -F, '
     NR == 1 { next }
     $19 != "ok" { next }
     {
-        key = ($1 == "solution" || $10 == "pytorch" || $10 == "openblas" || $10 == "naive") ? $10 : $1 "-" $10
+        key = ($1 == "solution" || $10 == "pytorch" || $10 == "openblas" || $10 == "onednn" || $10 == "naive") ? $10 : $1 "-" $10
         if ($1 == "solution" && FILENAME ~ /student/ && $10 == "fast") key = "reference-fast"
         key = key "-" $11 "t"
         if (!(key in seen)) { seen[key] = 1; keys[++nk] = key }
@@ -46,12 +46,13 @@ awk -F, '
 ncols=$(head -n 1 "$WORK/gflops.dat" | wc -w)
 
 # Roofline points: intensity and GFLOP/s of naive, fast and the peers.
-awk -F, 'NR > 1 && $19 == "ok" && ($10 == "naive" || $10 == "fast" || $10 == "openblas" || $10 == "pytorch") {
+awk -F, 'NR > 1 && $19 == "ok" && ($10 == "naive" || $10 == "fast" || $10 == "openblas" || $10 == "onednn" || $10 == "pytorch") {
     print $2, $18, $14, $10 "-" $11 "t" }' "$csv" > "$WORK/roofline.dat"
 peak1=$(awk -F, '$1 == 1 { print $2 }' "$machine"); peak2=$(awk -F, '$1 == 2 { print $2 }' "$machine")
 bw1=$(awk -F, '$1 == 1 { print $3 }' "$machine"); bw2=$(awk -F, '$1 == 2 { print $3 }' "$machine")
 
 gp "$here/gflops.gp" 1300x560 "$OUT/ch06-gflops$s.png" "$WORK/gflops.dat" "$ncols" "$peak1" \
+    "$(head -n 1 "$WORK/gflops.dat")" \
     && made "ch06-gflops$s.png"
 gp "$here/roofline.gp" 1200x640 "$OUT/ch06-roofline$s.png" "$WORK/roofline.dat" "$peak1" "$peak2" "$bw1" "$bw2" \
     && made "ch06-roofline$s.png"

@@ -18,6 +18,7 @@ plot roof1(x) ls 3 title sprintf("1 thread: %.0f GFLOP/s, %.0f GB/s", peak1, bw1
      roof2(x) ls 3 dt 2 title sprintf("2 threads: %.0f GFLOP/s, %.0f GB/s", peak2, bw2), \
      ARG1 using 2:(strcol(4) eq "naive-1t" ? $3 : NaN) with points pt 7 ps 1.3 lc rgb MLP_COLOUR title "naive, 1 thread", \
      ARG1 using 2:(strcol(4) eq "openblas-1t" ? $3 : NaN) with points pt 5 ps 1.2 lc rgb "#7f7f7f" title "OpenBLAS im2col+sgemm, 1 thread", \
+     ARG1 using 2:(strcol(4) eq "onednn-1t" ? $3 : NaN) with points pt 13 ps 1.3 lc rgb "#9467bd" title "oneDNN, own layouts, 1 thread", \
      ARG1 using 2:(strcol(4) eq "pytorch-1t" ? $3 : NaN) with points pt 9 ps 1.3 lc rgb HIGHLIGHT title "PyTorch, 1 thread", \
      ARG1 using 2:(strcol(4) eq "fast-1t" ? $3 : NaN) with points pt 7 ps 1.4 lc rgb CNN_COLOUR title "conv2d_forward_fast, 1 thread" noenhanced, \
      ARG1 using 2:(strcol(4) eq "fast-2t" ? $3 : NaN) with points pt 6 ps 1.4 lc rgb CNN_COLOUR title "conv2d_forward_fast, 2 threads" noenhanced, \
