@@ -74,7 +74,15 @@ $(OUT)/bin/%: $(OUT)/obj/$(FIGDIR)/%.o $(CH_OBJS) $(DEP_OBJS) $(PDEP_OBJS) $(LIB
 
 $(TEST_OBJS): CFLAGS_EXTRA := $(CRITERION_CFLAGS) -I$(TESTDIR)
 
-$(OUT)/obj/%.o: %.c
+# A change of flags rebuilds everything: flags.txt is rewritten only when the
+# compiler, flags or libraries differ from the last build's (e.g. a library
+# that chapter 06's benchmark compares with was installed since, which adds a
+# -DHAVE_... and a -l...).
+FLAGS_STAMP := $(OUT)/flags.txt
+$(shell mkdir -p $(OUT) && printf '%s\n' '$(CC) $(CFLAGS_CH) $(LIBS_CH)' > $(FLAGS_STAMP).$$$$ && \
+  { cmp -s $(FLAGS_STAMP).$$$$ $(FLAGS_STAMP) && rm -f $(FLAGS_STAMP).$$$$ || mv $(FLAGS_STAMP).$$$$ $(FLAGS_STAMP); })
+
+$(OUT)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_CH) $(CFLAGS_EXTRA) -MMD -MP -c $< -o $@
 
