@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -244,6 +245,37 @@ static int run_packed_best(Problem *pr) { return conv2d_forward_gemm(pr->y, pr->
 static int run_fast(Problem *pr) { return conv2d_forward_fast(pr->y, pr->x, pr->w, pr->b, pr->p); }
 
 #ifdef HAVE_OPENBLAS
+/* OpenBLAS picks its kernels from the CPU model when it loads. A model newer
+ * than the library (0.3.21, Debian 12's, does not know 5th-generation Xeons)
+ * gets its SSE3 "Prescott" kernels, a fraction of what it can do. Then the
+ * benchmark runs itself again with OPENBLAS_CORETYPE naming the best kernels
+ * the CPU's features allow, so that the peer is timed at its best. Returns
+ * only when nothing needs changing or the re-run could not start. */
+static void openblas_use_best_kernels(char **argv)
+{
+    if (getenv("OPENBLAS_CORETYPE")) return; /* the user's choice, or this is the re-run */
+    static const char *const vector_cores[] = {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"};
+    const char *core = openblas_get_corename();
+    for (size_t i = 0; i < sizeof vector_cores / sizeof vector_cores[0]; i++)
+        if (strcasecmp(core, vector_cores[i]) == 0) return;
+    const char *best = NULL;
+#ifdef BENCH_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+        best = "SkylakeX";
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        best = "Haswell";
+#endif
+    if (!best) return;
+    setenv("OPENBLAS_CORETYPE", best, 1);
+    setenv("BENCH_OPENBLAS_AUTO_CORE", core, 1);
+    fflush(stdout);
+    execv("/proc/self/exe", argv);
+    unsetenv("OPENBLAS_CORETYPE"); /* could not re-run: go on with what OpenBLAS picked */
+    unsetenv("BENCH_OPENBLAS_AUTO_CORE");
+}
+
 /* The peer keeps its own im2col, so its numbers never depend on yours. */
 static void peer_im2col(float *col, const float *x, int C, int H, int W, int R, int S, int pad,
                         int stride, int P, int Q)
@@ -417,8 +449,9 @@ static void print_row(const Result *r, double naive_gflops)
         printf("  %-40s %3d   WRONG: differs from the naive convolution, not timed\n", r->label, r->threads);
         return;
     }
-    printf("  %-40s %3d %10.3f %9.1f %7.1f%% %8.1fx\n", r->label, r->threads, r->ms, r->gflops, r->pct,
-           naive_gflops > 0 ? r->gflops / naive_gflops : 0.0);
+    printf("  %-40s %3d %10.3f %9.1f %7.1f%%", r->label, r->threads, r->ms, r->gflops, r->pct);
+    if (naive_gflops > 0) printf(" %8.1fx\n", r->gflops / naive_gflops);
+    else printf(" %9s\n", "-"); /* the naive convolution was not timed (--only) */
 }
 
 /* Rows "shape,threads,median_ms" written by bench_torch.py become results
@@ -481,6 +514,9 @@ static int parse_options(int argc, char **argv, Options *o)
 
 int main(int argc, char **argv)
 {
+#ifdef HAVE_OPENBLAS
+    openblas_use_best_kernels(argv);
+#endif
     memory_keep_freed(); /* reuse the per-batch scratch buffers' pages (see memory.h) */
     Options opt;
     if (parse_options(argc, argv, &opt) != 0) {
@@ -513,10 +549,13 @@ int main(int argc, char **argv)
         printf("  WARNING: load average %.2f: other programs are running, so timings are noisy "
                "(rerun on an idle machine for numbers to quote)\n", load);
 #ifdef HAVE_OPENBLAS
-    const char *coretype = getenv("OPENBLAS_CORETYPE");
-    printf("  OpenBLAS peer: kernels for %s%s%s\n", openblas_get_corename(),
-           coretype ? " (forced by OPENBLAS_CORETYPE=" : "", coretype ? coretype : "");
-    if (coretype) printf("    )  unset OPENBLAS_CORETYPE to let OpenBLAS pick its best kernels\n");
+    const char *coretype = getenv("OPENBLAS_CORETYPE"), *auto_core = getenv("BENCH_OPENBLAS_AUTO_CORE");
+    printf("  OpenBLAS peer: kernels for %s\n", openblas_get_corename());
+    if (coretype && auto_core)
+        printf("    (set by the benchmark with OPENBLAS_CORETYPE=%s: on its own OpenBLAS picked %s, its\n"
+               "    kernels for older CPUs, because it does not know this CPU model)\n", coretype, auto_core);
+    else if (coretype)
+        printf("    (forced by OPENBLAS_CORETYPE=%s in the environment: unset it to let OpenBLAS pick)\n", coretype);
 #else
     printf("  OpenBLAS peer: not built (install libopenblas-dev and rebuild)\n");
 #endif
