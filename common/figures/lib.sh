@@ -58,7 +58,12 @@ tile() {
 }
 
 skip_figure() { echo "  skipped $1: $2"; }
-made() { echo "  wrote docs/figures/$1"; }
+# The path printed is relative to the repository when OUT lies inside it.
+made() {
+    local dir=${OUT:-docs/figures} root
+    root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    echo "  wrote ${dir#"$root"/}/$1"
+}
 # FIGURES_NO_CIFAR=1 pretends CIFAR-10 is absent (make test checks the
 # digits figures that way, in seconds).
 have_cifar10() { [ "${FIGURES_NO_CIFAR:-0}" != 1 ] && [ -f "$DATASETS/cifar-10-batches-bin/test_batch.bin" ]; }
