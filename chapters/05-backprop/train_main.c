@@ -38,6 +38,17 @@ static int bad_usage(const char *msg)
     return 2;
 }
 
+/* Every option train takes; each one takes a value. */
+static int is_option(const char *o)
+{
+    static const char *const options[] = {"--model", "--data",     "--epochs",   "--batch",   "--lr",
+                                          "--momentum", "--weight-decay", "--lr-final", "--seed",
+                                          "--threads", "--train-limit", "--out",    "--datasets"};
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if (strcmp(o, options[i]) == 0) return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     memory_keep_freed(); /* reuse the per-batch scratch buffers' pages (see memory.h) */
@@ -54,7 +65,7 @@ int main(int argc, char **argv)
             return bad_usage(msg);
         }
         if (i + 1 >= argc) {
-            snprintf(msg, sizeof msg, "%s needs a value", argv[i]);
+            snprintf(msg, sizeof msg, is_option(argv[i]) ? "%s needs a value" : "unknown option %s", argv[i]);
             return bad_usage(msg);
         }
         if (strcmp(argv[i], "--model") == 0) model = argv[i + 1];

@@ -90,7 +90,9 @@ int main(int argc, char **argv)
         }
         if (i + 1 >= argc) {
             char msg[128];
-            snprintf(msg, sizeof msg, "%s needs a value (or is not an option)", o);
+            int known = strcmp(o, "--data") == 0 || strcmp(o, "--epochs") == 0 || strcmp(o, "--threads") == 0 ||
+                        strcmp(o, "--datasets") == 0 || strcmp(o, "--models") == 0;
+            snprintf(msg, sizeof msg, known ? "%s needs a value" : "unknown option %s", o);
             return bad_usage(msg);
         }
         const char *v = argv[++i];
