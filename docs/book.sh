@@ -13,10 +13,15 @@
 # between pages and docs/figures/*.png is copied into OUT_DIR/figures/, so
 # images load (docs/book/links.lua does the rewriting). Figures that
 # `make figures` has not drawn yet show as broken images: `make check-docs`
-# lists them. Needs pandoc; without it, says how to install it and exits 1.
+# lists them. Needs pandoc: as root on Debian/Ubuntu it installs it, like
+# the rest of the workbook's tools; otherwise it says how and exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 2
 out=${1:-build/book}
+if ! command -v pandoc >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "make docs: installing pandoc (apt-get install pandoc) ..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pandoc; } >/dev/null 2>&1 || true
+fi
 if ! command -v pandoc >/dev/null 2>&1; then
     echo "make docs: pandoc is not installed, so the book cannot be rendered." >&2
     echo "  Debian/Ubuntu: sudo apt-get install pandoc;  macOS: brew install pandoc" >&2
