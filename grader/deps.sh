@@ -14,25 +14,6 @@ set -uo pipefail
 what=${1:-build}
 cc=${CC:-cc}
 
-if [ "$what" = peers ]; then
-    peers=()
-    pkg-config --exists openblas 2>/dev/null || peers+=(libopenblas-dev)
-    printf '#include <dnnl.h>\nint main(void){return dnnl_version()->major < 1;}\n' |
-        "$cc" -x c - -ldnnl -o /dev/null 2>/dev/null || peers+=(libdnnl-dev)
-    /usr/bin/python3 -c 'import torch' 2>/dev/null || peers+=(python3-torch)
-    [ ${#peers[@]} -eq 0 ] && exit 0
-    if [ "${BENCH_PEERS:-1}" != 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "make bench: installing the libraries it compares with: ${peers[*]} (BENCH_PEERS=0 skips this)"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq && apt-get install -y -qq "${peers[@]}" >/dev/null ||
-            echo "make bench: apt-get could not install them; the benchmark runs without those columns"
-    else
-        echo "make bench: without ${peers[*]} the benchmark has no column for them;"
-        echo "  to add them: sudo apt-get install ${peers[*]}"
-    fi
-    exit 0
-fi
-
 missing_deb=() missing_brew=() problems=()
 need() { # need DESCRIPTION DEB BREW TEST-COMMAND...
     local desc=$1 deb=$2 brew=$3; shift 3
@@ -51,6 +32,25 @@ is_imagemagick() {
     done
     return 1
 }
+
+if [ "$what" = peers ]; then
+    peers=()
+    pkg-config --exists openblas 2>/dev/null || peers+=(libopenblas-dev)
+    compiles '#include <dnnl.h>\nint main(void){return dnnl_version()->major < 1;}\n' -ldnnl 2>/dev/null ||
+        peers+=(libdnnl-dev)
+    /usr/bin/python3 -c 'import torch' 2>/dev/null || peers+=(python3-torch)
+    [ ${#peers[@]} -eq 0 ] && exit 0
+    if [ "${BENCH_PEERS:-1}" != 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "make bench: installing the libraries it compares with: ${peers[*]} (BENCH_PEERS=0 skips this)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq && apt-get install -y -qq "${peers[@]}" >/dev/null ||
+            echo "make bench: apt-get could not install them; the benchmark runs without those columns"
+    else
+        echo "make bench: without ${peers[*]} the benchmark has no column for them;"
+        echo "  to add them: sudo apt-get install ${peers[*]}"
+    fi
+    exit 0
+fi
 
 need "a C compiler ($cc)" gcc "" command -v "$cc"
 need "make" make make command -v make

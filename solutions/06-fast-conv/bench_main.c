@@ -484,6 +484,16 @@ static int read_peer_csv(const char *path, FILE *csv, const char *variant, const
     return count;
 }
 
+/* The summary's columns with a 1t and a 2t value: the threaded
+ * implementations (the table's `threaded` flag) and the peers, including
+ * those this build left out (PyTorch, and OpenBLAS or oneDNN when absent). */
+static int timed_at_two_threads(const char *impl)
+{
+    for (int i = 0; i < NIMPLS; i++)
+        if (strcmp(impls[i].name, impl) == 0) return impls[i].threaded;
+    return 1;
+}
+
 static int parse_options(int argc, char **argv, Options *o)
 {
     *o = (Options){.variant = "solution", .threads = {1, 2}, .nthreads = 2, .budget = 1.0};
@@ -679,8 +689,7 @@ int main(int argc, char **argv)
            peak[1]);
     printf("  %-13s", "shape");
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-        int two = strcmp(cols[c][0], "fast") == 0 || strcmp(cols[c][0], "openblas") == 0 ||
-                  strcmp(cols[c][0], "onednn") == 0 || strcmp(cols[c][0], "pytorch") == 0;
+        int two = timed_at_two_threads(cols[c][0]);
         if (two) printf(" %8s1t %8s2t", cols[c][1], cols[c][1]);
         else printf(" %10s", cols[c][1]);
     }
@@ -689,8 +698,7 @@ int main(int argc, char **argv)
         if (!listed(opt.shapes, shapes[s].name)) continue;
         printf("  %-13s", shapes[s].name);
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-            int two = strcmp(cols[c][0], "fast") == 0 || strcmp(cols[c][0], "openblas") == 0 ||
-                      strcmp(cols[c][0], "onednn") == 0 || strcmp(cols[c][0], "pytorch") == 0;
+            int two = timed_at_two_threads(cols[c][0]);
             for (int t = 1; t <= (two ? 2 : 1); t++) {
                 const Result *found = NULL;
                 for (int i = 0; i < nresults; i++)
