@@ -20,43 +20,66 @@ TEST ?=
 CH2 = $(if $(CH),$(shell printf '%02d' $$((10#$(CH))) 2>/dev/null))
 SLUG = $(notdir $(firstword $(wildcard chapters/$(CH2)-*)))
 
-.PHONY: help deps lib chapter grade skeletons check-skeletons test test-core figures datasets clean
+.PHONY: help deps lib chapter grade grader skeletons check-skeletons manifest check-manifest solution-objects test test-core figures datasets clean
 
 help: ## print this help
-	@echo "The CNN workbook. Targets (variables in CAPS):"
+	@echo "The CNN workbook. Commands for students (variables in CAPS):"
 	@grep -h -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
 	  awk -F':.*## ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
-	@echo "Options: SOLUTION=1 (grade/build solutions/), SANITIZE=1 (ASan+UBSan), CC=clang, CI=true (-Werror)"
+	@echo "Options: SOLUTION=1 (the reference solution instead of your code), SANITIZE=1 (ASan+UBSan), CC=clang"
+	@echo
+	@echo "For instructors and maintainers:"
+	@grep -h -E '^[a-z][a-z-]*:.*##! ' $(MAKEFILE_LIST) | \
+	  awk -F':.*##! ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
+	@echo "Options: CI=true (-Werror), FORCE=1 (make skeletons: overwrite edited chapter files)"
 
-deps: ## check the tools; install them with apt-get when root on Debian/Ubuntu
+deps: ##! check the tools; install them with apt-get when root on Debian/Ubuntu
 	@grader/deps.sh build
 
-lib: $(LIB) $(TESTLIB) $(RECORD_OBJ) ## build the core library (common/)
+lib: $(LIB) $(TESTLIB) $(RECORD_OBJ) ##! build the core library (common/)
 
-$(BUILD)/bin/skelgen: grader/skelgen.c
+# The grader (grader/*.c but record.c, which is linked into test binaries):
+# one program, built with the host compiler, whatever CC or SANITIZE say.
+HOSTCC ?= cc
+GRADER := build/tools/grader
+GRADER_SRCS := $(filter-out grader/record.c,$(wildcard grader/*.c))
+$(GRADER): $(GRADER_SRCS) $(wildcard grader/*.h)
 	@mkdir -p $(@D)
-	$(CC) -std=c11 $(WARNFLAGS) -O2 -o $@ $<
+	$(HOSTCC) -std=c11 $(WARNFLAGS) -O2 -g -D_DEFAULT_SOURCE -D_DARWIN_C_SOURCE -o $@ $(GRADER_SRCS)
+grader: $(GRADER)
 
-chapter: deps lib ## build a chapter's tests and programs: make chapter CH=05 [SOLUTION=1]
+chapter: deps lib ##! build a chapter's tests and programs: make chapter CH=05 [SOLUTION=1]
 	@test -n "$(SLUG)" || { echo "make chapter: give a chapter number, e.g. make chapter CH=05" >&2; exit 2; }
 	@$(MAKE) -f grader/chapter.mk CHAPTER=$(SLUG) \
 	   SRC=$(if $(filter 1,$(SOLUTION)),solutions,chapters)/$(SLUG) \
 	   OUT=$(BUILD)/$(if $(filter 1,$(SOLUTION)),solution,student)/$(SLUG) all
 
-grade: deps ## grade a chapter: make grade CH=01 [SOLUTION=1] [TEST=name]; no CH: progress table
+grade: deps $(GRADER) ## grade a chapter: make grade CH=01 [SOLUTION=1] [TEST=name]; no CH: progress table
 ifeq ($(CH),)
 	@grader/progress.sh $(if $(filter 1,$(SOLUTION)),--solution)
 else
-	@grader/grade.sh $(if $(filter 1,$(SOLUTION)),--solution) $(if $(TEST),--test $(TEST)) $(CH)
+	@$(GRADER) grade $(if $(filter 1,$(SOLUTION)),--solution) $(if $(TEST),--test $(TEST)) $(CH)
 endif
 
-skeletons: $(BUILD)/bin/skelgen ## regenerate chapters/*/ skeleton files from solutions/
-	@grader/skeletons.sh write $(BUILD)/bin/skelgen
+skeletons: $(GRADER) ##! regenerate chapters/*/ skeletons from solutions/ (refuses to overwrite edited files; FORCE=1)
+	@$(GRADER) skeletons write $(if $(filter 1,$(FORCE)),--force)
 
-check-skeletons: $(BUILD)/bin/skelgen ## fail if a committed skeleton differs from what skelgen makes
-	@grader/skeletons.sh check $(BUILD)/bin/skelgen
+check-skeletons: $(GRADER) ##! fail if a committed skeleton differs from what the generator makes
+	@$(GRADER) skeletons check
 
-test-core: deps lib ## run the core's unit tests (common/tests)
+# The grader's record of the workbook's files (checksums of every test file
+# and shipped skeleton) and of what each reference file calls: both made
+# from the solutions, so those are built first.
+solution-objects:
+	@for d in solutions/[0-9][0-9]-*; do n=$${d#solutions/}; $(MAKE) -s chapter CH=$${n%%-*} SOLUTION=1 >/dev/null || exit 1; done
+
+manifest: deps $(GRADER) solution-objects ##! rewrite grader/checksums.txt and grader/allowed-symbols.txt after changing tests or solutions
+	@$(GRADER) manifest write
+
+check-manifest: deps $(GRADER) solution-objects ##! fail if grader/checksums.txt or allowed-symbols.txt is out of date
+	@$(GRADER) manifest check
+
+test-core: deps lib ##! run the core's unit tests (common/tests)
 	@$(MAKE) $(BUILD)/common-tests
 	@cd common/tests && ../../$(BUILD)/common-tests
 
@@ -67,7 +90,7 @@ $(BUILD)/common-tests: $(COMMON_TEST_OBJS) $(TESTLIB) $(LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(COMMON_TEST_OBJS) $(TESTLIB) $(CRITERION_LIBS) $(LIB) $(LDLIBS_ALL)
 -include $(COMMON_TEST_OBJS:.o=.d)
 
-test: ## the whole workbook holds: core tests, solutions full, skeletons below, planted bugs caught, figures
+test: ##! the whole workbook holds: core tests, solutions full, skeletons below, planted bugs caught, figures
 	@grader/deps.sh all
 	@grader/test.sh
 

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { MAP_MAX = 32 };
@@ -118,4 +119,18 @@ Tensor *test_load_npy(const char *path)
     Tensor *t = npy_load_tensor(path);
     cr_assert(t, "could not load the reference %s: %s", path, cnn_last_error());
     return t;
+}
+
+const char *test_datasets_dir(void)
+{
+    const char *dir = getenv("CNN_DATASETS");
+    return dir && *dir ? dir : "../../../datasets";
+}
+
+const char *test_temp_path(const char *name)
+{
+    static char path[4096];
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/tmp", name);
+    return path;
 }

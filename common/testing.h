@@ -9,8 +9,9 @@
  *        { ... }
  *
  *    It is a Criterion Test with a time limit (5 s, or GRADED_TEST_TIMEOUT's)
- *    and a description "2|hint" from which the grader reads the points and
- *    the hint. Points live with the test; the grader only adds them up.
+ *    and a description "2|hint". The grader reads the suite, name, points,
+ *    time limit and hint from this declaration in the source (never from the
+ *    running binary), so a declaration must start at the beginning of a line.
  *
  * 2. tensor_close / expect_tensor_close, which compare two tensors with
  *    |got - expected| <= atol + rtol * |expected| and, on mismatch, explain:
@@ -35,8 +36,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define GRADED_TEST_TIMEOUT(suite, name, points, seconds, hint) \
-    Test(suite, name, .description = #points "|" hint, .timeout = (seconds))
+#define GRADED_TEST_TIMEOUT(suite, name, points, seconds, hint)                  \
+    Test(suite, name, .description = #points "|" hint, .timeout = (seconds), \
+         .fini = grader_test_finished)
+
+/* Runs after a graded test's body has reached its end, and tells the grader
+ * so (grader/record.c): a test whose body never finished, because the code
+ * under test ended the process, cannot pass. */
+void grader_test_finished(void);
 
 #define GRADED_TEST(suite, name, points, hint) GRADED_TEST_TIMEOUT(suite, name, points, 5.0, hint)
 
@@ -65,6 +72,16 @@ Tensor *test_tensor(int n, int c, int h, int w, const float *values);
 
 /* A tensor filled with seeded uniform values in [-1, 1). */
 Tensor *test_random_tensor(int n, int c, int h, int w, unsigned long long seed);
+
+/* The datasets folder: the grader's verified copy ($CNN_DATASETS) when it
+ * runs the test, else the workbook's (a test binary run by hand from
+ * chapters/NN-slug/tests). */
+const char *test_datasets_dir(void);
+
+/* A path for a file a test writes and removes: in $TMPDIR (the grader gives
+ * each run a private one), else /tmp. The string is static: copy it before
+ * the next call. */
+const char *test_temp_path(const char *name);
 
 /* Loads a committed reference .npy (float32) relative to the directory the
  * test binary runs in; cr_asserts with the loader's message when it fails. */

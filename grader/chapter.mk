@@ -57,7 +57,11 @@ PROGRAMS := $(patsubst $(SRC)/%_main.c,$(OUT)/bin/%,$(MAIN_SRCS)) \
 # Keep every object (pattern-rule intermediates too) for incremental rebuilds.
 .SECONDARY:
 all: tests programs
+# The grader checks what the student's objects call (grader/symcheck.h): it
+# reads which objects are the graded chapter's and which its dependencies'.
 tests: $(if $(TEST_SRCS),$(OUT)/tests)
+	@printf '%s\n' $(CH_OBJS) >$(OUT)/student-objects.txt
+	@printf '%s\n' $(DEP_OBJS) >$(OUT)/trusted-objects.txt
 programs: $(PROGRAMS)
 
 $(OUT)/tests: $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(TESTLIB) $(LIB)
@@ -82,9 +86,12 @@ FLAGS_STAMP := $(OUT)/flags.txt
 $(shell mkdir -p $(OUT) && printf '%s\n' '$(CC) $(CFLAGS_CH) $(LIBS_CH)' > $(FLAGS_STAMP).$$$$ && \
   { cmp -s $(FLAGS_STAMP).$$$$ $(FLAGS_STAMP) && rm -f $(FLAGS_STAMP).$$$$ || mv $(FLAGS_STAMP).$$$$ $(FLAGS_STAMP); })
 
+# The compiler's messages for each object are kept beside it (<object>.log),
+# so the grader shows a file's warnings on every grade, not only on the one
+# that happened to compile it.
 $(OUT)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_CH) $(CFLAGS_EXTRA) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_CH) $(CFLAGS_EXTRA) -MMD -MP -c $< -o $@ 2>$@.log; status=$$?; cat $@.log >&2; exit $$status
 
 include grader/lib.mk
 

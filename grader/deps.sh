@@ -55,6 +55,7 @@ fi
 need "a C compiler ($cc)" gcc "" command -v "$cc"
 need "make" make make command -v make
 need "pkg-config" pkg-config pkg-config command -v pkg-config
+need "nm and objdump (binutils: the grader checks what compiled code calls)" binutils "" command -v nm
 need "Criterion (unit-test library, found with pkg-config)" libcriterion-dev criterion pkg-config --exists criterion
 need "zlib (reads the gzip datasets)" zlib1g-dev zlib compiles '#include <zlib.h>\nint main(void){return zlibVersion()[0]==0;}\n' -lz
 if ! compiles '#include <omp.h>\nint main(void){return omp_get_max_threads()<1;}\n' -fopenmp; then

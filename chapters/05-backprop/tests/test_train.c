@@ -9,13 +9,11 @@
 #include <math.h>
 #include <string.h>
 
-#define DATASETS "../../../datasets"
-
 /* The first `count` training digits (images in [0, 1]) and their labels. */
 static Dataset load_digits(int count)
 {
     Dataset train, test, some;
-    cr_assert_eq(dataset_load_split(&train, &test, "digits", DATASETS), 0, "loading digits: %s", cnn_last_error());
+    cr_assert_eq(dataset_load_split(&train, &test, "digits", test_datasets_dir()), 0, "loading digits: %s", cnn_last_error());
     int idx[512];
     cr_assert(count <= 512);
     for (int i = 0; i < count; i++) idx[i] = i;

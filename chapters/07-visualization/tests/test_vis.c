@@ -153,7 +153,7 @@ GRADED_TEST(vis, pgm_and_ppm_files_written, 1,
     VisImage *img = NULL;
     cr_assert_eq(vis_render_tiles(&img, t, VIS_NORM_TILE, 1, (VisGrid){2, 1, 255}), 0,
                  "vis_render_tiles failed: %s", cnn_last_error());
-    const char *path = "/tmp/cnn-test-ch07-grid.pgm";
+    const char *path = test_temp_path("cnn-test-ch07-grid.pgm");
     cr_assert_eq(vis_image_write(path, img), 0, "vis_image_write failed: %s", cnn_last_error());
     unsigned char buf[64];
     FILE *f = fopen(path, "rb");
@@ -173,7 +173,7 @@ GRADED_TEST(vis, pgm_and_ppm_files_written, 1,
     Tensor *rgb = test_tensor(1, 3, 1, 1, (const float[]){0, 1, 2});
     cr_assert_eq(vis_render_tiles(&img, rgb, VIS_NORM_TILE, 2, (VisGrid){1, 0, 0}), 0,
                  "vis_render_tiles (RGB) failed: %s", cnn_last_error());
-    path = "/tmp/cnn-test-ch07-grid.ppm";
+    path = test_temp_path("cnn-test-ch07-grid.ppm");
     cr_assert_eq(vis_image_write(path, img), 0, "vis_image_write failed: %s", cnn_last_error());
     f = fopen(path, "rb");
     cr_assert(f, "cannot reopen %s", path);

@@ -1,0 +1,1294 @@
+/* grade.c -- `grader grade`: builds one chapter's tests, checks the student's
+ * code, runs every test alone inside the sandbox, and scores it.
+ *
+ *   grader grade [--solution | --src DIR] [--test NAME] [--quiet] [--no-symbol-check] NN
+ *
+ * The steps, each bounded in time:
+ *
+ *   1. the chapter's test files are the workbook's own (grader/checksums.txt);
+ *   2. the tests, their points and time limits come from their declarations
+ *      in those files (testlist.h), never from the running binary;
+ *   3. the chapter builds (make, with LC_ALL=C so the compiler's messages can
+ *      be read whatever the locale); its warnings are shown;
+ *   4. the student's object files call nothing an exercise never needs
+ *      (symcheck.h) -- --no-symbol-check skips this, so `make test` can prove
+ *      that the sandbox alone still grades honestly;
+ *   5. the binary starts cleanly (a run that selects no test);
+ *   6. each test runs alone in the sandbox, in a scratch copy of the tests'
+ *      folder, and passes only when its record and its end mark both say so
+ *      and it left nothing behind (record.c);
+ *   7. the table, the details, `Chapter NN: X/Y points`, and results.json.
+ *
+ * Exit status: 0 full marks, 1 below full marks, 2 usage error, 3 the chapter
+ * could not be graded (did not compile, changed test files, ...), 130 when
+ * interrupted.
+ */
+#include "grade.h"
+
+#include "manifest.h"
+#include "report.h"
+#include "sandbox.h"
+#include "sha256.h"
+#include "symcheck.h"
+#include "testlist.h"
+#include "text.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+    CHANNEL_FD = 9,
+    OUTPUT_SHOWN = 65536,            /* bytes of a test's output shown by TEST= */
+    RECORD_MAX_BYTES = 256 * 1024,   /* what a test may send on its channel */
+};
+
+static const double BUILD_SECONDS = 1200;      /* make lib, make tests */
+static const double STARTUP_SECONDS = 10;      /* the binary's start-up probe */
+static const double KILL_GRACE_SECONDS = 2;    /* beyond a test's own limit */
+static const size_t MEMORY_LIMIT = (size_t)4 << 30;
+static const long PROCESS_LIMIT = 256;        /* threads count too */
+static const size_t OUTPUT_LIMIT = (size_t)16 << 20;
+
+typedef struct {
+    /* what to grade */
+    char chapter[3];         /* "04" */
+    char slug[128];          /* "04-pooling" */
+    char chapter_dir[256];   /* chapters/04-pooling */
+    char src[512];           /* the sources graded */
+    char variant[600];       /* student, solution, planted/<src> */
+    char who[600];           /* "your chapter", "the solution", the planted folder */
+    bool quiet, symbol_check;
+    const char *only_test;
+    /* where */
+    char build[512];         /* build or build/san */
+    char out[1200];          /* build/<variant>/<slug> */
+    char result_dir[1300];   /* build/grade/<NN>-<variant> */
+    char scratch[1400];      /* the run's private folder */
+    TestList tests;
+} Grade;
+
+/* ---- small helpers ----------------------------------------------------------------- */
+
+/* snprintf for paths and names: a result that does not fit is an error of
+ * the grader's set-up (an absurdly long path), never silently cut. */
+static void put(char *dst, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put(char *dst, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(dst, size, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size) {
+        fprintf(stderr, "grade: a path is too long for the grader: %.200s...\n", dst);
+        exit(3);
+    }
+}
+
+
+static void die_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "grade: ");
+    fprintf(stderr, fmt, arg ? arg : "");
+    fprintf(stderr, "\nusage: make grade CH=NN [SOLUTION=1] [TEST=name]\n"
+                    "       grader grade [--solution | --src DIR] [--test NAME] [--quiet] NN\n");
+    exit(2);
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+    char tmp[2048];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (mkdir(tmp, mode) != 0 && errno != EEXIST) return -1;
+    return 0;
+}
+
+static int remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) return errno == ENOENT ? 0 : -1;
+    if (S_ISDIR(st.st_mode)) {
+        chmod(path, 0700);
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+                char child[2048];
+                snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+                remove_tree(child);
+            }
+            closedir(d);
+        }
+        return rmdir(path);
+    }
+    return unlink(path);
+}
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+    int in = open(from, O_RDONLY);
+    if (in < 0) return -1;
+    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    if (out < 0) {
+        close(in);
+        return -1;
+    }
+    char buf[65536];
+    ssize_t n;
+    int status = 0;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n) status = -1;
+    if (n < 0) status = -1;
+    close(in);
+    if (close(out) != 0) status = -1;
+    chmod(to, mode);
+    return status;
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* True when every folder from / down to path may be entered by anyone, so
+ * the sandbox user can reach a scratch folder made there. */
+static bool reachable_by_anyone(const char *path)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real)) return false;
+    for (char *p = real + strlen(real);; p--) {
+        if (*p == '/' || p == real) {
+            char saved = p[1];
+            if (p == real) p[1] = '\0';
+            struct stat st;
+            bool ok = stat(real, &st) == 0 && (st.st_mode & S_IXOTH);
+            if (p == real) p[1] = saved;
+            if (!ok) return false;
+            if (p == real) return true;
+            *p = '\0';
+        }
+    }
+}
+
+/* ---- 1. the workbook's own test files ------------------------------------------------ */
+
+typedef struct {
+    char *path;     /* in the workbook: chapters/04-pooling/tests/data/x.npy */
+    char *copy;     /* in the scratch folder: tests/data/x.npy */
+    char *bytes;
+    size_t size;
+} Pristine;
+
+typedef struct {
+    Pristine *files;
+    size_t count;
+} Snapshot;
+
+static void snapshot_free(Snapshot *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        free(s->files[i].path);
+        free(s->files[i].copy);
+        free(s->files[i].bytes);
+    }
+    free(s->files);
+    s->files = NULL;
+    s->count = 0;
+}
+
+/* Verifies one file against its recorded checksum and keeps its bytes in
+ * *snap (as `copy` in the scratch folder); else describes the problem. */
+static void verify_one(const Checksums *sums, const char *kind, const char *path, const char *copy, Snapshot *snap,
+                       Buf *problems)
+{
+    const Checksum *c = checksums_find(sums, kind, path);
+    if (!c) {
+        buf_printf(problems, "    %s is not one of the workbook's %s files\n", path, kind);
+        return;
+    }
+    char *bytes;
+    size_t size;
+    bool truncated;
+    if (read_file(path, 64u << 20, &bytes, &size, &truncated) != 0 || truncated) {
+        buf_printf(problems, "    %s %s\n", path, exists(path) ? "cannot be read" : "is missing");
+        free(bytes);
+        return;
+    }
+    char hex[65];
+    Sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, bytes, size);
+    sha256_final_hex(&h, hex);
+    if (strcmp(hex, c->sha) != 0) {
+        buf_printf(problems, "    %s has been changed\n", path);
+        free(bytes);
+        return;
+    }
+    Pristine *p = &snap->files[snap->count++];
+    p->path = strdup(path);
+    p->copy = strdup(copy);
+    p->bytes = bytes;
+    p->size = size;
+}
+
+/* Checks the chapter's tests folder and the shipped datasets against
+ * grader/checksums.txt and keeps the verified bytes in *snap. Returns 0, or
+ * -1 after printing why not. */
+static int verify_test_files(const Grade *g, Snapshot *snap)
+{
+    char error[512] = "";
+    Checksums sums;
+    if (!exists(CHECKSUMS_PATH)) {
+        fprintf(stderr, "grade: %s is missing, so the tests' files cannot be checked (maintainers: make manifest)\n",
+                CHECKSUMS_PATH);
+        return -1;
+    }
+    if (checksums_load(&sums, CHECKSUMS_PATH, error, sizeof error) != 0) {
+        fprintf(stderr, "grade: %s\n", error);
+        return -1;
+    }
+    char tests_dir[400];
+    put(tests_dir, sizeof tests_dir, "%s/tests", g->chapter_dir);
+    char **files;
+    size_t n;
+    if (list_files(tests_dir, &files, &n) != 0) {
+        fprintf(stderr, "grade: cannot read %s\n", tests_dir);
+        checksums_free(&sums);
+        return -1;
+    }
+    Buf problems = {0};
+    snap->files = calloc(n + sums.count + 1, sizeof *snap->files);
+    snap->count = 0;
+    size_t prefix = strlen(g->chapter_dir) + 1;
+    for (size_t i = 0; i < n; i++) verify_one(&sums, "test", files[i], files[i] + prefix, snap, &problems);
+    for (size_t i = 0; i < sums.count; i++) {
+        const Checksum *c = &sums.items[i];
+        if (strcmp(c->kind, "dataset") == 0) {
+            verify_one(&sums, "dataset", c->path, c->path, snap, &problems);
+        } else if (strcmp(c->kind, "test") == 0 && strncmp(c->path, tests_dir, strlen(tests_dir)) == 0 &&
+                   c->path[strlen(tests_dir)] == '/' && !exists(c->path)) {
+            buf_printf(&problems, "    %s is missing\n", c->path);
+        }
+    }
+    free_list(files, n);
+    checksums_free(&sums);
+    if (problems.len) {
+        fprintf(stderr,
+                "grade: chapter %s's tests are not the workbook's, so a grade would mean nothing:\n%s"
+                "Restore them with `git checkout -- %s datasets` (or from a fresh copy of the workbook).\n"
+                "(Maintainers who changed a test on purpose: `make manifest` records it.)\n",
+                g->chapter, buf_str(&problems), tests_dir);
+        buf_free(&problems);
+        snapshot_free(snap);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- 2. the tests ---------------------------------------------------------------------- */
+
+static int read_tests(Grade *g, const Snapshot *snap)
+{
+    char *sources[256];
+    size_t n = 0;
+    /* The test sources: the .c files directly in tests/ (already sorted). */
+    for (size_t i = 0; i < snap->count && n < 256; i++) {
+        const char *p = snap->files[i].copy;
+        size_t len = strlen(p);
+        if (strncmp(p, "tests/", 6) != 0 || strchr(p + 6, '/') || len < 9 || strcmp(p + len - 2, ".c") != 0)
+            continue;
+        sources[n++] = snap->files[i].path;
+    }
+    char error[600] = "";
+    int status = testlist_read(&g->tests, sources, n, error, sizeof error);
+    if (status != 0) {
+        fprintf(stderr, "grade: %s\n", error);
+        return -1;
+    }
+    if (g->tests.count == 0) {
+        fprintf(stderr, "grade: %s/tests declares no GRADED_TEST, so there is nothing to grade\n", g->chapter_dir);
+        return -1;
+    }
+    return 0;
+}
+
+static int total_points(const Grade *g)
+{
+    int total = 0;
+    for (size_t i = 0; i < g->tests.count; i++) total += g->tests.tests[i].points;
+    return total;
+}
+
+/* TEST= names no test: say which names come closest. */
+static void suggest_tests(const Grade *g, const char *name)
+{
+    fprintf(stderr, "grade: chapter %s has no test called '%s'.", g->chapter, name);
+    int best[3] = {1 << 30, 1 << 30, 1 << 30};
+    long which[3] = {-1, -1, -1};
+    for (size_t i = 0; i < g->tests.count; i++) {
+        const GradedTest *t = &g->tests.tests[i];
+        int d = edit_distance(name, strchr(name, '/') ? t->full : t->name);
+        if (strstr(t->full, name)) d = 0;
+        for (int k = 0; k < 3; k++) {
+            if (d < best[k]) {
+                for (int m = 2; m > k; m--) {
+                    best[m] = best[m - 1];
+                    which[m] = which[m - 1];
+                }
+                best[k] = d;
+                which[k] = (long)i;
+                break;
+            }
+        }
+    }
+    fprintf(stderr, " The closest:\n");
+    for (int k = 0; k < 3; k++)
+        if (which[k] >= 0) fprintf(stderr, "    %s\n", g->tests.tests[which[k]].full);
+    fprintf(stderr, "(every test: make grade CH=%s)\n", g->chapter);
+}
+
+/* ---- 3. the build ------------------------------------------------------------------------ */
+
+/* Runs make with args, everything it prints into log; true when it succeeded. */
+static bool run_make(const Grade *g, const char *const *args, const char *log)
+{
+    char *argv[24];
+    size_t n = 0;
+    argv[n++] = "make";
+    argv[n++] = "-s";
+    for (size_t i = 0; args[i] && n < 20; i++) argv[n++] = (char *)args[i];
+    static char build_var[600];
+    snprintf(build_var, sizeof build_var, "BUILD=%s", g->build);
+    argv[n++] = build_var;
+    argv[n] = NULL;
+    /* The compiler's messages in English and ASCII, whatever the locale. */
+    setenv("LC_ALL", "C", 1);
+    SandboxSpec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.argv = argv;
+    spec.search_path = true;
+    spec.output_path = log;
+    spec.channel_fd = -1;
+    spec.wall_seconds = BUILD_SECONDS;
+    SandboxResult r;
+    if (sandbox_run(&spec, &r) != 0) {
+        FILE *f = fopen(log, "a");
+        if (f) {
+            fprintf(f, "grade: %s\n", r.error);
+            fclose(f);
+        }
+        return false;
+    }
+    bool ok = r.exited && r.exit_code == 0;
+    if (r.timed_out) {
+        FILE *f = fopen(log, "a");
+        if (f) {
+            fprintf(f, "grade: the build took longer than %.0f s and was stopped\n", BUILD_SECONDS);
+            fclose(f);
+        }
+    }
+    sandbox_result_free(&r);
+    return ok;
+}
+
+/* The lines of the build log worth showing when the build failed. */
+static void show_build_errors(const char *log)
+{
+    char *text;
+    if (read_file(log, 4u << 20, &text, NULL, NULL) != 0) return;
+    int shown = 0;
+    for (char *line = strtok(text, "\n"); line && shown < 30; line = strtok(NULL, "\n")) {
+        if (strstr(line, "error") || strstr(line, "warning") || strstr(line, "undefined reference") ||
+            strstr(line, "grade:")) {
+            Buf safe = {0};
+            buf_add_display(&safe, line, false);
+            printf("    %s\n", buf_str(&safe));
+            buf_free(&safe);
+            shown++;
+        }
+    }
+    if (!shown) printf("    (see %s)\n", log);
+    free(text);
+}
+
+/* The compiler's warnings about the graded files, kept beside each object
+ * (grader/chapter.mk writes <object>.log), so they show on every grade and
+ * not only on the one that compiled the file. */
+static void show_warnings(const Grade *g)
+{
+    char dir[1800];
+    snprintf(dir, sizeof dir, "%s/obj/%s", g->out, g->src);
+    char **files;
+    size_t n;
+    if (list_files(dir, &files, &n) != 0) return;
+    Buf shown = {0};
+    int count = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(files[i]);
+        if (len < 6 || strcmp(files[i] + len - 6, ".o.log") != 0) continue;
+        char *text;
+        if (read_file(files[i], 1u << 20, &text, NULL, NULL) != 0) continue;
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+            if (!strstr(line, ": warning:")) continue;
+            if (count++ < 5) {
+                buf_puts(&shown, "    ");
+                buf_add_display(&shown, line, false);
+                buf_puts(&shown, "\n");
+            }
+        }
+        free(text);
+    }
+    free_list(files, n);
+    if (count) {
+        printf("The compiler warns about your code (%d warning%s%s); a warning often points at the bug:\n%s\n", count,
+               count == 1 ? "" : "s", count > 5 ? ", the first 5" : "", buf_str(&shown));
+    }
+    buf_free(&shown);
+}
+
+/* ---- 4. what the code calls ---------------------------------------------------------------- */
+
+static char **read_object_list(const char *path, size_t *n)
+{
+    char *text;
+    *n = 0;
+    if (read_file(path, 1u << 20, &text, NULL, NULL) != 0) return NULL;
+    size_t cap = 16;
+    char **items = malloc(cap * sizeof *items);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!*line) continue;
+        if (*n + 1 >= cap) items = realloc(items, (cap *= 2) * sizeof *items);
+        items[(*n)++] = strdup(line);
+    }
+    items[*n] = NULL;
+    free(text);
+    return items;
+}
+
+/* Returns 0 and an empty *refusal when the code may run; otherwise the
+ * reason every test fails with. -1 when the check could not run. */
+static int check_symbols(const Grade *g, Buf *refusal)
+{
+    char path[1400];
+    size_t ns, nt;
+    snprintf(path, sizeof path, "%s/student-objects.txt", g->out);
+    char **student = read_object_list(path, &ns);
+    snprintf(path, sizeof path, "%s/trusted-objects.txt", g->out);
+    char **trusted = read_object_list(path, &nt);
+    if (!student) {
+        fprintf(stderr, "grade: %s is missing: the build did not list its objects\n", path);
+        return -1;
+    }
+    char library[700];
+    snprintf(library, sizeof library, "%s/lib/libcnn.a", g->build);
+    SymbolCheck check = {(const char *const *)student, ns, g->src, (const char *const *)trusted,
+                         trusted ? nt : 0, library, g->slug, ALLOWED_SYMBOLS_PATH};
+    SymbolFindings fs;
+    char error[512] = "";
+    int status = symcheck_run(&check, &fs, error, sizeof error);
+    if (status != 0) fprintf(stderr, "grade: cannot check what the code calls: %s\n", error);
+    for (size_t i = 0; status == 0 && i < fs.count; i++) {
+        const SymbolFinding *f = &fs.items[i];
+        if (i == 0) buf_printf(refusal, "not run: ");
+        else buf_puts(refusal, "\n");
+        if (f->line)
+            buf_printf(refusal, "%s line %d uses %s, which %s: `%s`", f->file, f->line, f->symbol, f->what,
+                       f->code);
+        else buf_printf(refusal, "%s uses %s, which %s", f->file, f->symbol, f->what);
+    }
+    if (fs.count) {
+        buf_puts(refusal, "\nExercise code computes and returns; the grader runs no code that does more. "
+                          "Remove the call and grade again.");
+    }
+    symcheck_free(&fs);
+    for (size_t i = 0; i < ns; i++) free(student[i]);
+    free(student);
+    for (size_t i = 0; trusted && i < nt; i++) free(trusted[i]);
+    free(trusted);
+    return status;
+}
+
+/* ---- 5./6. running ---------------------------------------------------------------------------- */
+
+typedef struct {
+    char bin[1600], tests_dir[1600], home[1600], end_dir[1600], end_path[1700], out_dir[1600];
+    char *env[16];
+    char env_text[16][1800];
+} Run;
+
+static int make_scratch(Grade *g, Run *run, const Snapshot *snap)
+{
+    uid_t user = sandbox_user();
+    char base[1400];
+    snprintf(base, sizeof base, "build/grade");
+    mkdir_p(base, 0755);
+    if (user != (uid_t)-1 && !reachable_by_anyone(base)) {
+        const char *tmp = "/tmp";
+        snprintf(base, sizeof base, "%s", tmp);
+    }
+    put(g->scratch, sizeof g->scratch, "%s/.run-XXXXXX", base);
+    if (!mkdtemp(g->scratch)) {
+        fprintf(stderr, "grade: cannot make a scratch folder in %s: %s\n", base, strerror(errno));
+        return -1;
+    }
+    chmod(g->scratch, user != (uid_t)-1 ? 0711 : 0700);
+    /* Absolute, as the tests run in a folder of their own. */
+    char real[PATH_MAX];
+    if (!realpath(g->scratch, real)) {
+        fprintf(stderr, "grade: cannot resolve %s: %s\n", g->scratch, strerror(errno));
+        return -1;
+    }
+    put(g->scratch, sizeof g->scratch, "%s", real);
+    snprintf(run->tests_dir, sizeof run->tests_dir, "%s/tests", g->scratch);
+    snprintf(run->home, sizeof run->home, "%s/home", g->scratch);
+    snprintf(run->end_dir, sizeof run->end_dir, "%s/end", g->scratch);
+    snprintf(run->end_path, sizeof run->end_path, "%s/mark", run->end_dir);
+    snprintf(run->out_dir, sizeof run->out_dir, "%s/out", g->scratch);
+    snprintf(run->bin, sizeof run->bin, "%s/bin", g->scratch);
+    if (mkdir(run->tests_dir, 0755) || mkdir(run->home, 0700) || mkdir(run->end_dir, 0700) ||
+        mkdir(run->out_dir, 0700) || mkdir(run->bin, 0755)) {
+        fprintf(stderr, "grade: cannot fill the scratch folder %s: %s\n", g->scratch, strerror(errno));
+        return -1;
+    }
+    if (user != (uid_t)-1) {
+        if (chown(run->home, user, (gid_t)user) != 0 || chown(run->end_dir, user, (gid_t)user) != 0) {
+            fprintf(stderr, "grade: cannot hand the scratch folder to the sandbox user: %s\n", strerror(errno));
+            return -1;
+        }
+    }
+    /* The tests' folder and the datasets, as verified; read-only for the
+     * sandbox user. */
+    for (size_t i = 0; i < snap->count; i++) {
+        char path[2200];
+        put(path, sizeof path, "%s/%s", g->scratch, snap->files[i].copy);
+        char *slash = strrchr(path, '/');
+        *slash = '\0';
+        mkdir_p(path, 0755);
+        *slash = '/';
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(snap->files[i].bytes, 1, snap->files[i].size, f) != snap->files[i].size) {
+            if (f) fclose(f);
+            fprintf(stderr, "grade: cannot copy the tests into %s\n", run->tests_dir);
+            return -1;
+        }
+        fclose(f);
+        chmod(path, 0644);
+    }
+    char built[1400];
+    snprintf(built, sizeof built, "%s/tests", g->out);
+    strcat(run->bin, "/tests");
+    if (copy_file(built, run->bin, 0755) != 0) {
+        fprintf(stderr, "grade: cannot copy %s into the scratch folder\n", built);
+        return -1;
+    }
+    /* The environment of every test: nothing of the grader's but the few
+     * variables that change what a test computes or how it reports. */
+    int n = 0;
+    const char *omp = getenv("OMP_NUM_THREADS");
+    const char *asan = getenv("ASAN_OPTIONS"), *ubsan = getenv("UBSAN_OPTIONS");
+    snprintf(run->env_text[n++], sizeof run->env_text[0], "PATH=/usr/local/bin:/usr/bin:/bin");
+    snprintf(run->env_text[n++], sizeof run->env_text[0], "HOME=%s", run->home);
+    snprintf(run->env_text[n++], sizeof run->env_text[0], "TMPDIR=%s", run->home);
+    snprintf(run->env_text[n++], sizeof run->env_text[0], "LC_ALL=C");
+    snprintf(run->env_text[n++], sizeof run->env_text[0], "GRADER_RECORD_FD=%d", CHANNEL_FD);
+    snprintf(run->env_text[n++], sizeof run->env_text[0], "GRADER_END_PATH=%s", run->end_path);
+    snprintf(run->env_text[n++], sizeof run->env_text[0], "CNN_DATASETS=%s/datasets", g->scratch);
+    snprintf(run->env_text[n++], sizeof run->env_text[0],
+             "ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:disable_coredump=1:%s", asan ? asan : "");
+    snprintf(run->env_text[n++], sizeof run->env_text[0], "UBSAN_OPTIONS=print_stacktrace=1:%s",
+             ubsan ? ubsan : "");
+    if (omp) snprintf(run->env_text[n++], sizeof run->env_text[0], "OMP_NUM_THREADS=%s", omp);
+    for (int i = 0; i < n; i++) run->env[i] = run->env_text[i];
+    run->env[n] = NULL;
+    return 0;
+}
+
+/* The verified files, in the scratch copy and in the workbook, compared with
+ * their verified bytes; every difference is put back. The names that had
+ * changed go into *changed. */
+static void restore_changed_files(const Grade *g, const Snapshot *snap, Buf *changed)
+{
+    for (int where = 0; where < 2; where++) {
+        for (size_t i = 0; i < snap->count; i++) {
+            char path[2200];
+            if (where == 0) put(path, sizeof path, "%s/%s", g->scratch, snap->files[i].copy);
+            else put(path, sizeof path, "%s", snap->files[i].path);
+            char *bytes;
+            size_t size;
+            bool truncated;
+            bool same = read_file(path, snap->files[i].size + 1, &bytes, &size, &truncated) == 0 &&
+                        size == snap->files[i].size && memcmp(bytes, snap->files[i].bytes, size) == 0;
+            free(bytes);
+            if (same) continue;
+            if (!strstr(buf_str(changed), snap->files[i].path)) {
+                if (changed->len) buf_puts(changed, ", ");
+                buf_puts(changed, snap->files[i].path);
+            }
+            unlink(path);
+            FILE *f = fopen(path, "wb");
+            if (f) {
+                fwrite(snap->files[i].bytes, 1, snap->files[i].size, f);
+                fclose(f);
+                chmod(path, 0644);
+            }
+        }
+    }
+}
+
+/* ---- reading what a test reported ---------------------------------------------------------------- */
+
+typedef struct {
+    int results;          /* R lines */
+    int garbage;          /* lines that are neither */
+    bool other_test;      /* an R line about another test */
+    char status[16];
+    int signal, exit_code;
+    bool timed_out;
+    char *message;        /* decoded (owned) */
+} Record;
+
+/* Undoes record.c's escapes. */
+static char *decode_field(const char *s, size_t n)
+{
+    char *out = malloc(n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n) {
+            char e = s[++i];
+            if (e == 'n') out[k++] = '\n';
+            else if (e == 't') out[k++] = '\t';
+            else if (e == 'x' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
+                char hex[3] = {s[i + 1], s[i + 2], 0};
+                out[k++] = (char)strtol(hex, NULL, 16);
+                i += 2;
+            } else out[k++] = e;
+        } else out[k++] = s[i];
+    }
+    out[k] = '\0';
+    for (size_t i = 0; i < k; i++)
+        if (out[i] == '\0') out[i] = '?';
+    return out;
+}
+
+static void parse_record(const char *channel, const GradedTest *t, Record *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    for (const char *line = channel ? channel : ""; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len == 0) {
+            line += nl ? 1 : 0;
+            if (!nl) break;
+            continue;
+        }
+        /* Split on tabs: R suite name status signal exit timed_out message */
+        const char *fields[8];
+        size_t sizes[8];
+        int nf = 0;
+        const char *p = line, *end = line + len;
+        while (nf < 8) {
+            const char *tab = nf < 7 ? memchr(p, '\t', (size_t)(end - p)) : NULL;
+            fields[nf] = p;
+            sizes[nf] = (size_t)((tab ? tab : end) - p);
+            nf++;
+            if (!tab) break;
+            p = tab + 1;
+        }
+        if (nf == 8 && sizes[0] == 1 && fields[0][0] == 'R') {
+            rec->results++;
+            char *suite = decode_field(fields[1], sizes[1]), *name = decode_field(fields[2], sizes[2]);
+            if (strcmp(suite, t->suite) != 0 || strcmp(name, t->name) != 0) rec->other_test = true;
+            free(suite);
+            free(name);
+            char *status = decode_field(fields[3], sizes[3]);
+            snprintf(rec->status, sizeof rec->status, "%s", status);
+            free(status);
+            char number[32];
+            snprintf(number, sizeof number, "%.*s", (int)(sizes[4] < 31 ? sizes[4] : 31), fields[4]);
+            rec->signal = atoi(number);
+            snprintf(number, sizeof number, "%.*s", (int)(sizes[5] < 31 ? sizes[5] : 31), fields[5]);
+            rec->exit_code = atoi(number);
+            rec->timed_out = sizes[6] == 1 && fields[6][0] == '1';
+            free(rec->message);
+            rec->message = decode_field(fields[7], sizes[7]);
+        } else {
+            rec->garbage++;
+        }
+        if (!nl) break;
+        line = nl + 1;
+    }
+}
+
+/* How many end marks for test t the end file holds, and whether it holds
+ * anything else. */
+static int count_end_marks(const char *path, const GradedTest *t, bool *other)
+{
+    char *text;
+    *other = false;
+    if (read_file(path, 1u << 16, &text, NULL, NULL) != 0) return 0;
+    char want[400];
+    snprintf(want, sizeof want, "E\t%s\t%s", t->suite, t->name);
+    int marks = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strcmp(line, want) == 0) marks++;
+        else *other = true;
+    }
+    free(text);
+    return marks;
+}
+
+static const char *signal_reason(int sig)
+{
+    switch (sig) {
+    case 11: return "crashed with a segmentation fault: something read or wrote outside an array or through a bad pointer (grade with SANITIZE=1 to see the line)";
+    case 6: return "aborted: an assert() failed or the C library caught corrupted memory (grade with SANITIZE=1 to see where)";
+    case 8: return "crashed with a floating-point exception: an integer division by zero?";
+    case 7: return "crashed with a bus error: a misaligned or invalid memory access";
+    case 4: return "crashed on an illegal instruction: code built for a CPU feature this machine lacks, or a __builtin_trap";
+    case 9: return "was killed from outside the test (out of memory?)";
+    case 25: return "wrote more output than the grader keeps (a print in a loop?)";
+    default: return NULL;
+    }
+}
+
+/* The first AddressSanitizer, LeakSanitizer or UBSan finding in a test's
+ * standard error, in one line, or NULL. */
+static char *sanitizer_reason(const char *err_path)
+{
+    char *text;
+    if (read_file(err_path, 4u << 20, &text, NULL, NULL) != 0) return NULL;
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd)) cwd[0] = '\0';
+    Buf out = {0};
+    char *ub = strstr(text, "runtime error:");
+    char *as = strstr(text, "ERROR: AddressSanitizer");
+    if (!as) as = strstr(text, "ERROR: LeakSanitizer");
+    if (ub && (!as || ub < as)) {
+        char *start = ub;
+        while (start > text && start[-1] != '\n') start--;
+        char *end = strchr(ub, '\n');
+        if (end) *end = '\0';
+        /* "path/file.c:12:5: runtime error: what" -> "UBSan: what at file.c:12" */
+        char *where_end = strstr(start, ": runtime error:");
+        char where[512] = "";
+        if (where_end) {
+            snprintf(where, sizeof where, "%.*s", (int)(where_end - start), start);
+            char *second_colon = strchr(where, ':');
+            if (second_colon) second_colon = strchr(second_colon + 1, ':');
+            if (second_colon) *second_colon = '\0';
+        }
+        const char *shown = where;
+        if (cwd[0] && strncmp(where, cwd, strlen(cwd)) == 0) shown = where + strlen(cwd) + 1;
+        buf_printf(&out, "UBSan: %s at %s", ub + strlen("runtime error: "), shown);
+    } else if (as) {
+        char *kind = strstr(as, "Sanitizer: ");
+        char kind_text[128] = "";
+        if (kind) sscanf(kind + strlen("Sanitizer: "), "%127[a-z-]", kind_text);
+        const char *tool = strncmp(as, "ERROR: LeakSanitizer", 20) == 0 ? "LeakSanitizer" : "AddressSanitizer";
+        /* The first stack frame in the workbook's code: "#1 0x... in f path/x.c:12" */
+        char where[600] = "?";
+        for (char *line = strstr(as, "\n"); line; line = strchr(line + 1, '\n')) {
+            char *frame = strstr(line, " in ");
+            char *nl = strchr(line + 1, '\n');
+            if (!frame || (nl && frame > nl)) continue;
+            if (!strstr(line, ".c:") || strstr(line, "libasan") || strstr(line, "criterion") ||
+                (nl && strstr(line, ".c:") > nl))
+                continue;
+            char fn[200], file[400];
+            if (sscanf(frame, " in %199s %399s", fn, file) == 2) {
+                const char *f = file;
+                if (cwd[0] && strncmp(f, cwd, strlen(cwd)) == 0) f += strlen(cwd) + 1;
+                put(where, sizeof where, "%.200s at %.390s", fn, f);
+                break;
+            }
+        }
+        bool overflow = strstr(kind_text, "buffer-overflow") != NULL;
+        buf_printf(&out, "%s: %s%s in %s", tool, kind_text,
+                   overflow ? " (a read or write past the end of an array)" : "", where);
+    }
+    free(text);
+    if (!out.len) return NULL;
+    return out.data;
+}
+
+static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *format(const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return strdup(buf);
+}
+
+/* ---- one test ---------------------------------------------------------------------------------- */
+
+static double test_limit(const GradedTest *t)
+{
+    const char *override = getenv("GRADE_TIMEOUT");
+    if (override && atof(override) > 0) return atof(override);
+    return t->timeout;
+}
+
+/* Runs test t (NULL: the start-up probe) and fills *o. stdout and stderr go
+ * to out_path and err_path. Returns 0, or -1 when interrupted. */
+static int run_one(const Grade *g, const Run *run, const Snapshot *snap, const GradedTest *t, Outcome *o,
+                   const char *out_path, const char *err_path)
+{
+    char filter[300], timeout_flag[64];
+    snprintf(filter, sizeof filter, "--filter=%s", t ? t->full : "grader-probe/nothing");
+    char *argv[6] = {(char *)run->bin, filter, "-j1", NULL, NULL, NULL};
+    if (getenv("GRADE_TIMEOUT") && t) {
+        snprintf(timeout_flag, sizeof timeout_flag, "--timeout=%s", getenv("GRADE_TIMEOUT"));
+        argv[3] = timeout_flag;
+    }
+    unlink(run->end_path);
+    bool sanitized = strstr(g->build, "san") != NULL || (getenv("SANITIZE") && strcmp(getenv("SANITIZE"), "1") == 0);
+    SandboxSpec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.argv = argv;
+    spec.envp = run->env;
+    spec.cwd = run->tests_dir;
+    spec.output_path = out_path;
+    spec.errors_path = err_path;
+    spec.channel_fd = CHANNEL_FD;
+    spec.channel_max = RECORD_MAX_BYTES;
+    double limit = t ? test_limit(t) : STARTUP_SECONDS;
+    spec.wall_seconds = limit + (t ? KILL_GRACE_SECONDS : 0);
+    spec.memory_bytes = sanitized ? 0 : MEMORY_LIMIT;
+    spec.processes = PROCESS_LIMIT;
+    spec.file_bytes = OUTPUT_LIMIT;
+    spec.as_sandbox_user = true;
+    SandboxResult r;
+    o->passed = false;
+    o->got = 0;
+    o->reason = NULL;
+    if (sandbox_run(&spec, &r) != 0) {
+        o->reason = format("the grader could not run the test: %s", r.error);
+        return 0;
+    }
+    if (sandbox_interrupted()) {
+        sandbox_result_free(&r);
+        return -1;
+    }
+    Buf changed = {0};
+    restore_changed_files(g, snap, &changed);
+
+    if (!t) { /* the start-up probe: it must run no test and end cleanly */
+        if (r.timed_out)
+            o->reason = format("the test program never got to its tests: code that runs when it starts (before "
+                               "main, e.g. a constructor) did not finish within %.0f s",
+                               STARTUP_SECONDS);
+        else if (r.signal)
+            o->reason = format("the test program crashed as it started, before any test ran (signal %d): code "
+                               "that runs before main?",
+                               r.signal);
+        else if (!r.exited || r.exit_code != 0)
+            o->reason = format("the test program ended with status %d as it started, before any test ran: code "
+                               "that runs before main called exit()?",
+                               r.exit_code);
+        else if (r.channel_len)
+            o->reason = strdup("the test program wrote to the grader's record before any test ran: a forged "
+                               "result (exercise code never writes to the grader)");
+        else if (changed.len)
+            o->reason = format("the test program changed the tests' files as it started (%s; restored)",
+                               buf_str(&changed));
+        else if (r.leftovers)
+            o->reason = format("the test program left %d process%s running as it started (exercise code never "
+                               "starts processes; they were stopped)",
+                               r.leftovers, r.leftovers == 1 ? "" : "es");
+        o->passed = o->reason == NULL;
+        buf_free(&changed);
+        sandbox_result_free(&r);
+        return 0;
+    }
+
+    Record rec;
+    parse_record(r.channel, t, &rec);
+    bool other_end = false;
+    int marks = count_end_marks(run->end_path, t, &other_end);
+    char *sanitizer = sanitizer_reason(err_path);
+    const char *hang = "is a loop missing its increment, or is a bound wrong?";
+    if (r.timed_out) {
+        o->reason = format("took longer than its time limit of %g s and was stopped: %s", limit, hang);
+    } else if (changed.len) {
+        o->reason = format("changed files the tests read (%s); they were restored. Exercise code never writes "
+                           "files.",
+                           buf_str(&changed));
+    } else if (r.leftovers) {
+        o->reason = format("left %d process%s running after the test ended (exercise code never starts "
+                           "processes); they were stopped",
+                           r.leftovers, r.leftovers == 1 ? "" : "es");
+    } else if (rec.results > 1 || rec.garbage || rec.other_test || r.channel_overflow || other_end) {
+        o->reason = format("the grader's record of this test was forged or garbled (%d result line%s, %d other "
+                           "line%s): exercise code never writes to the grader",
+                           rec.results, rec.results == 1 ? "" : "s", rec.garbage + (other_end ? 1 : 0),
+                           rec.garbage + (other_end ? 1 : 0) == 1 ? "" : "s");
+    } else if (rec.results == 0) {
+        if (sanitizer) o->reason = strdup(sanitizer);
+        else if (r.signal == 9 && r.max_rss_kb > (long)(MEMORY_LIMIT >> 10) * 9 / 10)
+            o->reason = format("ran out of memory (limit %zu MB)", MEMORY_LIMIT >> 20);
+        else if (r.signal && signal_reason(r.signal))
+            o->reason = format("the test program %s, before it could report", signal_reason(r.signal));
+        else if (r.signal) o->reason = format("the test program was killed by signal %d before it could report", r.signal);
+        else if (r.exit_code == 0)
+            o->reason = strdup("the test program ended before this test ran or reported: code that ends the "
+                               "process (exit()?) ran before the test's checks");
+        else
+            o->reason = format("the test program ended with status %d before the test could report: the code "
+                               "under test called exit()?",
+                               r.exit_code);
+    } else if (rec.timed_out) {
+        o->reason = format("took longer than its time limit of %g s: %s", limit, hang);
+    } else if (sanitizer) {
+        o->reason = strdup(sanitizer);
+    } else if (rec.signal) {
+        const char *why = signal_reason(rec.signal);
+        o->reason = why ? strdup(why) : format("crashed with signal %d", rec.signal);
+    } else if (strcmp(rec.status, "SKIPPED") == 0) {
+        o->reason = format("skipped: %s", rec.message && *rec.message ? rec.message : "no reason given");
+    } else if (strcmp(rec.status, "PASSED") != 0) {
+        if (rec.message && *rec.message) o->reason = strdup(rec.message);
+        else if (rec.exit_code) o->reason = format("the test ended early with exit status %d: the code under test called exit()?", rec.exit_code);
+        else o->reason = strdup("failed");
+    } else if (marks != 1) {
+        o->reason = strdup("the test ended before its checks finished: the code under test ended the process "
+                           "(exit()?) instead of returning, so nothing was checked");
+    } else if (!r.exited || r.exit_code != 0) {
+        o->reason = format("the test program ended with status %d after reporting a pass: the code under test "
+                           "ended the process?",
+                           r.exit_code);
+    } else {
+        o->passed = true;
+        o->got = t->points;
+    }
+    free(sanitizer);
+    free(rec.message);
+    buf_free(&changed);
+    sandbox_result_free(&r);
+    return 0;
+}
+
+/* TEST=: what the test printed, made safe and cut to a readable size. */
+static void show_output(const char *label, const char *path)
+{
+    char *text;
+    size_t size;
+    bool truncated;
+    if (read_file(path, OUTPUT_SHOWN, &text, &size, &truncated) != 0 || size == 0) {
+        free(text);
+        return;
+    }
+    Buf safe = {0};
+    buf_add_display(&safe, text, true);
+    printf("---- %s ----\n%s%s", label, buf_str(&safe), safe.len && safe.data[safe.len - 1] != '\n' ? "\n" : "");
+    if (truncated) printf("... (only the first %d KB are shown)\n", OUTPUT_SHOWN / 1024);
+    buf_free(&safe);
+    free(text);
+}
+
+/* ---- the whole grade ------------------------------------------------------------------------------ */
+
+static void setup_paths(Grade *g, const char *src_option, bool solution)
+{
+    char pattern[16];
+    snprintf(pattern, sizeof pattern, "%s-", g->chapter);
+    DIR *d = opendir("chapters");
+    Buf names = {0};
+    if (d) {
+        struct dirent *e;
+        char best[256] = "";
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.') continue;
+            if (strncmp(e->d_name, pattern, 3) == 0 && (!best[0] || strcmp(e->d_name, best) < 0))
+                snprintf(best, sizeof best, "%s", e->d_name);
+        }
+        closedir(d);
+        snprintf(g->slug, sizeof g->slug, "%s", best);
+    }
+    if (!g->slug[0]) {
+        DIR *dd = opendir("chapters");
+        if (dd) {
+            struct dirent *e;
+            while ((e = readdir(dd)) != NULL)
+                if (e->d_name[0] >= '0' && e->d_name[0] <= '9') buf_printf(&names, "%.2s ", e->d_name);
+            closedir(dd);
+        }
+        char msg[600];
+        snprintf(msg, sizeof msg, "there is no chapter %s (chapters: %s)", g->chapter, buf_str(&names));
+        die_usage("%s", msg);
+    }
+    snprintf(g->chapter_dir, sizeof g->chapter_dir, "chapters/%s", g->slug);
+    if (src_option) {
+        snprintf(g->src, sizeof g->src, "%s", src_option);
+        size_t len = strlen(g->src);
+        while (len > 1 && g->src[len - 1] == '/') g->src[--len] = '\0';
+        char flat[512];
+        snprintf(flat, sizeof flat, "%s", g->src);
+        for (char *p = flat; *p; p++)
+            if (*p == '/') *p = '_';
+        snprintf(g->variant, sizeof g->variant, "planted/%s", flat);
+        snprintf(g->who, sizeof g->who, "%s", g->src);
+    } else if (solution) {
+        snprintf(g->src, sizeof g->src, "solutions/%s", g->slug);
+        snprintf(g->variant, sizeof g->variant, "solution");
+        snprintf(g->who, sizeof g->who, "the solution");
+    } else {
+        snprintf(g->src, sizeof g->src, "%s", g->chapter_dir);
+        snprintf(g->variant, sizeof g->variant, "student");
+        snprintf(g->who, sizeof g->who, "your chapter");
+    }
+    if (!is_dir(g->src)) die_usage("no such folder: %s", g->src);
+    const char *build = getenv("BUILD");
+    const char *san = getenv("SANITIZE");
+    if (build && *build) snprintf(g->build, sizeof g->build, "%s", build);
+    else snprintf(g->build, sizeof g->build, "%s", san && strcmp(san, "1") == 0 ? "build/san" : "build");
+    put(g->out, sizeof g->out, "%s/%s/%s", g->build, g->variant, g->slug);
+    char flat_variant[600];
+    snprintf(flat_variant, sizeof flat_variant, "%s", g->variant);
+    for (char *p = flat_variant; *p; p++)
+        if (*p == '/') *p = '_';
+    snprintf(g->result_dir, sizeof g->result_dir, "build/grade/%s-%s", g->chapter, flat_variant);
+    buf_free(&names);
+}
+
+/* Every test fails with the same reason (the code was refused, or the
+ * program never reached its tests); prints and writes the report. */
+static int report_all(const Grade *g, Outcome *outcomes, size_t n, int score, int total, const char *json_path)
+{
+    if (!g->quiet) {
+        printf("Grading chapter %s (%s): %s\n\n", g->chapter, g->slug, g->who);
+        report_table(stdout, outcomes, n);
+        printf("\n");
+        report_details(stdout, outcomes, n, g->chapter, 200);
+    }
+    printf("Chapter %s: %d/%d points\n", g->chapter, score, total);
+    char summary[128];
+    snprintf(summary, sizeof summary, "Chapter %s: %d/%d points", g->chapter, score, total);
+    if (report_write_json(json_path, outcomes, n, score, total, summary) != 0)
+        fprintf(stderr, "grade: cannot write %s\n", json_path);
+    return score == total && total > 0 ? 0 : 1;
+}
+
+int grade_command(int argc, char **argv)
+{
+    Grade g;
+    memset(&g, 0, sizeof g);
+    g.symbol_check = true;
+    const char *src_option = NULL, *chapter = NULL;
+    bool solution = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--solution") == 0) solution = true;
+        else if (strcmp(a, "--quiet") == 0) g.quiet = true;
+        else if (strcmp(a, "--no-symbol-check") == 0) g.symbol_check = false;
+        else if (strcmp(a, "--src") == 0 || strcmp(a, "--test") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0]) die_usage("%s needs a value", a);
+            if (strcmp(a, "--src") == 0) src_option = argv[++i];
+            else g.only_test = argv[++i];
+        } else if (a[0] == '-') die_usage("unknown option %s", a);
+        else if (chapter) die_usage("one chapter at a time (got '%s' too)", a);
+        else chapter = a;
+    }
+    if (!chapter) die_usage("which chapter? e.g. make grade CH=01%s", "");
+    size_t len = strlen(chapter);
+    bool digits = len >= 1 && len <= 2;
+    for (size_t i = 0; i < len; i++) digits = digits && isdigit((unsigned char)chapter[i]);
+    if (!digits) die_usage("CH must be a chapter number like 01 or 4, not '%s'", chapter);
+    snprintf(g.chapter, sizeof g.chapter, "%02d", atoi(chapter));
+    if (!exists("grader/chapter.mk")) {
+        fprintf(stderr, "grade: run me from the workbook's top folder (where grader/ is)\n");
+        return 2;
+    }
+    setup_paths(&g, src_option, solution);
+    char error[512] = "";
+    if (sandbox_setup(NULL, error, sizeof error) != 0) {
+        fprintf(stderr, "grade: %s\n", error);
+        return 3;
+    }
+    if (mkdir_p(g.result_dir, 0755) != 0) {
+        fprintf(stderr, "grade: cannot create %s: %s\n", g.result_dir, strerror(errno));
+        return 3;
+    }
+    char json_path[1400], log_path[1400];
+    snprintf(json_path, sizeof json_path, "%s/results.json", g.result_dir);
+    snprintf(log_path, sizeof log_path, "%s/build.log", g.result_dir);
+
+    /* 1, 2: the tests are the workbook's, and say what they are worth. */
+    Snapshot snap = {0};
+    if (verify_test_files(&g, &snap) != 0) return 3;
+    if (read_tests(&g, &snap) != 0) {
+        snapshot_free(&snap);
+        return 3;
+    }
+    int total = total_points(&g);
+    long only = -1;
+    if (g.only_test) {
+        only = testlist_find(&g.tests, g.only_test);
+        if (only < 0) {
+            suggest_tests(&g, g.only_test);
+            snapshot_free(&snap);
+            testlist_free(&g.tests);
+            return 2;
+        }
+    }
+
+    /* 3: the build. */
+    if (!g.quiet && isatty(1)) {
+        printf("  building chapter %s...", g.chapter);
+        fflush(stdout);
+    }
+    const char *lib_args[] = {"lib", NULL};
+    char chapter_var[300], src_var[700], out_var[1300];
+    snprintf(chapter_var, sizeof chapter_var, "CHAPTER=%s", g.slug);
+    snprintf(src_var, sizeof src_var, "SRC=%s", g.src);
+    snprintf(out_var, sizeof out_var, "OUT=%s", g.out);
+    const char *tests_args[] = {"-f", "grader/chapter.mk", chapter_var, src_var, out_var, "tests", NULL};
+    bool built = run_make(&g, lib_args, log_path);
+    if (built) {
+        char tmp_log[1500];
+        snprintf(tmp_log, sizeof tmp_log, "%s.chapter", log_path);
+        built = run_make(&g, tests_args, tmp_log);
+        /* one log: the library's part, then the chapter's */
+        char *text;
+        if (read_file(tmp_log, 8u << 20, &text, NULL, NULL) == 0) {
+            FILE *f = fopen(log_path, "a");
+            if (f) {
+                fputs(text, f);
+                fclose(f);
+            }
+            free(text);
+        }
+        unlink(tmp_log);
+    }
+    if (!g.quiet && isatty(1)) printf("\r%-40s\r", "");
+    if (!built) {
+        if (!g.quiet) {
+            printf("Chapter %s did not compile, so no test could run. The compiler said:\n\n", g.chapter);
+            show_build_errors(log_path);
+            printf("\nFix the first error first: later ones are often caused by it.\n");
+        }
+        printf("Chapter %s: 0/%d points (did not compile)\n", g.chapter, total);
+        Outcome *none = calloc(g.tests.count, sizeof *none);
+        for (size_t i = 0; i < g.tests.count; i++) {
+            none[i].test = &g.tests.tests[i];
+            none[i].reason = (char *)"not run: the chapter did not compile";
+        }
+        char summary[128];
+        snprintf(summary, sizeof summary, "Chapter %s did not compile.", g.chapter);
+        report_write_json(json_path, none, g.tests.count, 0, total, summary);
+        free(none);
+        snapshot_free(&snap);
+        testlist_free(&g.tests);
+        return 3;
+    }
+    if (!g.quiet) show_warnings(&g);
+
+    size_t n = only >= 0 ? 1 : g.tests.count;
+    Outcome *outcomes = calloc(g.tests.count, sizeof *outcomes);
+    for (size_t i = 0; i < g.tests.count; i++) outcomes[i].test = &g.tests.tests[i];
+    if (only >= 0) outcomes[0].test = &g.tests.tests[only];
+    int status = 0;
+
+    /* 4: what the code calls. */
+    Buf refusal = {0};
+    if (g.symbol_check && check_symbols(&g, &refusal) != 0) {
+        status = 3;
+        goto done;
+    }
+    if (refusal.len) {
+        for (size_t i = 0; i < n; i++) outcomes[i].reason = strdup(buf_str(&refusal));
+        status = report_all(&g, outcomes, n, 0, only >= 0 ? outcomes[0].test->points : total, json_path);
+        goto done;
+    }
+
+    /* 5, 6: run. */
+    Run run;
+    memset(&run, 0, sizeof run);
+    if (make_scratch(&g, &run, &snap) != 0) {
+        status = 3;
+        goto done;
+    }
+    char out_path[1800], err_path[1800];
+    snprintf(out_path, sizeof out_path, "%s/probe.out", run.out_dir);
+    snprintf(err_path, sizeof err_path, "%s/probe.err", run.out_dir);
+    Outcome probe = {0};
+    if (run_one(&g, &run, &snap, NULL, &probe, out_path, err_path) != 0) goto interrupted;
+    if (!probe.passed) {
+        for (size_t i = 0; i < n; i++) outcomes[i].reason = strdup(probe.reason);
+        free(probe.reason);
+        status = report_all(&g, outcomes, n, 0, only >= 0 ? outcomes[0].test->points : total, json_path);
+        goto done;
+    }
+    int score = 0;
+    for (size_t i = 0; i < n; i++) {
+        const GradedTest *t = outcomes[i].test;
+        if (!g.quiet && isatty(1) && !g.only_test) {
+            printf("\r  running test %zu/%zu: %-56.56s", i + 1, n, t->full);
+            fflush(stdout);
+        }
+        snprintf(out_path, sizeof out_path, "%s/%zu.out", run.out_dir, i);
+        snprintf(err_path, sizeof err_path, "%s/%zu.err", run.out_dir, i);
+        if (run_one(&g, &run, &snap, t, &outcomes[i], out_path, err_path) != 0) goto interrupted;
+        score += outcomes[i].got;
+        if (g.only_test) {
+            printf("Running %s of chapter %s (%s) alone:\n", t->full, g.chapter, g.src);
+            show_output("what it printed (stdout)", out_path);
+            show_output("what it printed (stderr)", err_path);
+            printf("---- result ----\n");
+        }
+    }
+    if (!g.quiet && isatty(1) && !g.only_test) printf("\r%-90s\r", "");
+    if (g.only_test) {
+        const Outcome *o = &outcomes[0];
+        if (o->passed) {
+            printf("%s: pass, %d/%d points\n", o->test->full, o->got, o->test->points);
+        } else {
+            Buf safe = {0};
+            buf_add_display(&safe, o->reason, true);
+            printf("%s: FAIL, 0/%d points\n%s\n", o->test->full, o->test->points, buf_str(&safe));
+            buf_free(&safe);
+        }
+        status = o->passed ? 0 : 1;
+        goto done;
+    }
+    status = report_all(&g, outcomes, n, score, total, json_path);
+    goto done;
+
+interrupted:
+    fprintf(stderr, "\ngrade: interrupted; nothing was scored\n");
+    status = 130;
+
+done:
+    if (g.scratch[0]) remove_tree(g.scratch);
+    for (size_t i = 0; i < g.tests.count; i++) free(outcomes[i].reason);
+    free(outcomes);
+    buf_free(&refusal);
+    snapshot_free(&snap);
+    testlist_free(&g.tests);
+    return status;
+}

@@ -1,0 +1,27 @@
+/* main.c -- the grader: one program for everything that builds trust in a
+ * grade. Written in C, not shell, so it behaves the same in every locale and
+ * shell, and so time, memory and process limits are real system limits.
+ *
+ *   grader grade [options] NN         grade a chapter (grade.c)
+ *   grader manifest write|check       grader/checksums.txt, allowed-symbols.txt
+ *   grader skeletons write|check      chapters/ skeletons from solutions/
+ *
+ * The Makefile builds it as build/bin/grader and runs it from the workbook's
+ * top folder: `make grade`, `make manifest`, `make skeletons`.
+ */
+#include "grade.h"
+#include "manifest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "grade") == 0) return grade_command(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "manifest") == 0) return manifest_command(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "skeletons") == 0) return skeletons_command(argc - 1, argv + 1);
+    fprintf(stderr, "usage: grader grade [--solution | --src DIR] [--test NAME] [--quiet] NN\n"
+                    "       grader manifest write|check [--checksums]\n"
+                    "       grader skeletons write [--force] | check\n");
+    return 2;
+}

@@ -1,0 +1,36 @@
+/* report.h -- what the grader prints, and its results.json.
+ *
+ * Everything shown comes from untrusted places (a test's messages hold
+ * whatever the student's code put into them), so the table and the details
+ * are made safe for a terminal, and results.json is valid JSON whatever the
+ * bytes (text.h). results.json follows Gradescope's schema and is written
+ * once, at the end, atomically (a temporary file renamed over the old one).
+ */
+#ifndef GRADER_REPORT_H
+#define GRADER_REPORT_H
+
+#include "testlist.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct {
+    const GradedTest *test;
+    bool passed;
+    int got;          /* points earned */
+    char *reason;     /* why it failed (untrusted text, owned); NULL when passed */
+} Outcome;
+
+/* The table: one row per test (name, points, pass/FAIL, the reason's first
+ * line), in the order given. */
+void report_table(FILE *out, const Outcome *outcomes, size_t n);
+
+/* Every failure's whole reason, under its test's name; at most max_lines. */
+void report_details(FILE *out, const Outcome *outcomes, size_t n, const char *chapter, int max_lines);
+
+/* Writes path (results.json) for these outcomes; summary is the top-level
+ * "output". Returns 0, or -1 when the file could not be written. */
+int report_write_json(const char *path, const Outcome *outcomes, size_t n, int score, int total,
+                      const char *summary);
+
+#endif

@@ -1,0 +1,488 @@
+/* sandbox.c -- see sandbox.h. */
+
+#include "sandbox.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+extern char **environ;
+
+static uid_t sandbox_uid = (uid_t)-1;
+/* SIGCHLD (and SIGINT/SIGTERM) wake the waiting loop through this pipe. */
+static int wake_pipe[2] = {-1, -1};
+static volatile sig_atomic_t interrupted_by = 0;
+
+static void on_signal(int sig)
+{
+    int saved = errno;
+    if (sig != SIGCHLD) interrupted_by = sig;
+    char c = 0;
+    ssize_t ignored = write(wake_pipe[1], &c, 1);
+    (void)ignored;
+    errno = saved;
+}
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void set_cloexec_nonblock(int fd, bool nonblock)
+{
+    fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+    if (nonblock) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+/* ---- what /proc tells (Linux); elsewhere these find nothing -------------- */
+
+/* Calls fn(pid, uid, ppid, threads, arg) for every process /proc lists. */
+static void for_each_process(void (*fn)(pid_t, uid_t, pid_t, long, void *), void *arg)
+{
+    DIR *d = opendir("/proc");
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        char path[300];
+        snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        char line[256];
+        long uid = -1, ppid = -1, threads = 1;
+        while (fgets(line, sizeof line, f)) {
+            if (strncmp(line, "Uid:", 4) == 0) uid = strtol(line + 4, NULL, 10);
+            else if (strncmp(line, "PPid:", 5) == 0) ppid = strtol(line + 5, NULL, 10);
+            else if (strncmp(line, "Threads:", 8) == 0) threads = strtol(line + 8, NULL, 10);
+        }
+        fclose(f);
+        if (uid >= 0) fn((pid_t)atol(e->d_name), (uid_t)uid, (pid_t)ppid, threads, arg);
+    }
+    closedir(d);
+}
+
+typedef struct { uid_t uid; long tasks; } TaskCount;
+static void count_tasks(pid_t pid, uid_t uid, pid_t ppid, long threads, void *arg)
+{
+    (void)pid; (void)ppid;
+    TaskCount *c = arg;
+    if (uid == c->uid) c->tasks += threads;
+}
+
+typedef struct { pid_t parent; int killed; } ChildKill;
+static void kill_if_child(pid_t pid, uid_t uid, pid_t ppid, long threads, void *arg)
+{
+    (void)uid; (void)threads;
+    ChildKill *k = arg;
+    if (ppid == k->parent && kill(pid, SIGKILL) == 0) k->killed++;
+}
+
+/* ---- set-up ---------------------------------------------------------------- */
+
+uid_t sandbox_user(void) { return sandbox_uid; }
+
+int sandbox_setup(uid_t *uid, char *error, size_t error_size)
+{
+    if (wake_pipe[0] < 0) {
+        if (pipe(wake_pipe) != 0) {
+            snprintf(error, error_size, "cannot create a pipe: %s", strerror(errno));
+            return -1;
+        }
+        set_cloexec_nonblock(wake_pipe[0], true);
+        set_cloexec_nonblock(wake_pipe[1], true);
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+        sigaction(SIGCHLD, &sa, NULL);
+        sa.sa_flags = SA_RESTART;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+    }
+#ifdef PR_SET_CHILD_SUBREAPER
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#endif
+    sandbox_uid = (uid_t)-1;
+    const char *want = getenv("GRADER_SANDBOX_USER");
+    if (geteuid() == 0 && !(want && strcmp(want, "0") == 0)) {
+        /* A user id nobody else uses, so "every process of this user" means
+         * exactly the processes the tests started. */
+        uid_t first = 64000;
+        if (want && *want) first = (uid_t)strtoul(want, NULL, 10);
+        for (uid_t u = first; u < first + 100; u++) {
+            TaskCount c = {u, 0};
+            for_each_process(count_tasks, &c);
+            if (c.tasks == 0) {
+                sandbox_uid = u;
+                break;
+            }
+        }
+    }
+    if (uid) *uid = sandbox_uid;
+    return 0;
+}
+
+/* ---- killing what a run left behind ----------------------------------------- */
+
+/* Reaps every finished child without waiting; returns how many. */
+static int reap_finished(pid_t except, long *max_rss_kb)
+{
+    int n = 0;
+    for (;;) {
+        int status;
+        struct rusage ru;
+        pid_t p = wait4(-1, &status, WNOHANG, &ru);
+        if (p <= 0) break;
+        if (p != except) n++;
+        if (ru.ru_maxrss > *max_rss_kb) *max_rss_kb = ru.ru_maxrss;
+    }
+    return n;
+}
+
+/* As the sandbox user, signal every process of that user (kill(-1) reaches
+ * exactly the processes a user may signal: its own), until none is left. */
+static void kill_sandbox_user(void)
+{
+    if (sandbox_uid == (uid_t)-1) return;
+    pid_t helper = fork();
+    if (helper == 0) {
+        if (setgid((gid_t)sandbox_uid) != 0 || setuid(sandbox_uid) != 0) _exit(1);
+        /* A few rounds only: zombies still count until the grader reaps
+         * them, and it is waiting for this helper. The caller repeats. */
+        for (int i = 0; i < 3; i++) {
+            if (kill(-1, SIGKILL) != 0 && errno == ESRCH) _exit(0);
+            usleep(300);
+        }
+        _exit(1);
+    }
+    if (helper > 0) {
+        int status;
+        while (waitpid(helper, &status, 0) < 0 && errno == EINTR) {}
+    }
+}
+
+/* Kills the process group, the sandbox user's processes and (Linux) every
+ * child the grader inherited as a subreaper, and reaps them all. Returns the
+ * number of processes reaped besides `main_pid`. */
+static int kill_everything(pid_t group, pid_t main_pid, long *max_rss_kb)
+{
+    int reaped = 0;
+    double give_up = now_seconds() + 5.0;
+    for (int round = 0; now_seconds() < give_up; round++) {
+        int alive = 0;
+        if (kill(-group, SIGKILL) == 0) alive = 1;
+        kill_sandbox_user();
+        ChildKill k = {getpid(), 0};
+        for_each_process(kill_if_child, &k);
+        if (k.killed) alive = 1;
+        reaped += reap_finished(main_pid, max_rss_kb);
+        if (!alive) {
+            /* Nothing left to signal; wait for the last zombies to be ours. */
+            int status;
+            struct rusage ru;
+            pid_t p = wait4(-1, &status, WNOHANG, &ru);
+            if (p < 0 && errno == ECHILD) break;
+            if (p > 0) {
+                if (p != main_pid) reaped++;
+                continue;
+            }
+            if (round > 20) break; /* children we cannot see finishing: stop waiting */
+        }
+        usleep(round < 10 ? 200 : 2000);
+    }
+    return reaped;
+}
+
+/* ---- the child side ------------------------------------------------------------ */
+
+static int open_output(const char *path)
+{
+    return open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+}
+
+/* Runs in the forked child: never returns. Reports a failure to start as an
+ * errno through report_fd. */
+static void child_exec(const SandboxSpec *spec, int channel_write, int report_fd)
+{
+    int step = 0;
+#define FAIL_STEP() do { int e_ = errno * 16 + step; ssize_t w_ = write(report_fd, &e_, sizeof e_); (void)w_; _exit(127); } while (0)
+    setsid(); /* a process group (and session) of its own, no terminal */
+
+    /* Signals back to their defaults, none blocked; SIGXFSZ ignored so a
+     * write past the file-size limit fails instead of killing the program. */
+    for (int s = 1; s < 32; s++)
+        if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+    signal(SIGXFSZ, SIG_IGN);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    step = 1;
+    int in = open("/dev/null", O_RDONLY);
+    int out = open_output(spec->output_path);
+    if (in < 0 || out < 0) FAIL_STEP();
+    int err = spec->errors_path ? open_output(spec->errors_path) : dup(out);
+    if (err < 0) FAIL_STEP();
+    /* Move every fd we keep above the range we are about to fill. */
+    int keep[4] = {in, out, err, channel_write};
+    for (int i = 0; i < 4; i++) {
+        if (keep[i] < 0) continue;
+        int moved = fcntl(keep[i], F_DUPFD, 64);
+        if (moved < 0) FAIL_STEP();
+        keep[i] = moved;
+    }
+    step = 2;
+    if (dup2(keep[0], 0) < 0 || dup2(keep[1], 1) < 0 || dup2(keep[2], 2) < 0) FAIL_STEP();
+    if (keep[3] >= 0 && dup2(keep[3], spec->channel_fd) < 0) FAIL_STEP();
+    /* Close everything else but the start-up report pipe (close-on-exec). */
+    long max_fd = sysconf(_SC_OPEN_MAX);
+    if (max_fd < 0 || max_fd > 65536) max_fd = 65536;
+    for (int fd = 3; fd < max_fd; fd++)
+        if (fd != report_fd && fd != spec->channel_fd) close(fd);
+
+    step = 3;
+    struct rlimit r;
+    r.rlim_cur = r.rlim_max = 0;
+    setrlimit(RLIMIT_CORE, &r);
+    if (spec->memory_bytes) {
+        r.rlim_cur = r.rlim_max = spec->memory_bytes;
+        if (setrlimit(RLIMIT_AS, &r) != 0) FAIL_STEP();
+    }
+    if (spec->file_bytes) {
+        r.rlim_cur = r.rlim_max = spec->file_bytes;
+        if (setrlimit(RLIMIT_FSIZE, &r) != 0) FAIL_STEP();
+    }
+
+    step = 4;
+    bool drop = spec->as_sandbox_user && sandbox_uid != (uid_t)-1;
+    if (spec->processes > 0) {
+        /* RLIMIT_NPROC counts every process (and thread) of the real user:
+         * the sandbox user has none yet; otherwise count ours. */
+        long base = 0;
+        if (!drop) {
+            TaskCount c = {getuid(), 0};
+            for_each_process(count_tasks, &c);
+            base = c.tasks;
+        }
+        struct rlimit old;
+        getrlimit(RLIMIT_NPROC, &old);
+        r.rlim_cur = r.rlim_max = (rlim_t)(base + spec->processes);
+        if (old.rlim_max != RLIM_INFINITY && r.rlim_cur > old.rlim_max) r.rlim_cur = r.rlim_max = old.rlim_max;
+        setrlimit(RLIMIT_NPROC, &r);
+    }
+    if (drop) {
+        gid_t g = (gid_t)sandbox_uid;
+        if (setgroups(1, &g) != 0 || setgid(g) != 0 || setuid(sandbox_uid) != 0) FAIL_STEP();
+        if (getuid() != sandbox_uid || geteuid() != sandbox_uid) FAIL_STEP();
+    }
+    step = 5;
+    if (spec->cwd && chdir(spec->cwd) != 0) FAIL_STEP();
+    step = 6;
+    char *const *envp = spec->envp ? spec->envp : environ;
+    if (spec->search_path) {
+        environ = (char **)envp;
+        execvp(spec->argv[0], spec->argv);
+    } else {
+        execve(spec->argv[0], spec->argv, envp);
+    }
+    FAIL_STEP();
+#undef FAIL_STEP
+}
+
+/* ---- the parent side ------------------------------------------------------------- */
+
+static void drain_wake_pipe(void)
+{
+    char buf[64];
+    while (read(wake_pipe[0], buf, sizeof buf) > 0) {}
+}
+
+static void read_channel(int fd, const SandboxSpec *spec, SandboxResult *res, bool *eof)
+{
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n == 0) { *eof = true; return; }
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) *eof = true;
+            return;
+        }
+        size_t room = spec->channel_max > res->channel_len ? spec->channel_max - res->channel_len : 0;
+        size_t take = (size_t)n < room ? (size_t)n : room;
+        if (take < (size_t)n) res->channel_overflow = true;
+        if (take) {
+            memcpy(res->channel + res->channel_len, buf, take);
+            res->channel_len += take;
+            res->channel[res->channel_len] = '\0';
+        }
+    }
+}
+
+static const char *step_name(int step)
+{
+    static const char *names[] = {"", "open its input/output files", "set up its file descriptors",
+                                  "set its limits", "switch to the sandbox user", "enter its folder",
+                                  "start"};
+    return step >= 1 && step <= 6 ? names[step] : "start";
+}
+
+int sandbox_run(const SandboxSpec *spec, SandboxResult *res)
+{
+    memset(res, 0, sizeof *res);
+    if (wake_pipe[0] < 0) {
+        char e[128];
+        if (sandbox_setup(NULL, e, sizeof e) != 0) {
+            snprintf(res->error, sizeof res->error, "%s", e);
+            return -1;
+        }
+    }
+    int chan[2] = {-1, -1}, report[2] = {-1, -1};
+    if (spec->channel_fd >= 1) {
+        if (pipe(chan) != 0) goto pipe_failed;
+        set_cloexec_nonblock(chan[0], true);
+        set_cloexec_nonblock(chan[1], false);
+        res->channel = malloc(spec->channel_max + 1);
+        if (!res->channel) goto pipe_failed;
+        res->channel[0] = '\0';
+    }
+    if (pipe(report) != 0) goto pipe_failed;
+    set_cloexec_nonblock(report[0], false);
+    set_cloexec_nonblock(report[1], false);
+    drain_wake_pipe();
+
+    double start = now_seconds();
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(res->error, sizeof res->error, "cannot start a process (fork: %s)", strerror(errno));
+        close(report[0]); close(report[1]);
+        if (chan[0] >= 0) { close(chan[0]); close(chan[1]); }
+        return -1;
+    }
+    if (pid == 0) {
+        close(report[0]);
+        if (chan[0] >= 0) close(chan[0]);
+        child_exec(spec, chan[1], report[1]);
+    }
+    close(report[1]);
+    if (chan[1] >= 0) close(chan[1]);
+
+    /* Did it start? The report pipe closes on exec, or carries an error. */
+    int code = 0;
+    ssize_t got;
+    while ((got = read(report[0], &code, sizeof code)) < 0 && errno == EINTR) {}
+    close(report[0]);
+    if (got == (ssize_t)sizeof code) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        snprintf(res->error, sizeof res->error, "could not %s %s: %s", step_name(code % 16), spec->argv[0],
+                 strerror(code / 16));
+        if (chan[0] >= 0) close(chan[0]);
+        return -1;
+    }
+    res->started = true;
+
+    double deadline = spec->wall_seconds > 0 ? start + spec->wall_seconds : 0;
+    bool chan_eof = chan[0] < 0, done = false;
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (!done) {
+        int timeout_ms = -1;
+        if (deadline > 0) {
+            double left = deadline - now_seconds();
+            timeout_ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
+        }
+        struct pollfd fds[2] = {{wake_pipe[0], POLLIN, 0}, {chan_eof ? -1 : chan[0], POLLIN, 0}};
+        poll(fds, 2, timeout_ms);
+        drain_wake_pipe();
+        if (!chan_eof) read_channel(chan[0], spec, res, &chan_eof);
+        pid_t p = wait4(pid, &status, WNOHANG, &ru);
+        if (p == pid) {
+            done = true;
+            break;
+        }
+        if ((deadline > 0 && now_seconds() >= deadline) || interrupted_by) {
+            if (!interrupted_by) res->timed_out = true;
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            kill_sandbox_user();
+            while ((p = wait4(pid, &status, 0, &ru)) < 0 && errno == EINTR) {}
+            done = true;
+        }
+    }
+    res->seconds = now_seconds() - start;
+    res->max_rss_kb = ru.ru_maxrss;
+    if (WIFEXITED(status)) {
+        res->exited = true;
+        res->exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        res->signal = WTERMSIG(status);
+    }
+    int extra = kill_everything(pid, pid, &res->max_rss_kb);
+    res->leftovers = res->timed_out ? 0 : extra;
+    /* Everyone who held the channel is gone: read what is left. */
+    if (chan[0] >= 0) {
+        double until = now_seconds() + 0.2;
+        while (!chan_eof && now_seconds() < until) {
+            struct pollfd fd = {chan[0], POLLIN, 0};
+            poll(&fd, 1, 20);
+            read_channel(chan[0], spec, res, &chan_eof);
+        }
+        close(chan[0]);
+    }
+    return 0;
+
+pipe_failed:
+    snprintf(res->error, sizeof res->error, "cannot create a pipe: %s", strerror(errno));
+    if (chan[0] >= 0) { close(chan[0]); close(chan[1]); }
+    free(res->channel);
+    res->channel = NULL;
+    return -1;
+}
+
+void sandbox_result_free(SandboxResult *res)
+{
+    free(res->channel);
+    res->channel = NULL;
+}
+
+int sandbox_interrupted(void) { return interrupted_by; }
+
+int sandbox_capture(char *const *argv, double seconds, size_t max, char **out)
+{
+    SandboxSpec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.argv = argv;
+    spec.search_path = true;
+    spec.channel_fd = 1;
+    spec.channel_max = max;
+    spec.wall_seconds = seconds;
+    SandboxResult res;
+    *out = NULL;
+    if (sandbox_run(&spec, &res) != 0) return -1;
+    *out = res.channel;
+    res.channel = NULL;
+    if (!*out) *out = calloc(1, 1);
+    if (res.timed_out || !res.exited) return -1;
+    return res.exit_code;
+}

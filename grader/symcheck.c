@@ -1,0 +1,419 @@
+/* symcheck.c -- see symcheck.h. */
+#include "symcheck.h"
+
+#include "sandbox.h"
+#include "text.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The C library's computing functions an exercise may call. Math functions
+ * come in three precisions (sqrt, sqrtf, sqrtl): only the double name is
+ * listed, and the f/l forms are accepted with it. */
+static const char *const MATH[] = {
+    "acos", "asin", "atan", "atan2", "cos", "sin", "tan", "acosh", "asinh", "atanh", "cosh", "sinh",
+    "tanh", "exp", "exp2", "expm1", "exp10", "frexp", "ldexp", "log", "log10", "log1p", "log2", "logb",
+    "modf", "scalbn", "scalbln", "cbrt", "fabs", "hypot", "pow", "sqrt", "erf", "erfc", "lgamma",
+    "tgamma", "ceil", "floor", "nearbyint", "rint", "lrint", "llrint", "round", "lround", "llround",
+    "trunc", "fmod", "remainder", "remquo", "copysign", "nan", "nextafter", "nexttoward", "fdim",
+    "fmax", "fmin", "fma", "ilogb", "sincos", "roundeven", NULL,
+};
+
+static const char *const LIBC[] = {
+    /* memory and strings */
+    "malloc", "calloc", "realloc", "free", "aligned_alloc", "posix_memalign", "memalign", "reallocarray",
+    "memcpy", "memmove", "memset", "memcmp", "memchr", "bzero", "explicit_bzero", "strcpy", "strncpy",
+    "strcat", "strncat", "strcmp", "strncmp", "strchr", "strrchr", "strstr", "strlen", "strnlen",
+    "strspn", "strcspn", "strpbrk", "strtok", "strtok_r", "strdup", "strndup", "strerror", "stpcpy",
+    "strlcpy", "strlcat", "memset_pattern16",
+    /* numbers and sorting */
+    "abs", "labs", "llabs", "div", "ldiv", "lldiv", "qsort", "bsearch", "atoi", "atol", "atoll", "atof",
+    "strtol", "strtoll", "strtoul", "strtoull", "strtof", "strtod", "strtold", "rand", "srand", "rand_r",
+    /* printing to the standard streams and into strings (no way to open any
+     * other stream is allowed, so these can only reach stdout and stderr) */
+    "printf", "fprintf", "vprintf", "vfprintf", "puts", "fputs", "putchar", "fputc", "putc", "fwrite",
+    "fflush", "snprintf", "sprintf", "vsnprintf", "vsprintf", "perror", "putchar_unlocked",
+    "fputc_unlocked", "putc_unlocked", "fwrite_unlocked", "_IO_putc", "__overflow", "sscanf",
+    "stdout", "stderr", "stdin", "__stdoutp", "__stderrp", "__stdinp",
+    /* characters */
+    "isalnum", "isalpha", "isdigit", "isspace", "isupper", "islower", "isprint", "ispunct", "isxdigit",
+    "tolower", "toupper", "__ctype_b_loc", "__ctype_tolower_loc", "__ctype_toupper_loc",
+    /* assert(), errno, clocks (an exercise may time itself) */
+    "__assert_fail", "__assert_rtn", "__assert", "__errno_location", "__error", "errno", "clock", "time",
+    "clock_gettime", "difftime", "gettimeofday", "timespec_get",
+    /* what compilers emit on their own */
+    "_GLOBAL_OFFSET_TABLE_", "__dso_handle", "__tls_get_addr", "_mcount", "mcount", "__fentry__",
+    NULL,
+};
+
+/* Prefixes of runtime and compiler-support symbols: OpenMP (GCC's GOMP_ and
+ * LLVM's __kmpc_), the sanitizers, coverage, stack protection, CPU-feature
+ * checks, libgcc's arithmetic helpers, the math libraries chapter 06 is
+ * compared with. */
+static const char *const PREFIXES[] = {
+    "GOMP_", "omp_", "__kmpc_", "__asan_", "__ubsan_", "__sanitizer_", "__lsan_", "__msan_", "__tsan_",
+    "__hwasan_", "__gcov_", "__llvm_", "__stack_chk_", "__cpu_model", "__cpu_features", "__cpu_indicator",
+    "__x86.", "__mul", "__div", "__pow", "__popcount", "__clz", "__ctz", "__bswap", "__fix", "__float",
+    "__extend", "__trunc", "__aeabi_", "__aarch64_", "__atomic_", "__sync_", "__isnan", "__isinf",
+    "__fpclassify", "__signbit", "__finite", "__issignaling", "__builtin_", "__chkstk", "dnnl_",
+    "cblas_", "openblas_", "__init_cpu_features", "__extendhfsf", "__truncsfhf", NULL,
+};
+
+/* The core library's functions that read or write files or start programs:
+ * defined by the build, but no business of exercise code unless the
+ * reference version of the same file uses them. */
+static const char *const CORE_SIDE_EFFECTS[] = {
+    "csv_", "dataset_", "cifar10_", "digits_", "idx_", "image_convert", "image_find_convert",
+    "image_write_", "npy_read", "npy_write", "npy_save", "npy_load", "memory_keep_freed", NULL,
+};
+
+/* Plain words for what the refused functions do. */
+static const struct { const char *what; const char *const names[40]; } KINDS[] = {
+    {"ends the process (exercise code reports errors by returning them)",
+     {"exit", "_exit", "_Exit", "quick_exit", "abort", "at_quick_exit", "atexit", "on_exit",
+      "__cxa_atexit", "pthread_exit", "thrd_exit", NULL}},
+    {"starts another process or program",
+     {"fork", "vfork", "clone", "clone3", "system", "popen", "posix_spawn", "posix_spawnp", "execl",
+      "execlp", "execle", "execv", "execvp", "execvpe", "execve", "fexecve", "daemon", "_Fork", NULL}},
+    {"handles, blocks or sends signals",
+     {"signal", "sigaction", "sigprocmask", "pthread_sigmask", "sigset", "sighold", "sigignore",
+      "sigsuspend", "raise", "kill", "killpg", "alarm", "ualarm", "setitimer", "pause", "sigaltstack",
+      "bsd_signal", "sysv_signal", "__sysv_signal", "pthread_kill", "tgkill", NULL}},
+    {"opens, creates, changes or deletes files",
+     {"fopen", "fopen64", "freopen", "fdopen", "tmpfile", "open", "open64", "openat", "creat", "remove",
+      "unlink", "unlinkat", "rename", "renameat", "mkdir", "rmdir", "truncate", "ftruncate", "write",
+      "pwrite", "writev", "chmod", "fchmod", "chown", "link", "symlink", "mkstemp", "mkdtemp", "tmpnam",
+      "dup", "dup2", "dup3", "close", "utime", "utimes", "futimens", "open_memstream", "__open_2",
+      "__openat_2", NULL}},
+    {"jumps out of a function with setjmp/longjmp (a test's checks would be skipped)",
+     {"setjmp", "_setjmp", "__sigsetjmp", "sigsetjmp", "longjmp", "_longjmp", "siglongjmp",
+      "__longjmp_chk", NULL}},
+    {"reaches the operating system directly",
+     {"syscall", "ptrace", "mmap", "mmap64", "mprotect", "munmap", "dlopen", "dlsym", "dlvsym", "prctl",
+      "setrlimit", "setuid", "setgid", "setsid", "setpgid", "chdir", "ioctl", "socket", "connect",
+      "getenv", "secure_getenv", "setenv", "unsetenv", "putenv", "environ", "__environ", "pthread_create",
+      "thrd_create", NULL}},
+};
+
+static bool in_list(const char *sym, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(sym, list[i]) == 0) return true;
+    return false;
+}
+
+static bool has_prefix_in(const char *sym, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strncmp(sym, list[i], strlen(list[i])) == 0) return true;
+    return false;
+}
+
+static bool is_math(const char *sym)
+{
+    if (in_list(sym, MATH)) return true;
+    size_t n = strlen(sym);
+    if (n < 2 || (sym[n - 1] != 'f' && sym[n - 1] != 'l')) return false;
+    char base[64];
+    if (n - 1 >= sizeof base) return false;
+    memcpy(base, sym, n - 1);
+    base[n - 1] = '\0';
+    return in_list(base, MATH);
+}
+
+bool symcheck_always_allowed(const char *sym)
+{
+    if (in_list(sym, LIBC) || is_math(sym) || has_prefix_in(sym, PREFIXES)) return true;
+    /* glibc's aliases of allowed functions: __isoc99_sscanf, __sqrt_finite,
+     * the _FORTIFY_SOURCE checking forms __memcpy_chk, __printf_chk. */
+    char base[128];
+    if (strncmp(sym, "__isoc99_", 9) == 0 || strncmp(sym, "__isoc23_", 9) == 0) {
+        snprintf(base, sizeof base, "%s", sym + 9);
+        return symcheck_always_allowed(base);
+    }
+    size_t n = strlen(sym);
+    if (n > 6 && strncmp(sym, "__", 2) == 0 && strcmp(sym + n - 4, "_chk") == 0 && n - 6 < sizeof base) {
+        memcpy(base, sym + 2, n - 6);
+        base[n - 6] = '\0';
+        return symcheck_always_allowed(base);
+    }
+    if (n > 9 && strncmp(sym, "__", 2) == 0 && strcmp(sym + n - 7, "_finite") == 0 && n - 9 < sizeof base) {
+        memcpy(base, sym + 2, n - 9);
+        base[n - 9] = '\0';
+        return is_math(base);
+    }
+    return false;
+}
+
+static const char *plain_words(const char *sym)
+{
+    for (size_t k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++)
+        if (in_list(sym, KINDS[k].names)) return KINDS[k].what;
+    if (has_prefix_in(sym, CORE_SIDE_EFFECTS)) return "reads or writes files through the core library";
+    return "is not something this chapter's exercises need";
+}
+
+/* ---- nm ----------------------------------------------------------------------- */
+
+/* The symbols nm lists for a file, as "name type" lines (POSIX format). */
+static int nm_lines(const char *path, char **out)
+{
+    char *argv[] = {"nm", "-P", (char *)path, NULL};
+    int rc = sandbox_capture(argv, 60, 16u << 20, out);
+    return rc == 0 ? 0 : -1;
+}
+
+static const char *strip_underscore(const char *name)
+{
+#ifdef __APPLE__
+    if (name[0] == '_') return name + 1; /* Mach-O prefixes C names with '_' */
+#endif
+    return name;
+}
+
+/* Calls fn(name, type) for each line of nm -P output. */
+static void each_symbol(char *lines, void (*fn)(const char *, char, void *), void *arg)
+{
+    for (char *line = strtok(lines, "\n"); line; line = strtok(NULL, "\n")) {
+        char *space = strchr(line, ' ');
+        if (!space || space == line) continue; /* "lib.a[x.o]:" headers */
+        *space = '\0';
+        char type = space[1];
+        fn(strip_underscore(line), type, arg);
+    }
+}
+
+typedef struct {
+    Buf names;   /* "\nname\nname\n": looked up with strstr */
+} NameSet;
+
+static void set_add(NameSet *s, const char *name)
+{
+    if (s->names.len == 0) buf_puts(&s->names, "\n");
+    buf_puts(&s->names, name);
+    buf_puts(&s->names, "\n");
+}
+
+static bool set_has(const NameSet *s, const char *name)
+{
+    char key[300];
+    snprintf(key, sizeof key, "\n%s\n", name);
+    return s->names.len && strstr(s->names.data, key) != NULL;
+}
+
+typedef struct { NameSet *set; bool core; } DefinedArg;
+static void add_defined(const char *name, char type, void *arg)
+{
+    DefinedArg *d = arg;
+    if (type == 'U' || type == 'w' || type == 'v') return;
+    if (d->core && has_prefix_in(name, CORE_SIDE_EFFECTS)) return;
+    set_add(d->set, name);
+}
+
+static void add_undefined(const char *name, char type, void *arg)
+{
+    if (type == 'U' || type == 'w' || type == 'v') set_add(arg, name);
+}
+
+int symcheck_undefined(const char *object, char **out)
+{
+    char *lines;
+    *out = NULL;
+    if (nm_lines(object, &lines) != 0) {
+        free(lines);
+        return -1;
+    }
+    NameSet undefined = {{0}};
+    each_symbol(lines, add_undefined, &undefined);
+    free(lines);
+    Buf b = {0};
+    if (undefined.names.len) {
+        const char *p = undefined.names.data + 1;
+        buf_puts(&b, p);
+    }
+    buf_free(&undefined.names);
+    *out = b.data ? b.data : calloc(1, 1);
+    return 0;
+}
+
+/* ---- allowed-symbols.txt ------------------------------------------------------------ */
+
+/* The symbols the reference of chapter/file uses beyond the fixed lists, as
+ * a NameSet ("chapter/file sym sym ..." lines). */
+static void load_file_allowance(const char *path, const char *chapter, const char *file, NameSet *set)
+{
+    char *text;
+    if (read_file(path, 4u << 20, &text, NULL, NULL) != 0) return;
+    char key[300];
+    snprintf(key, sizeof key, "%s/%s", chapter, file);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#') continue;
+        size_t n = strlen(key);
+        if (strncmp(line, key, n) != 0 || line[n] != ' ') continue;
+        char *save = NULL;
+        for (char *tok = strtok_r(line + n + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+            set_add(set, tok);
+        break;
+    }
+    free(text);
+}
+
+/* ---- finding the line ---------------------------------------------------------------- */
+
+static void find_in_source(const char *source, const char *symbol, SymbolFinding *f)
+{
+    char *text;
+    if (read_file(source, 4u << 20, &text, NULL, NULL) != 0) return;
+    int line = 1;
+    size_t n = strlen(symbol);
+    for (char *p = text; *p; p++) {
+        if (*p == '\n') { line++; continue; }
+        if (strncmp(p, symbol, n) == 0 && (p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
+            !(isalnum((unsigned char)p[n]) || p[n] == '_')) {
+            char *start = p, *end = p;
+            while (start > text && start[-1] != '\n') start--;
+            while (*end && *end != '\n') end++;
+            while (start < end && isspace((unsigned char)*start)) start++;
+            if (start[0] == '/' && (start[1] == '/' || start[1] == '*')) { p = end - 1; continue; }
+            size_t len = (size_t)(end - start);
+            if (len >= sizeof f->code) len = sizeof f->code - 1;
+            memcpy(f->code, start, len);
+            f->code[len] = '\0';
+            f->line = line;
+            break;
+        }
+    }
+    free(text);
+}
+
+/* ---- inline system calls ------------------------------------------------------------- */
+
+/* True when the disassembly holds an instruction that enters the kernel. */
+static int has_syscall_instruction(const char *object)
+{
+    char *argv[] = {"objdump", "-d", "--no-show-raw-insn", (char *)object, NULL};
+    char *out;
+    int rc = sandbox_capture(argv, 60, 32u << 20, &out);
+    int found = 0;
+    if (rc == 0 && out) {
+        for (char *line = strtok(out, "\n"); line && !found; line = strtok(NULL, "\n")) {
+            char *tab = strchr(line, '\t');
+            if (!tab) continue;
+            const char *insn = tab + 1;
+            while (*insn == ' ' || *insn == '\t') insn++;
+            if (strncmp(insn, "syscall", 7) == 0 || strncmp(insn, "sysenter", 8) == 0 ||
+                strncmp(insn, "int    $0x80", 12) == 0 || strncmp(insn, "int $0x80", 9) == 0 ||
+                strncmp(insn, "svc", 3) == 0)
+                found = 1;
+        }
+    }
+    free(out);
+    return found;
+}
+
+/* ---- the check ------------------------------------------------------------------------ */
+
+static int add_finding(SymbolFindings *fs, const SymbolFinding *f)
+{
+    SymbolFinding *grown = realloc(fs->items, (fs->count + 1) * sizeof *grown);
+    if (!grown) return -1;
+    fs->items = grown;
+    fs->items[fs->count++] = *f;
+    return 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+int symcheck_run(const SymbolCheck *check, SymbolFindings *fs, char *error, size_t error_size)
+{
+    fs->items = NULL;
+    fs->count = 0;
+    NameSet defined = {{0}};
+    /* What the build defines: the student's own files (each is checked
+     * itself), the chapters it builds on, the core (minus its I/O). */
+    const char *const *groups[2] = {check->student_objects, check->trusted_objects};
+    size_t counts[2] = {check->student_count, check->trusted_count};
+    for (int g = 0; g < 2; g++) {
+        for (size_t i = 0; i < counts[g]; i++) {
+            char *lines;
+            if (nm_lines(groups[g][i], &lines) != 0) {
+                snprintf(error, error_size, "nm could not read %s (is binutils installed?)", groups[g][i]);
+                free(lines);
+                buf_free(&defined.names);
+                return -1;
+            }
+            DefinedArg d = {&defined, false};
+            each_symbol(lines, add_defined, &d);
+            free(lines);
+        }
+    }
+    if (check->core_library) {
+        char *lines;
+        if (nm_lines(check->core_library, &lines) != 0) {
+            snprintf(error, error_size, "nm could not read %s (is binutils installed?)", check->core_library);
+            free(lines);
+            buf_free(&defined.names);
+            return -1;
+        }
+        DefinedArg d = {&defined, true};
+        each_symbol(lines, add_defined, &d);
+        free(lines);
+    }
+
+    for (size_t i = 0; i < check->student_count; i++) {
+        const char *object = check->student_objects[i];
+        char source_name[128];
+        snprintf(source_name, sizeof source_name, "%s", base_name(object));
+        char *dot = strrchr(source_name, '.');
+        if (dot) snprintf(dot, sizeof source_name - (size_t)(dot - source_name), ".c");
+        char source[512];
+        snprintf(source, sizeof source, "%s/%s", check->source_dir, source_name);
+
+        NameSet allowance = {{0}};
+        load_file_allowance(check->allowed_symbols_path, check->chapter, source_name, &allowance);
+        char *undefined;
+        if (symcheck_undefined(object, &undefined) != 0) {
+            snprintf(error, error_size, "nm could not read %s (is binutils installed?)", object);
+            buf_free(&allowance.names);
+            buf_free(&defined.names);
+            return -1;
+        }
+        for (char *sym = strtok(undefined, "\n"); sym; sym = strtok(NULL, "\n")) {
+            if (set_has(&defined, sym) || symcheck_always_allowed(sym) || set_has(&allowance, sym)) continue;
+            SymbolFinding f;
+            memset(&f, 0, sizeof f);
+            snprintf(f.file, sizeof f.file, "%s", source_name);
+            snprintf(f.symbol, sizeof f.symbol, "%s", sym);
+            snprintf(f.what, sizeof f.what, "%s", plain_words(sym));
+            find_in_source(source, sym, &f);
+            add_finding(fs, &f);
+        }
+        free(undefined);
+        buf_free(&allowance.names);
+        if (has_syscall_instruction(object)) {
+            SymbolFinding f;
+            memset(&f, 0, sizeof f);
+            snprintf(f.file, sizeof f.file, "%s", source_name);
+            snprintf(f.symbol, sizeof f.symbol, "a system-call instruction");
+            snprintf(f.what, sizeof f.what, "reaches the operating system directly (inline assembly)");
+            find_in_source(source, "asm", &f);
+            if (!f.line) find_in_source(source, "__asm__", &f);
+            add_finding(fs, &f);
+        }
+    }
+    buf_free(&defined.names);
+    return 0;
+}
+
+void symcheck_free(SymbolFindings *fs)
+{
+    free(fs->items);
+    fs->items = NULL;
+    fs->count = 0;
+}

@@ -1,0 +1,46 @@
+/* testlist.h -- a chapter's graded tests, read from its test sources.
+ *
+ * The grader learns which tests exist, their points and their time limits
+ * from the GRADED_TEST / GRADED_TEST_TIMEOUT declarations in the workbook's
+ * test files, never from the test binary: a binary runs student code, and
+ * what it prints about itself (its --list, say) could be anything.
+ *
+ *     GRADED_TEST(conv2d, identity_kernel, 2, "hint ...")
+ *     GRADED_TEST_TIMEOUT(train, cnn_overfits, 3, 10.0, "hint ...")
+ *
+ * A declaration starts at the beginning of a line and may continue over
+ * several; the hint may be several adjacent string literals.
+ */
+#ifndef GRADER_TESTLIST_H
+#define GRADER_TESTLIST_H
+
+#include <stddef.h>
+
+typedef struct {
+    char suite[64], name[96];
+    char full[161];        /* "suite/name", as --filter takes it */
+    int points;
+    double timeout;        /* seconds: GRADED_TEST's 5, or GRADED_TEST_TIMEOUT's */
+    char hint[512];
+    char file[256];        /* the source file and line of the declaration */
+    int line;
+} GradedTest;
+
+typedef struct {
+    GradedTest *tests;
+    size_t count;
+} TestList;
+
+/* Reads the declarations of each file in files[0..n) in that order (tests
+ * keep their order within a file). Returns 0, or -1 with a message naming the
+ * file and line in error: a malformed declaration, a duplicate name, or a
+ * plain Criterion Test( that would run without being graded. */
+int testlist_read(TestList *list, char *const *files, size_t n, char *error, size_t error_size);
+
+void testlist_free(TestList *list);
+
+/* The index of the test called name ("suite/name" or just "name" when that is
+ * unique), or -1. */
+long testlist_find(const TestList *list, const char *name);
+
+#endif
