@@ -918,7 +918,7 @@ static int run_one(const Grade *g, const Run *run, const Snapshot *snap, const G
             o->reason = format("the test program changed the tests' files as it started (%s; restored)",
                                buf_str(&changed));
         else if (r.leftovers)
-            o->reason = format("the test program left %d process%s running as it started (exercise code never "
+            o->reason = format("the test program left %d process%s behind as it started (exercise code never "
                                "starts processes; they were stopped)",
                                r.leftovers, r.leftovers == 1 ? "" : "es");
         o->passed = o->reason == NULL;
@@ -940,7 +940,7 @@ static int run_one(const Grade *g, const Run *run, const Snapshot *snap, const G
                            "files.",
                            buf_str(&changed));
     } else if (r.leftovers) {
-        o->reason = format("left %d process%s running after the test ended (exercise code never starts "
+        o->reason = format("left %d process%s behind after the test ended (exercise code never starts "
                            "processes); they were stopped",
                            r.leftovers, r.leftovers == 1 ? "" : "es");
     } else if (rec.results > 1 || rec.garbage || rec.other_test || r.channel_overflow || other_end) {

@@ -5,11 +5,13 @@
  *   grader grade [options] NN         grade a chapter (grade.c)
  *   grader manifest write|check       grader/checksums.txt, allowed-symbols.txt
  *   grader skeletons write|check      chapters/ skeletons from solutions/
+ *   grader check-json FILE            is FILE valid JSON? (for make test)
  *
  * The Makefile builds it as build/bin/grader and runs it from the workbook's
  * top folder: `make grade`, `make manifest`, `make skeletons`.
  */
 #include "grade.h"
+#include "jsoncheck.h"
 #include "manifest.h"
 
 #include <stdio.h>
@@ -20,8 +22,10 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "grade") == 0) return grade_command(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "manifest") == 0) return manifest_command(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "skeletons") == 0) return skeletons_command(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "check-json") == 0) return check_json_command(argc - 1, argv + 1);
     fprintf(stderr, "usage: grader grade [--solution | --src DIR] [--test NAME] [--quiet] NN\n"
                     "       grader manifest write|check [--checksums]\n"
-                    "       grader skeletons write [--force] | check\n");
+                    "       grader skeletons write [--force] | check\n"
+                    "       grader check-json FILE\n");
     return 2;
 }

@@ -297,6 +297,13 @@ static char **read_lines(const char *path, size_t *n)
     return l.items;
 }
 
+static int compare_findings(const void *a, const void *b)
+{
+    const SymbolFinding *x = a, *y = b;
+    int c = strcmp(x->file, y->file);
+    return c ? c : strcmp(x->symbol, y->symbol);
+}
+
 static int generate_allowed(Buf *out, char *error, size_t error_size)
 {
     buf_puts(out, "# grader/allowed-symbols.txt -- per solution file, what its reference calls\n"
@@ -332,7 +339,8 @@ static int generate_allowed(Buf *out, char *error, size_t error_size)
             if (symcheck_run(&check, &fs, error, error_size) != 0) {
                 status = -1;
             } else {
-                /* Group the findings by file, in file order. */
+                /* One line per file, files and symbols in byte order. */
+                if (fs.count) qsort(fs.items, fs.count, sizeof *fs.items, compare_findings);
                 for (size_t a = 0; a < fs.count; a++) {
                     bool first = true;
                     for (size_t b = 0; b < a; b++)

@@ -129,12 +129,28 @@ int sandbox_setup(uid_t *uid, char *error, size_t error_size)
         uid_t first = 64000;
         if (want && *want) first = (uid_t)strtoul(want, NULL, 10);
         for (uid_t u = first; u < first + 100; u++) {
+            /* Two graders at once (make -j, a batch of submissions) must not
+             * share a user: each would kill the other's tests. A lock held
+             * for the grader's lifetime claims the id. */
+            char lock_path[64];
+            snprintf(lock_path, sizeof lock_path, "/tmp/.cnn-grader-user-%u.lock", (unsigned)u);
+            int fd = open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+            if (fd < 0) continue;
+            struct flock lock;
+            memset(&lock, 0, sizeof lock);
+            lock.l_type = F_WRLCK;
+            lock.l_whence = SEEK_SET;
+            if (fcntl(fd, F_SETLK, &lock) != 0) {
+                close(fd);
+                continue;
+            }
             TaskCount c = {u, 0};
             for_each_process(count_tasks, &c);
             if (c.tasks == 0) {
-                sandbox_uid = u;
+                sandbox_uid = u; /* the lock stays held until the grader exits */
                 break;
             }
+            close(fd);
         }
     }
     if (uid) *uid = sandbox_uid;

@@ -8,7 +8,11 @@
 #   4. every untouched skeleton compiles and gets less than full marks, and
 #      every chapter, solution and skeleton, builds with gcc and clang -Werror;
 #   5. every planted bug of every chapter loses points;
-#   6. `make figures` on digits makes every digits figure, twice identically.
+#   6. grading is the same in every locale, honest whatever hostile code
+#      does (grader/hostile.sh), and refuses changed test files; make
+#      skeletons never overwrites a student's work;
+#   7. every program rejects bad command-line values with exit 2;
+#   8. `make figures` on digits makes every digits figure, twice identically.
 #
 # Ends with the line "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
@@ -84,6 +88,56 @@ else
     echo "  (clang is not installed: the clang build is skipped)"
 fi
 
+echo "== grading anyone can trust"
+# The same grade in every locale, and with nothing in the environment.
+locale_proof() {
+    local a=build/test-logs/locale-utf8.out b=build/test-logs/locale-c.out
+    env -i PATH=/usr/bin:/bin LC_ALL=C grader/grade.sh --solution 01 | tail -n 1 | grep -q "29/29 points" ||
+        { echo "chapter 01's solution is not at full marks under env -i LC_ALL=C"; return 1; }
+    env -i PATH=/usr/bin:/bin LANG=C.UTF-8 LC_ALL=C.UTF-8 grader/grade.sh 02 >"$a"
+    env -i PATH=/usr/bin:/bin LC_ALL=C grader/grade.sh 02 >"$b"
+    env -i PATH=/usr/bin:/bin grader/grade.sh 02 | diff "$b" - || { echo "LANG unset grades differently"; return 1; }
+    diff "$a" "$b" && echo "chapter 02 graded identically under C.UTF-8, C and no locale: $(tail -n 1 "$b")"
+}
+check "grading is the same in every locale and under env -i" locale_proof
+check "hostile submissions are graded honestly, in bounded time, leaving nothing behind" grader/hostile.sh
+# In a scratch copy of the workbook: a changed or unknown test file stops the
+# grade, and `make skeletons` never overwrites a student's work.
+tamper_checks() {
+    local t=build/tamper
+    rm -rf "$t"; mkdir -p "$t"
+    cp -r Makefile chapters solutions common grader datasets "$t"/ || return 1
+    rm -rf "$t/datasets/fashion-mnist" "$t/datasets/cifar-10-batches-bin"
+    (
+        cd "$t" || exit 1
+        local data out
+        data=$(ls chapters/02-convolution/tests/data/*.npy | head -n 1)
+        printf 'x' >>"$data"
+        out=$(grader/grade.sh 02 2>&1); rc=$?
+        [ $rc = 3 ] && [[ "$out" == *"$data has been changed"* ]] ||
+            { echo "a changed $data was not refused (exit $rc): $out"; exit 1; }
+        echo "changed test data: exit 3, '$(echo "$out" | sed -n 2p | sed 's/^ *//')'"
+        git -C "$OLDPWD" show "HEAD:$data" >"$data" 2>/dev/null || cp "$OLDPWD/$data" "$data"
+        echo 'GRADED_TEST(extra, free_points, 100, "x") {}' >chapters/02-convolution/tests/test_extra.c
+        out=$(grader/grade.sh 02 2>&1); rc=$?
+        [ $rc = 3 ] && [[ "$out" == *"test_extra.c is not one of the workbook's test files"* ]] ||
+            { echo "an added test file was not refused (exit $rc): $out"; exit 1; }
+        echo "added test file: exit 3, '$(echo "$out" | sed -n 2p | sed 's/^ *//')'"
+        rm chapters/02-convolution/tests/test_extra.c
+        echo '/* my work */' >>chapters/02-convolution/conv_single.c
+        cp chapters/02-convolution/conv_single.c conv_single.before
+        out=$(make -s skeletons 2>&1); rc=$?
+        [ $rc != 0 ] && [[ "$out" == *"chapters/02-convolution/conv_single.c"* ]] &&
+            cmp -s conv_single.before chapters/02-convolution/conv_single.c ||
+            { echo "make skeletons overwrote (or did not name) an edited chapter file (exit $rc): $out"; exit 1; }
+        echo "make skeletons with an edited file: exit $rc, the file kept, named in the message"
+        make -s skeletons FORCE=1 >/dev/null && ! cmp -s conv_single.before chapters/02-convolution/conv_single.c ||
+            { echo "make skeletons FORCE=1 did not regenerate the file"; exit 1; }
+        echo "make skeletons FORCE=1 regenerates it"
+    )
+}
+check "changed test files stop the grade; make skeletons keeps a student's work" tamper_checks
+
 echo "== command-line errors"
 # cli_case EXIT "TEXT" COMMAND...: the command must exit with EXIT and say TEXT.
 cli_case() {
@@ -102,6 +156,8 @@ cli_checks() {
     cli_case 2 "usage" $b/01-flattening/bin/param_table --bogus || return 1
     cli_case 2 "no chapter 99" grader/grade.sh 99 || return 1
     cli_case 2 "chapter number" grader/grade.sh abc || return 1
+    cli_case 2 "has no test called 'nonexistent'" grader/grade.sh --test nonexistent 02 || return 1
+    cli_case 2 "unknown option" grader/grade.sh --bogus 02 || return 1
     for f in chapters/*/tests/cli-checks.sh; do
         [ -f "$f" ] || continue
         # shellcheck disable=SC1090
