@@ -5,9 +5,10 @@
  * buffers first, and only when the whole file has proved sound build the
  * float tensor. So a corrupt header that promises a billion images fails at
  * "truncated" long before anything that large is allocated, and a failure
- * can never leave a half-filled Dataset behind. zlib's gz* functions read
- * gzip and plain files alike, and report a gzip stream that was cut off or
- * corrupted (bad CRC), which is how truncated .gz files are caught.
+ * can never leave a half-filled Dataset behind. Files are read through a
+ * small reader on zlib's inflate() (below) that takes gzip and plain files
+ * alike and refuses a gzip stream that is cut off, corrupt (bad CRC) or
+ * followed by bytes that are not another gzip member.
  *
  * Limits: at most INT_MAX examples; digits lines of at most 1,023 characters.
  * Part of the core (common/), used by chapters 05 and 07.
@@ -83,62 +84,238 @@ static int dataset_from_bytes(Dataset *d, const unsigned char *pixels, const uns
     return 0;
 }
 
-/* What went wrong with a gzFile, in words. */
-static const char *gz_problem(gzFile f)
+/* ---- reading files that may be gzip-compressed ---------------------------
+ *
+ * zlib's gzread() reads gzip and plain files alike, but it was made to be
+ * forgiving: whatever follows the last gzip member is "trailing garbage" that
+ * it silently ignores (zlib.h, gzread), so a .gz file with junk after its
+ * end loaded as if it were sound. The loaders therefore read through this
+ * small reader on zlib's inflate(), which knows exactly where each gzip
+ * member ends:
+ *
+ *   - a file that starts with the gzip magic bytes 1f 8b is inflated. One
+ *     member after another is fine (RFC 1952 allows it, gunzip joins them):
+ *     their data is simply concatenated, and the loaders check that data
+ *     like any other;
+ *   - after the last member the file must end: any other byte is an error
+ *     that counts the bytes left over;
+ *   - a member cut off by the end of the file, or whose data or CRC-32 and
+ *     length trailer is wrong, is an error;
+ *   - any other file is read as it is.
+ *
+ * Every failure is recorded with cnn_error(), naming the file and how far
+ * the reading got, so callers just pass the -1 on. */
+
+enum { READER_CHUNK = 1 << 16, GZIP_ID1 = 0x1f, GZIP_ID2 = 0x8b };
+
+typedef struct Reader {
+    FILE *file;
+    const char *path;
+    int gzip;                             /* inflating; else copying the raw bytes */
+    int input_end;                        /* fread has met the end of the file */
+    int done;                             /* gzip: the last member ended with the file */
+    int members;                          /* gzip members begun */
+    int failed;                           /* error[] waits to be reported (see reader_fill) */
+    char error[512];
+    long long raw;                        /* bytes read from the file so far */
+    long long data;                       /* data bytes produced so far */
+    z_stream z;                           /* next_in/avail_in: raw bytes not used yet (both modes) */
+    const unsigned char *out;             /* produced, not yet handed out: out[pos..len) */
+    size_t pos, len;
+    unsigned char in[READER_CHUNK];
+    unsigned char inflated[READER_CHUNK];
+} Reader;
+
+/* Tops up the raw input: keeps the bytes not used yet, reads more after them. */
+static int reader_refill(Reader *r)
 {
-    int errnum = Z_OK;
-    const char *message = gzerror(f, &errnum);
-    if (errnum == Z_ERRNO) return strerror(errno);
-    return message;
+    size_t keep = r->z.avail_in;
+    if (keep && r->z.next_in != r->in) memmove(r->in, r->z.next_in, keep);
+    size_t got = 0;
+    if (!r->input_end) {
+        errno = 0;
+        got = fread(r->in + keep, 1, sizeof r->in - keep, r->file);
+        if (got < sizeof r->in - keep) {
+            if (ferror(r->file))
+                return cnn_error("%s: read error after %lld bytes: %s", r->path, r->raw + (long long)got,
+                                 errno ? strerror(errno) : "unknown error");
+            r->input_end = 1;
+        }
+    }
+    r->raw += (long long)got;
+    r->z.next_in = r->in;
+    r->z.avail_in = (uInt)(keep + got);
+    return 0;
 }
 
-/* True when zlib has recorded an error on f (a cut-off or corrupt stream). */
-static int gz_failed(gzFile f)
+static void reader_close(Reader *r)
 {
-    int errnum = Z_OK;
-    gzerror(f, &errnum);
-    return errnum != Z_OK;
+    if (!r) return;
+    if (r->gzip) inflateEnd(&r->z);
+    fclose(r->file);
+    free(r);
 }
 
-static gzFile open_gz(const char *path)
+static Reader *reader_open(const char *path)
 {
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         cnn_error("%s: cannot open: it is a directory", path);
         return NULL;
     }
+    Reader *r = calloc(1, sizeof *r); /* also sets zalloc, zfree, opaque to Z_NULL */
+    if (!r) {
+        cnn_error("%s: out of memory for a read buffer", path);
+        return NULL;
+    }
     errno = 0;
-    gzFile f = gzopen(path, "rb");
-    if (!f) cnn_error("%s: cannot open: %s", path, errno ? strerror(errno) : "out of memory");
-    return f;
+    r->file = fopen(path, "rb");
+    if (!r->file) {
+        cnn_error("%s: cannot open: %s", path, errno ? strerror(errno) : "unknown error");
+        free(r);
+        return NULL;
+    }
+    r->path = path;
+    if (reader_refill(r) != 0) {
+        reader_close(r);
+        return NULL;
+    }
+    if (r->z.avail_in >= 2 && r->in[0] == GZIP_ID1 && r->in[1] == GZIP_ID2) {
+        /* 16 + MAX_WBITS: expect a gzip header and trailer around the deflate data. */
+        if (inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK) {
+            cnn_error("%s: out of memory for the gzip decoder", path);
+            reader_close(r); /* r->gzip is still 0: no decoder to end */
+            return NULL;
+        }
+        r->gzip = 1;
+        r->members = 1;
+    }
+    return r;
 }
 
-/* Closes a file opened for reading; -1 with a message when zlib reports
- * that the input ended in the middle of a gzip stream. */
-static int close_gz(gzFile f, const char *path)
+/* A gzip member has just ended (inflate has checked its CRC-32 and length):
+ * what follows must be the end of the file or the start of another member. */
+static int reader_after_member(Reader *r)
 {
-    int status = gzclose_r(f);
-    if (status == Z_BUF_ERROR)
-        return cnn_error("%s: truncated: the gzip stream is cut off (unexpected end of file)", path);
-    if (status != Z_OK) return cnn_error("%s: error while closing (zlib status %d)", path, status);
+    if (r->z.avail_in < 2 && reader_refill(r) != 0) return -1;
+    if (r->z.avail_in == 0) {
+        r->done = 1;
+        return 0;
+    }
+    if (r->z.avail_in >= 2 && r->z.next_in[0] == GZIP_ID1 && r->z.next_in[1] == GZIP_ID2) {
+        r->members++;
+        if (inflateReset(&r->z) != Z_OK)
+            return cnn_error("%s: cannot restart the gzip decoder for member %d", r->path, r->members);
+        return 0;
+    }
+    /* Not gzip: count what is left, to say how much does not belong. */
+    long long end = r->raw - (long long)r->z.avail_in, extra = r->z.avail_in;
+    r->z.avail_in = 0;
+    while (!r->input_end) {
+        if (reader_refill(r) != 0) return -1;
+        extra += r->z.avail_in;
+        r->z.avail_in = 0;
+    }
+    return cnn_error("%s: %lld byte%s of trailing data after the end of the gzip stream at byte "
+                     "%lld of %lld",
+                     r->path, extra, extra == 1 ? "" : "s", end, end + extra);
+}
+
+/* Produces the next data bytes into r->out[0 .. r->len); r->len = 0 at the
+ * end of the data. A problem found while inflating is reported only once the
+ * data before it has been handed out, so that callers meet it where it is
+ * (after the last whole line, after the bytes an IDX header promised). */
+static int reader_fill(Reader *r)
+{
+    r->pos = r->len = 0;
+    if (r->failed) return cnn_error("%s", r->error);
+    if (!r->gzip) {
+        if (r->z.avail_in == 0 && reader_refill(r) != 0) return -1;
+        r->out = r->in; /* hand the raw bytes out as they are */
+        r->len = r->z.avail_in;
+        r->z.avail_in = 0;
+        r->data += (long long)r->len;
+        return 0;
+    }
+    r->out = r->inflated;
+    r->z.next_out = r->inflated;
+    r->z.avail_out = sizeof r->inflated;
+    int status = 0;
+    while (status == 0 && r->z.avail_out > 0 && !r->done) {
+        if (r->z.avail_in == 0 && reader_refill(r) != 0) {
+            status = -1;
+            break;
+        }
+        int ret = inflate(&r->z, Z_NO_FLUSH);
+        long long data = r->data + (long long)(sizeof r->inflated - r->z.avail_out);
+        if (ret == Z_STREAM_END)
+            status = reader_after_member(r);
+        else if (ret == Z_BUF_ERROR && r->z.avail_in == 0 && r->input_end)
+            /* inflate wants more input and the file has none left. */
+            status = cnn_error("%s: truncated: the gzip stream is cut off after %lld bytes of data, in "
+                               "gzip member %d",
+                               r->path, data, r->members);
+        else if (ret == Z_MEM_ERROR)
+            status = cnn_error("%s: out of memory while decompressing", r->path);
+        else if (ret != Z_OK)
+            status = cnn_error("%s: corrupt gzip data after %lld bytes of data, in gzip member %d: %s",
+                               r->path, data, r->members, r->z.msg ? r->z.msg : "no details");
+    }
+    r->len = sizeof r->inflated - r->z.avail_out;
+    r->data += (long long)r->len;
+    if (status != 0) {
+        if (r->len == 0) return -1;
+        snprintf(r->error, sizeof r->error, "%s", cnn_last_error());
+        r->failed = 1;
+    }
     return 0;
 }
 
-/* Reads up to len bytes (gzread takes at most UINT_MAX at a time). Returns
- * the number read (< len only at the end of the data), or -1 on error. */
-static long long gz_read_all(gzFile f, void *buf, size_t len)
+/* Reads up to len data bytes into buf. Returns how many (< len only at the
+ * end of the data), or -1 on error. */
+static long long reader_read(Reader *r, void *buf, size_t len)
 {
     unsigned char *p = buf;
     size_t done = 0;
     while (done < len) {
-        size_t chunk = len - done;
-        if (chunk > (1u << 30)) chunk = 1u << 30;
-        int got = gzread(f, p + done, (unsigned)chunk);
-        if (got < 0) return -1;
-        if (got == 0) break;
-        done += (size_t)got;
+        if (r->pos == r->len) {
+            if (reader_fill(r) != 0) return -1;
+            if (r->len == 0) break;
+        }
+        size_t n = r->len - r->pos;
+        if (n > len - done) n = len - done;
+        memcpy(p + done, r->out + r->pos, n);
+        r->pos += n;
+        done += n;
     }
     return (long long)done;
+}
+
+/* 1 when every data byte has been read, 0 when more follow, -1 on error. */
+static int reader_at_end(Reader *r)
+{
+    if (r->pos == r->len && reader_fill(r) != 0) return -1;
+    return r->pos == r->len;
+}
+
+/* Reads one line, up to and including its '\n' but at most size - 1 bytes,
+ * into line (NUL-terminated), its length into *len. Returns 1, 0 at the end
+ * of the data (nothing read), or -1 on error. */
+static int reader_gets(Reader *r, char *line, size_t size, size_t *len)
+{
+    size_t n = 0;
+    while (n + 1 < size) {
+        if (r->pos == r->len) {
+            if (reader_fill(r) != 0) return -1;
+            if (r->len == 0) break;
+        }
+        char c = (char)r->out[r->pos++];
+        line[n++] = c;
+        if (c == '\n') break;
+    }
+    line[n] = '\0';
+    *len = n;
+    return n > 0;
 }
 
 /* ---- digits ------------------------------------------------------------ */
@@ -190,24 +367,34 @@ static int parse_digits_line(const char *line, long lineno, const char *path,
     return 0;
 }
 
+/* Adds to the reader's message (which names the file) how many whole lines
+ * were read before the problem. */
+static int error_after_line(long lineno)
+{
+    char message[1024];
+    snprintf(message, sizeof message, "%s", cnn_last_error());
+    if (lineno == 0) return cnn_error("%s (before the first line)", message);
+    return cnn_error("%s (after line %ld)", message, lineno);
+}
+
 /* Reads every line of an open digits file into growing byte buffers. */
-static int read_digits_lines(gzFile f, const char *path, unsigned char **pixels,
+static int read_digits_lines(Reader *f, const char *path, unsigned char **pixels,
                              unsigned char **labels, int *count)
 {
     char line[1024];
-    size_t capacity = 0;
+    size_t capacity = 0, len;
     long lineno = 0;
-    int n = 0;
-    while (gzgets(f, line, sizeof line)) {
+    int n = 0, got;
+    while ((got = reader_gets(f, line, sizeof line, &len)) > 0) {
         lineno++;
-        size_t len = strlen(line);
-        if (len == 0 || line[len - 1] != '\n') {
-            /* No newline: the buffer filled up, the stream broke off, or this
-             * is a last line without a final newline. */
-            if (gz_failed(f))
-                return cnn_error("%s: truncated: the gzip stream is cut off in line %ld (%s)", path,
-                                 lineno, gz_problem(f));
-            if (len == sizeof line - 1 && !gzeof(f))
+        if (memchr(line, '\0', len))
+            return cnn_error("%s: line %ld holds a NUL byte: this is not a text file", path, lineno);
+        if (line[len - 1] != '\n' && len == sizeof line - 1) {
+            /* No newline and a full buffer: a long line, unless the data
+             * ends right here (a last line without a final newline). */
+            int end = reader_at_end(f);
+            if (end < 0) return error_after_line(lineno - 1);
+            if (!end)
                 return cnn_error("%s: line %ld is longer than %zu characters", path, lineno,
                                  sizeof line - 2);
         }
@@ -226,9 +413,8 @@ static int read_digits_lines(gzFile f, const char *path, unsigned char **pixels,
             return -1;
         n++;
     }
-    if (gz_failed(f))
-        return cnn_error("%s: truncated or corrupt after line %ld: %s", path, lineno, gz_problem(f));
-    if (n == 0) return cnn_error("%s: no examples: the file is empty", path);
+    if (got < 0) return error_after_line(lineno);
+    if (n == 0) return cnn_error("%s: no examples: the file is empty (0 lines)", path);
     *count = n;
     return 0;
 }
@@ -237,15 +423,12 @@ int digits_load(Dataset *out, const char *path)
 {
     memset(out, 0, sizeof *out);
     if (!path) return cnn_error("digits_load: no path given");
-    gzFile f = open_gz(path);
+    Reader *f = reader_open(path);
     if (!f) return -1;
     unsigned char *pixels = NULL, *labels = NULL;
     int n = 0;
     int status = read_digits_lines(f, path, &pixels, &labels, &n);
-    if (status == 0)
-        status = close_gz(f, path);
-    else
-        gzclose_r(f);
+    reader_close(f);
     if (status == 0)
         status = dataset_from_bytes(out, pixels, labels, n, 1, 8, 8, (float)DIGITS_MAX, "digits",
                                     digit_class_names, path);
@@ -260,14 +443,15 @@ enum { IDX_UBYTE = 0x08, IDX_MAX_DIMS = 3 };
 
 /* Reads the header of an IDX file that must hold unsigned bytes in ndim
  * dimensions (what names them, for messages) into dims[0..ndim-1]. */
-static int idx_read_header(gzFile f, const char *path, int ndim, const char *what, int *dims)
+static int idx_read_header(Reader *f, const char *path, int ndim, const char *what, int *dims)
 {
     unsigned char head[4 + 4 * IDX_MAX_DIMS];
-    long long got = gz_read_all(f, head, 4);
-    if (got < 0) return cnn_error("%s: read error: %s", path, gz_problem(f));
+    long long got = reader_read(f, head, 4);
+    if (got < 0) return -1;
     if (got == 0) return cnn_error("%s: the file is empty (no IDX header)", path);
     if (got < 4)
-        return cnn_error("%s: truncated: the file ends inside the 4-byte magic number", path);
+        return cnn_error("%s: truncated: the file ends after %lld of the 4 bytes of its magic number",
+                         path, got);
     uint32_t magic = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 | (uint32_t)head[2] << 8 | head[3];
     uint32_t expected = (uint32_t)IDX_UBYTE << 8 | (uint32_t)ndim;
     if (head[0] != 0 || head[1] != 0 || head[2] != IDX_UBYTE)
@@ -278,10 +462,12 @@ static int idx_read_header(gzFile f, const char *path, int ndim, const char *wha
         return cnn_error("%s: wrong magic number 0x%08X: it says %d dimensions, expected 0x%08X "
                          "with %d (%s)",
                          path, (unsigned)magic, head[3], (unsigned)expected, ndim, what);
-    got = gz_read_all(f, head + 4, 4 * (size_t)ndim);
-    if (got < 0) return cnn_error("%s: read error: %s", path, gz_problem(f));
+    got = reader_read(f, head + 4, 4 * (size_t)ndim);
+    if (got < 0) return -1;
     if (got < 4 * ndim)
-        return cnn_error("%s: truncated: the header ends before its %d dimension sizes", path, ndim);
+        return cnn_error("%s: truncated: the header ends after %lld of its %d bytes (the magic number "
+                         "and %d dimension size%s)",
+                         path, 4 + got, 4 + 4 * ndim, ndim, ndim == 1 ? "" : "s");
     for (int i = 0; i < ndim; i++) {
         const unsigned char *b = head + 4 + 4 * i;
         uint32_t d = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
@@ -293,9 +479,11 @@ static int idx_read_header(gzFile f, const char *path, int ndim, const char *wha
     return 0;
 }
 
+enum { IDX_EXTRA_COUNTED = 1 << 20 };
+
 /* Reads exactly len data bytes that the header of path promised, into a
  * buffer grown as the data arrives, and checks that nothing follows them. */
-static int idx_read_body(gzFile f, const char *path, size_t len, const char *what,
+static int idx_read_body(Reader *f, const char *path, size_t len, const char *what,
                          unsigned char **out)
 {
     unsigned char *buf = NULL;
@@ -312,11 +500,10 @@ static int idx_read_body(gzFile f, const char *path, size_t len, const char *wha
             buf = p;
             capacity = grown;
         }
-        long long got = gz_read_all(f, buf + have, capacity - have);
-        if (got < 0 || (got == 0 && gz_failed(f))) {
+        long long got = reader_read(f, buf + have, capacity - have);
+        if (got < 0) {
             free(buf);
-            return cnn_error("%s: truncated or corrupt after %zu of %zu %s bytes: %s", path, have,
-                             len, what, gz_problem(f));
+            return -1;
         }
         if (got == 0) {
             free(buf);
@@ -325,14 +512,21 @@ static int idx_read_body(gzFile f, const char *path, size_t len, const char *wha
         }
         have += (size_t)got;
     }
-    unsigned char extra;
-    long long more = gz_read_all(f, &extra, 1);
-    if (more != 0 || gz_failed(f)) {
+    /* Count what follows, up to a limit: a huge tail need not be read to
+     * know that it is wrong. */
+    unsigned char extra[4096];
+    long long more = 0, got;
+    while (more < IDX_EXTRA_COUNTED && (got = reader_read(f, extra, sizeof extra)) != 0) {
+        if (got < 0) {
+            free(buf);
+            return -1;
+        }
+        more += got;
+    }
+    if (more > 0) {
         free(buf);
-        if (more > 0)
-            return cnn_error("%s: extra bytes after the %zu %s bytes the header promises", path,
-                             len, what);
-        return cnn_error("%s: truncated or corrupt at the end: %s", path, gz_problem(f));
+        return cnn_error("%s: extra bytes after the %zu %s bytes the header promises (%s%lld more)",
+                         path, len, what, more >= IDX_EXTRA_COUNTED ? "at least " : "", more);
     }
     *out = buf;
     return 0;
@@ -346,11 +540,11 @@ int idx_load(Dataset *out, const char *images_path, const char *labels_path, con
     const char *const *class_names =
         strcmp(name, "fashion-mnist") == 0 ? fashion_class_names : digit_class_names;
 
-    gzFile fi = open_gz(images_path);
+    Reader *fi = reader_open(images_path);
     if (!fi) return -1;
-    gzFile fl = open_gz(labels_path);
+    Reader *fl = reader_open(labels_path);
     if (!fl) {
-        gzclose_r(fi);
+        reader_close(fi);
         return -1;
     }
     unsigned char *pixels = NULL, *labels = NULL;
@@ -370,13 +564,8 @@ int idx_load(Dataset *out, const char *images_path, const char *labels_path, con
     if (status == 0)
         status = idx_read_body(fi, images_path, (size_t)idims[0] * (size_t)idims[1] * (size_t)idims[2],
                                "pixel", &pixels);
-    if (status == 0) {
-        status = close_gz(fi, images_path);
-        if (close_gz(fl, labels_path) != 0) status = -1;
-    } else {
-        gzclose_r(fi);
-        gzclose_r(fl);
-    }
+    reader_close(fi);
+    reader_close(fl);
     if (status == 0)
         status = dataset_from_bytes(out, pixels, labels, idims[0], 1, idims[1], idims[2], 255.0f,
                                     name, class_names, images_path);
@@ -499,6 +688,45 @@ int dataset_gather(Dataset *out, const Dataset *src, const int *idx, int count)
     return 0;
 }
 
+/* One set on its own: examples, as many labels as images, labels in range. */
+static int check_set(const Dataset *d, const char *which, const char *file)
+{
+    if (!d->images || !d->labels || d->count < 1)
+        return cnn_error("%s: the %s set is empty (%d examples)", file, which, d->count);
+    const Tensor *x = d->images;
+    if (x->n != d->count)
+        return cnn_error("%s: the %s set has %d labels but %d images", file, which, d->count, x->n);
+    if (d->classes < 1)
+        return cnn_error("%s: the %s set has %d classes, expected at least 1", file, which, d->classes);
+    for (int i = 0; i < d->count; i++)
+        if (d->labels[i] < 0 || d->labels[i] >= d->classes)
+            return cnn_error("%s: label %d of %s example %d is out of range 0..%d", file, d->labels[i],
+                             which, i, d->classes - 1);
+    return 0;
+}
+
+int dataset_check_split(const Dataset *train, const Dataset *test, const char *train_file,
+                        const char *test_file)
+{
+    if (!train_file) train_file = "the train set";
+    if (!test_file) test_file = "the test set";
+    if (!train || !test) return cnn_error("dataset_check_split: no train or no test set given");
+    if (check_set(train, "train", train_file) || check_set(test, "test", test_file)) return -1;
+    /* Programs size every buffer from the train images and then run the
+     * test images through them: a test set of another shape would be read
+     * or written out of bounds, so it must be refused here. */
+    const Tensor *a = train->images, *b = test->images;
+    if (a->c != b->c || a->h != b->h || a->w != b->w)
+        return cnn_error("%s: the test images are %dx%dx%d but the train images (%s) are %dx%dx%d: "
+                         "the two sets must agree",
+                         test_file, b->c, b->h, b->w, train_file, a->c, a->h, a->w);
+    if (train->classes != test->classes)
+        return cnn_error("%s: the test set has %d classes but the train set (%s) has %d: the two sets "
+                         "must agree",
+                         test_file, test->classes, train_file, train->classes);
+    return 0;
+}
+
 /* path = dir/file; fails when it does not fit. */
 static int join_path(char *path, size_t size, const char *dir, const char *file)
 {
@@ -519,7 +747,7 @@ static int require_file(const char *path, const char *dataset, const char *how)
 static const char *const HOW_TO_FETCH =
     "run `make datasets` to fetch it (see datasets/README.md)";
 
-enum { DIGITS_SPLIT_SEED = 0 };
+enum { DIGITS_SPLIT_SEED = 0, DIGITS_SPLIT_MIN = 2 };
 
 static int digits_split(Dataset *train, Dataset *test, const char *dir)
 {
@@ -529,9 +757,11 @@ static int digits_split(Dataset *train, Dataset *test, const char *dir)
         return -1;
     Dataset all;
     if (digits_load(&all, path)) return -1;
-    if (all.count < 2) {
+    if (all.count < DIGITS_SPLIT_MIN) {
+        int found = all.count; /* read before dataset_free zeroes it */
         dataset_free(&all);
-        return cnn_error("%s: %d example(s) cannot be split into train and test", path, all.count);
+        return cnn_error("%s: %d example%s; the train/test split needs at least %d (one for each side)",
+                         path, found, found == 1 ? "" : "s", DIGITS_SPLIT_MIN);
     }
     int *order = malloc((size_t)all.count * sizeof *order);
     if (!order) {
@@ -548,6 +778,7 @@ static int digits_split(Dataset *train, Dataset *test, const char *dir)
     if (status == 0) status = dataset_gather(test, &all, order + ntrain, all.count - ntrain);
     free(order);
     dataset_free(&all);
+    if (status == 0) status = dataset_check_split(train, test, path, path);
     return status;
 }
 
@@ -563,7 +794,8 @@ static int fashion_split(Dataset *train, Dataset *test, const char *dir)
         if (require_file(paths[i], "Fashion-MNIST", HOW_TO_FETCH)) return -1;
     }
     if (idx_load(train, paths[0], paths[1], "fashion-mnist")) return -1;
-    return idx_load(test, paths[2], paths[3], "fashion-mnist");
+    if (idx_load(test, paths[2], paths[3], "fashion-mnist")) return -1;
+    return dataset_check_split(train, test, paths[0], paths[2]);
 }
 
 static int cifar10_split(Dataset *train, Dataset *test, const char *dir)
@@ -582,7 +814,8 @@ static int cifar10_split(Dataset *train, Dataset *test, const char *dir)
     }
     const char *test_paths[1] = {paths[5]};
     if (cifar10_load_batches(train, train_paths, 5)) return -1;
-    return cifar10_load_batches(test, test_paths, 1);
+    if (cifar10_load_batches(test, test_paths, 1)) return -1;
+    return dataset_check_split(train, test, paths[0], paths[5]);
 }
 
 int dataset_load_split(Dataset *train, Dataset *test, const char *name, const char *datasets_dir)

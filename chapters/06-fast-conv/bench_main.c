@@ -1,7 +1,7 @@
 /* bench_main.c -- chapter 06: `make bench`, the speed report.
  *
- *     bench [--csv FILE] [--machine-csv FILE] [--variant NAME] [--only LIST]
- *           [--shapes LIST] [--threads LIST] [--budget SECONDS]
+ *     bench [--csv FILE] [--machine-csv FILE] [--peer-csv FILE] [--variant NAME]
+ *           [--only LIST] [--shapes LIST] [--threads LIST] [--budget SECONDS]
  *
  * For each layer shape, times the naive convolution of chapter 03, each
  * step of this chapter (im2col + gemm_naive, + gemm_blocked, + the packed
@@ -21,12 +21,17 @@
  *
  * Output: a table per shape and a summary on stdout; one CSV row per
  * measurement (--csv) and the machine's peak and bandwidth (--machine-csv).
- * Exit status: 0, 1 on an error (bad option, out of memory, a failing call),
- * 2 when an implementation gave wrong results.
+ * `bench --help` lists the options. The command line is checked before
+ * anything is timed, with chapter 05's cli.c (linked in: chapter.mk).
+ * Exit status, as for every program of the workbook: 0 done; 1 a runtime
+ * error (out of memory, a failing call, an unwritable file) or an
+ * implementation that gave wrong results (marked WRONG); 2 a bad command
+ * line (an unknown option, a missing or bad value, an unknown name).
  */
 #include "fastconv.h"
 #include "onednn_peer.h"
 
+#include "cli.h"
 #include "error.h"
 #include "memory.h"
 #include "rng.h"
@@ -372,6 +377,7 @@ enum { NIMPLS = sizeof impls / sizeof impls[0] };
 typedef struct Options {
     const char *csv, *machine_csv, *variant, *only, *shapes, *peer_csv;
     int threads[4], nthreads;
+    const char *threads_text; /* as given, for messages */
     double budget;
 } Options;
 
@@ -494,32 +500,172 @@ static int timed_at_two_threads(const char *impl)
     return 1;
 }
 
+/* The names --shapes and --only accept, comma-separated, for messages. */
+static void shape_names(char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < NSHAPES && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", shapes[i].name);
+}
+
+static void impl_names(char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < NIMPLS && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", impls[i].name);
+}
+
+static void usage(FILE *f)
+{
+    char sn[256], in[256];
+    shape_names(sn, sizeof sn);
+    impl_names(in, sizeof in);
+    fprintf(f,
+            "usage: bench [--csv FILE] [--machine-csv FILE] [--peer-csv FILE] [--variant NAME]\n"
+            "             [--only LIST] [--shapes LIST] [--threads LIST] [--budget SECONDS]\n"
+            "Times chapter 06's convolutions, the naive one and the library peers of this build\n"
+            "on each layer shape; prints a table per shape and a summary of GFLOP/s.\n"
+            "  --csv FILE          write one CSV row per measurement\n"
+            "  --machine-csv FILE  write the measured FMA peak and memory bandwidth\n"
+            "  --peer-csv FILE     add PyTorch's timings from this CSV (bench/bench_torch.py)\n"
+            "  --variant NAME      the variant column of the CSV (default: solution)\n"
+            "  --only LIST         time only these implementations: %s\n"
+            "  --shapes LIST       time only these shapes: %s\n"
+            "  --threads LIST      thread counts for the threaded rows: 1, 2 or 1,2 (default 1,2)\n"
+            "  --budget SECONDS    about this much timing per measurement (3 to 25 runs),\n"
+            "                      0.001 to 3600 (default 1)\n"
+            "LISTs are comma-separated, e.g. --only naive,fast --shapes cifar-conv1.\n",
+            in, sn);
+}
+
+/* Peers this program knows but a build may leave out, and how to get them. */
+static const char *missing_peer_hint(const char *name, size_t len)
+{
+    static const char *const peers[][2] = {{"openblas", "install libopenblas-dev and rebuild"},
+                                           {"onednn", "install libdnnl-dev and rebuild"}};
+    for (size_t i = 0; i < sizeof peers / sizeof peers[0]; i++)
+        if (strlen(peers[i][0]) == len && strncmp(peers[i][0], name, len) == 0) return peers[i][1];
+    return NULL;
+}
+
+/* Checks each comma-separated name of list (the value of option) against
+ * the shapes (is_impl 0) or the implementations of this build (is_impl 1).
+ * A typo must not quietly time nothing and exit 0 with an empty table. */
+static int check_names(const char *option, const char *list, int is_impl)
+{
+    char valid[256];
+    if (is_impl) impl_names(valid, sizeof valid);
+    else shape_names(valid, sizeof valid);
+    const char *what = is_impl ? "implementation" : "shape";
+    for (const char *s = list;; s++) {
+        size_t len = strcspn(s, ",");
+        int found = 0;
+        for (int i = 0; i < (is_impl ? NIMPLS : NSHAPES) && !found; i++) {
+            const char *name = is_impl ? impls[i].name : shapes[i].name;
+            found = strlen(name) == len && strncmp(name, s, len) == 0;
+        }
+        if (len == 0)
+            return cnn_error("%s: an empty name in '%s' (expected comma-separated %ss: %s)", option, list,
+                             what, valid);
+        const char *hint = is_impl ? missing_peer_hint(s, len) : NULL;
+        if (!found && hint)
+            return cnn_error("%s: '%.*s' is not in this build (%s); the %ss here: %s", option, (int)len, s,
+                             hint, what, valid);
+        if (!found)
+            return cnn_error("%s: unknown %s '%.*s' (the %ss: %s)", option, what, (int)len, s, what, valid);
+        s += len;
+        if (*s == '\0') return 0;
+    }
+}
+
+/* --threads LIST: 1, 2 or both, each once. */
+static int parse_threads(Options *o, const char *option, const char *list)
+{
+    o->nthreads = 0;
+    for (const char *s = list;; s++) {
+        size_t len = strcspn(s, ",");
+        char item[16];
+        int t = 0;
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), s);
+        int bad = len >= sizeof item || cli_int(&t, option, item, 1, 2) != 0;
+        for (int i = 0; i < o->nthreads && !bad; i++) bad = o->threads[i] == t;
+        if (bad || o->nthreads == 2)
+            return cnn_error("%s takes 1, 2 or 1,2 (each at most once), got '%s'", option, list);
+        o->threads[o->nthreads++] = t;
+        s += len;
+        if (*s == '\0') return 0;
+    }
+}
+
+/* Every option bench takes; each one takes a value. */
+static int is_option(const char *o)
+{
+    static const char *const options[] = {"--csv",    "--machine-csv", "--variant", "--only",
+                                          "--shapes", "--peer-csv",    "--threads", "--budget"};
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if (strcmp(o, options[i]) == 0) return 1;
+    return 0;
+}
+
+/* Fills *o from the command line. Returns 0, 1 when --help was asked for
+ * (the usage is printed), or -1 with an error for a bad command line. */
 static int parse_options(int argc, char **argv, Options *o)
 {
-    *o = (Options){.variant = "solution", .threads = {1, 2}, .nthreads = 2, .budget = 1.0};
+    *o = (Options){.variant = "solution", .threads = {1, 2}, .nthreads = 2, .threads_text = "1,2", .budget = 1.0};
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 1;
+        }
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return cnn_error("bench: %s needs a value", a);
+        if (strncmp(a, "--", 2) != 0) return cnn_error("unexpected argument '%s' (options start with --)", a);
+        if (!is_option(a)) return cnn_error("unknown option %s", a);
+        /* "--csv --budget 2" means a forgotten value, not a file named "--budget". */
+        if (!v || strncmp(v, "--", 2) == 0 || v[0] == '\0') return cnn_error("%s needs a value", a);
+        int rc = 0;
         if (strcmp(a, "--csv") == 0) o->csv = v;
         else if (strcmp(a, "--machine-csv") == 0) o->machine_csv = v;
-        else if (strcmp(a, "--variant") == 0) o->variant = v;
-        else if (strcmp(a, "--only") == 0) o->only = v;
-        else if (strcmp(a, "--shapes") == 0) o->shapes = v;
         else if (strcmp(a, "--peer-csv") == 0) o->peer_csv = v;
-        else if (strcmp(a, "--budget") == 0) o->budget = atof(v);
-        else if (strcmp(a, "--threads") == 0) {
-            o->nthreads = 0;
-            for (const char *s = v; *s && o->nthreads < 4; s++) {
-                int t = atoi(s);
-                if (t < 1 || t > 2) return cnn_error("bench: --threads takes 1 and/or 2, e.g. 1,2");
-                o->threads[o->nthreads++] = t;
-                while (s[1] && s[1] != ',') s++;
-                if (s[1] == ',') s++;
-            }
-        } else return cnn_error("bench: unknown option %s (see the comment at the top of bench_main.c)", a);
+        else if (strcmp(a, "--variant") == 0) {
+            o->variant = v;
+            if (strpbrk(v, ",\"\n\r")) /* it is written into every CSV row as it is */
+                rc = cnn_error("%s: expected a name without commas, quotes or newlines, got '%s'", a, v);
+        } else if (strcmp(a, "--only") == 0) {
+            o->only = v;
+            rc = check_names(a, v, 1);
+        } else if (strcmp(a, "--shapes") == 0) {
+            o->shapes = v;
+            rc = check_names(a, v, 0);
+        } else if (strcmp(a, "--threads") == 0) {
+            o->threads_text = v;
+            rc = parse_threads(o, a, v);
+        } else if (strcmp(a, "--budget") == 0) {
+            float budget; /* cli_float refuses nan, inf and anything out of range */
+            rc = cli_float(&budget, a, v, 1e-3, 3600.0);
+            if (rc == 0) o->budget = budget;
+        }
+        if (rc != 0) return -1;
     }
-    if (o->budget <= 0) return cnn_error("bench: --budget must be positive seconds");
     return 0;
+}
+
+static int bad_usage(const char *msg)
+{
+    fprintf(stderr, "bench: %s\n(bench --help lists the options)\n", msg);
+    return 2;
+}
+
+/* Whether im is timed at t threads on this machine (kname: the micro-kernel
+ * picked at run time). Single-threaded code gains nothing from a second
+ * thread, and the intrinsics kernel is the portable one on a CPU without
+ * AVX2 or AVX-512, so neither is timed twice. */
+static int runs(const Impl *im, int t, const char *kname)
+{
+    if (t > 1 && !im->threaded) return 0;
+    return !(strcmp(im->name, "packed_simd") == 0 && strcmp(kname, "portable") == 0);
 }
 
 int main(int argc, char **argv)
@@ -529,13 +675,33 @@ int main(int argc, char **argv)
 #endif
     memory_keep_freed(); /* reuse the per-batch scratch buffers' pages (see memory.h) */
     Options opt;
-    if (parse_options(argc, argv, &opt) != 0) {
-        fprintf(stderr, "%s\n", cnn_last_error());
-        return 1;
-    }
+    int parsed = parse_options(argc, argv, &opt);
+    if (parsed < 0) return bad_usage(cnn_last_error());
+    if (parsed > 0) return 0; /* --help */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     const char *kname = NULL;
     gemm_ukernel_best(&kname);
+    /* Known names can still leave nothing to time (--only naive --threads 2):
+     * say so rather than print an empty table. */
+    int timed = 0;
+    for (int i = 0; i < NIMPLS; i++)
+        for (int ti = 0; ti < opt.nthreads; ti++)
+            timed += listed(opt.only, impls[i].name) && runs(&impls[i], opt.threads[ti], kname);
+    if (!timed) {
+        char two[128] = "", msg[512];
+        for (int i = 0, used = 0; i < NIMPLS; i++)
+            if (impls[i].threaded && used < (int)sizeof two)
+                used += snprintf(two + used, sizeof two - (size_t)used, "%s%s", used ? ", " : "", impls[i].name);
+        int one_thread = 0;
+        for (int ti = 0; ti < opt.nthreads; ti++) one_thread |= opt.threads[ti] == 1;
+        if (one_thread)
+            snprintf(msg, sizeof msg, "--only %s leaves nothing to time: packed_simd needs an intrinsics "
+                     "micro-kernel, and this CPU has only the portable one", opt.only ? opt.only : "");
+        else
+            snprintf(msg, sizeof msg, "--only %s with --threads %s leaves nothing to time: at 2 threads only "
+                     "these run: %s; add --threads 1", opt.only ? opt.only : "", opt.threads_text, two);
+        return bad_usage(msg);
+    }
     double fpi;
     const char *isa = fma_isa(&fpi);
 
@@ -639,10 +805,9 @@ int main(int argc, char **argv)
         for (int i = 0; i < NIMPLS && status == 0; i++) {
             const Impl *im = &impls[i];
             if (!listed(opt.only, im->name)) continue;
-            if (strcmp(im->name, "packed_simd") == 0 && strcmp(kname, "portable") == 0) continue;
             for (int ti = 0; ti < opt.nthreads; ti++) {
                 int t = opt.threads[ti];
-                if (t > 1 && !im->threaded) continue;
+                if (!runs(im, t, kname)) continue;
                 set_threads(t);
                 int reps = 0, wrong = 0;
                 double med = 0.0;
@@ -718,7 +883,7 @@ int main(int argc, char **argv)
     }
     if (any_wrong) {
         printf("Some implementations gave wrong results (marked WRONG): run `make grade CH=06` to see why.\n");
-        return status ? status : 2;
+        return 1;
     }
     return status;
 }

@@ -1,9 +1,31 @@
 # cli-checks.sh -- sourced by grader/test.sh (cli_checks, which sets $b to
-# the solution build and defines cli_case): the benchmark rejects bad
-# options with a message and exit 1 (2 is kept for "an implementation gave
-# wrong results"), before it times anything.
+# the solution build and defines cli_case): the benchmark answers --help
+# with its usage (exit 0) and a bad command line with a message and exit 2,
+# like every program of the workbook, before it times anything (so each
+# case takes milliseconds). An unknown --shapes or --only name must not
+# time nothing and exit 0 with an empty table.
 make -s chapter CH=06 SOLUTION=1 >/dev/null || return 1
-cli_case 1 "unknown option --bogus" $b/06-fast-conv/bin/bench --bogus 1 || return 1
-cli_case 1 "--csv needs a value" $b/06-fast-conv/bin/bench --csv || return 1
-cli_case 1 "--threads takes 1 and/or 2" $b/06-fast-conv/bin/bench --threads 3 || return 1
-cli_case 1 "--budget must be positive" $b/06-fast-conv/bin/bench --budget 0 || return 1
+bench=$b/06-fast-conv/bin/bench
+cli_case 0 "usage: bench" $bench --help || return 1
+cli_case 0 "usage: bench" $bench -h || return 1
+# --help wins wherever it stands: it is never taken as an option's value.
+cli_case 0 "usage: bench" $bench --budget --help || return 1
+cli_case 2 "unknown option --bogus" $bench --bogus || return 1
+cli_case 2 "unknown option --bogus" $bench --bogus 1 || return 1
+cli_case 2 "unexpected argument 'fast'" $bench fast || return 1
+cli_case 2 "--csv needs a value" $bench --csv || return 1
+# A forgotten value: the next option is not taken as the value.
+cli_case 2 "--csv needs a value" $bench --csv --budget 2 || return 1
+cli_case 2 "--budget needs a value" $bench --budget || return 1
+cli_case 2 "--threads takes 1, 2 or 1,2 (each at most once), got '3'" $bench --threads 3 || return 1
+cli_case 2 "--threads takes 1, 2 or 1,2 (each at most once), got '1,1'" $bench --threads 1,1 || return 1
+cli_case 2 "--budget: expected a number from 0.001 to 3600, got '0'" $bench --budget 0 || return 1
+cli_case 2 "--budget: expected a number from 0.001 to 3600, got '-1'" $bench --budget -1 || return 1
+cli_case 2 "--budget: expected a number from 0.001 to 3600, got 'nan'" $bench --budget nan || return 1
+cli_case 2 "--budget: expected a number from 0.001 to 3600, got 'inf'" $bench --budget inf || return 1
+cli_case 2 "--budget: expected a number from 0.001 to 3600, got '1s'" $bench --budget 1s || return 1
+cli_case 2 "--shapes: unknown shape 'nope' (the shapes: digits-conv1," $bench --shapes nope || return 1
+cli_case 2 "--shapes: unknown shape 'cifar_conv1' (the shapes:" $bench --shapes digits-conv1,cifar_conv1 || return 1
+cli_case 2 "--only: unknown implementation 'nope' (the implementations: naive," $bench --only nope || return 1
+cli_case 2 "--only: an empty name in 'naive,'" $bench --only naive, || return 1
+cli_case 2 "leaves nothing to time: at 2 threads only these run: fast" $bench --only naive --threads 2 || return 1
