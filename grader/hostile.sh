@@ -42,8 +42,23 @@ cases=(
 )
 
 score_of() { sed -n -E 's/^Chapter 02: ([0-9]+)\/[0-9]+ points.*/\1/p' "$1" | tail -n 1; }
-leftovers() { # processes of a grading run still alive: its scratch binary, or the sandbox users
-    ps -eo uid=,args= | awk '($1 >= 64000 && $1 < 64100) || /\/\.run-[A-Za-z0-9]+\/bin\/tests/' | grep -v awk
+leftovers() { # "pid command" of every process still running a grading run's test binary
+    local d cmd
+    [ -r /proc/self/cmdline ] || { echo "no /proc: cannot look for leftover processes"; return; }
+    for d in /proc/[0-9]*; do
+        cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+        # By the program it runs (a renamed process, like Criterion's
+        # "boxfort-worker", still runs the scratch copy of the test binary).
+        exe=$(readlink "$d/exe" 2>/dev/null)
+        # Only this workbook's runs (scratch folders in its build/grade, or
+        # in /tmp when that is not reachable), not another checkout's.
+        for p in "$cmd" "$exe"; do
+            if [[ "$p" == "$root/build/grade/.run-"*"/bin/tests"* || "$p" == "/tmp/.run-"*"/bin/tests"* ]]; then
+                echo "${d#/proc/} $cmd"
+                break
+            fi
+        done
+    done
 }
 tree_state() { git status --porcelain --untracked-files=all 2>/dev/null; ls "$root"/HACKED* 2>/dev/null; }
 
@@ -112,7 +127,7 @@ for row in "${cases[@]}"; do
             printf '  FAIL  %-16s %-8s (log: %s)\n' "$name" "$mode" "$dir.$mode.log"
             printf '          %s\n' "${problems[@]}"
             # Clean up whatever was left, so later cases start clean.
-            pkill -9 -f '/\.run-[A-Za-z0-9]+/bin/tests' 2>/dev/null
+            leftovers | while read -r pid _; do kill -9 "$pid" 2>/dev/null; done
         fi
     done
 done

@@ -91,13 +91,18 @@ fi
 echo "== grading anyone can trust"
 # The same grade in every locale, and with nothing in the environment.
 locale_proof() {
-    local a=build/test-logs/locale-utf8.out b=build/test-logs/locale-c.out
-    env -i PATH=/usr/bin:/bin LC_ALL=C grader/grade.sh --solution 01 | tail -n 1 | grep -q "29/29 points" ||
-        { echo "chapter 01's solution is not at full marks under env -i LC_ALL=C"; return 1; }
+    local a=build/test-logs/locale-utf8.out b=build/test-logs/locale-c.out c=build/test-logs/locale-none.out
+    env -i PATH=/usr/bin:/bin LC_ALL=C grader/grade.sh --solution 01 >"$b"
+    grep -q "^Chapter 01: 29/29 points" "$b" ||
+        { echo "chapter 01's solution is not at full marks under env -i LC_ALL=C:"; tail -n 3 "$b"; return 1; }
+    # (grading a skeleton exits 1: below full marks; the outputs are compared)
     env -i PATH=/usr/bin:/bin LANG=C.UTF-8 LC_ALL=C.UTF-8 grader/grade.sh 02 >"$a"
     env -i PATH=/usr/bin:/bin LC_ALL=C grader/grade.sh 02 >"$b"
-    env -i PATH=/usr/bin:/bin grader/grade.sh 02 | diff "$b" - || { echo "LANG unset grades differently"; return 1; }
-    diff "$a" "$b" && echo "chapter 02 graded identically under C.UTF-8, C and no locale: $(tail -n 1 "$b")"
+    env -i PATH=/usr/bin:/bin grader/grade.sh 02 >"$c"
+    grep -q "^Chapter 02: " "$b" || { echo "no score under LC_ALL=C"; return 1; }
+    diff "$b" "$c" || { echo "with LANG unset the grade differs from LC_ALL=C's (above)"; return 1; }
+    diff "$a" "$b" || { echo "under C.UTF-8 the grade differs from LC_ALL=C's (above)"; return 1; }
+    echo "chapter 02 graded identically under C.UTF-8, C and no locale: $(tail -n 1 "$b")"
 }
 check "grading is the same in every locale and under env -i" locale_proof
 check "hostile submissions are graded honestly, in bounded time, leaving nothing behind" grader/hostile.sh
