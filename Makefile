@@ -13,14 +13,13 @@ include grader/flags.mk
 
 CH ?=
 SOLUTION ?= 0
-STUDENT ?= 0
 TEST ?=
 
 # `CH=4` and `CH=04` both work; the slug is found from chapters/NN-*.
 CH2 = $(if $(CH),$(shell printf '%02d' $$((10#$(CH))) 2>/dev/null))
 SLUG = $(notdir $(firstword $(wildcard chapters/$(CH2)-*)))
 
-.PHONY: help deps lib chapter grade grader skeletons check-skeletons manifest check-manifest solution-objects test test-core figures datasets clean
+.PHONY: help deps lib chapter programs grade grader skeletons check-skeletons manifest check-manifest solution-objects test test-core figures datasets clean
 
 help: ## print this help
 	@echo "The CNN workbook. Commands for students (variables in CAPS):"
@@ -90,13 +89,28 @@ $(BUILD)/common-tests: $(COMMON_TEST_OBJS) $(TESTLIB) $(LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(COMMON_TEST_OBJS) $(TESTLIB) $(CRITERION_LIBS) $(LIB) $(LDLIBS_ALL)
 -include $(COMMON_TEST_OBJS:.o=.d)
 
+# The programs a student runs (train, verdict, bench, the chapter demos and
+# the figure programs) are "your workbook": every chapter you have started
+# is your code, every chapter you have not is the reference (grader
+# assemble decides; SOLUTION=1 takes the reference throughout), built by
+# grader/assemble.mk into $(BUILD)/assembled/<student|solution>/bin.
+VARIANT := $(if $(filter 1,$(SOLUTION)),solution,$(if $(filter 1,$(ALL_YOURS)),yours,student))
+PROGRAMS := $(BUILD)/assembled/$(VARIANT)/bin
+programs: deps lib $(GRADER) ##! build every program a student runs, from their own chapters (SOLUTION=1: the reference's)
+	@$(GRADER) assemble $(if $(filter 1,$(SOLUTION)),--solution,$(if $(filter 1,$(ALL_YOURS)),--all-yours)) --build $(BUILD)
+	@test -x $(PROGRAMS)/train || echo "Building your workbook's programs from your chapters (the first time takes a minute)..."
+	@$(MAKE) -s -f grader/assemble.mk VARIANT=$(VARIANT) all >$(BUILD)/assembled/$(VARIANT).log 2>&1 || \
+	  { grep -E 'error|undefined' $(BUILD)/assembled/$(VARIANT).log | head -n 20 >&2; \
+	    echo "The programs did not build (above; all of it in $(BUILD)/assembled/$(VARIANT).log):" \
+	         "a chapter you have started does not compile; make grade CH=NN shows why." >&2; exit 1; }
+
 test: ##! the whole workbook holds: core tests, solutions full, skeletons below, planted bugs caught, figures
 	@grader/deps.sh all
 	@grader/test.sh
 
-figures: ## regenerate every figure into docs/figures/ (STUDENT=1: from your chapter code)
+figures: programs ## regenerate every figure from your workbook (into docs/figures/ when every chapter is the reference)
 	@grader/deps.sh all
-	@common/figures/run.sh $(if $(filter 1,$(STUDENT)),--student)
+	@common/figures/run.sh $(VARIANT)
 
 datasets: ## fetch Fashion-MNIST and CIFAR-10 (CIFAR10_SRC=PATH for a local copy)
 	@datasets/fetch.sh all

@@ -1,14 +1,16 @@
-# chapter.mk -- builds one chapter: its Criterion test binary, its programs
-# (*_main.c) and its figure programs (figures/*.c).
+# chapter.mk -- builds one chapter's Criterion test binary, for grading.
 #
 #   make -f grader/chapter.mk CHAPTER=04-pooling SRC=chapters/04-pooling \
-#        OUT=build/student/04-pooling [tests|programs|all]
+#        OUT=build/student/04-pooling [tests]
 #
 # SRC is the folder whose .c files are compiled as the chapter (the student's
-# chapters/NN-slug, solutions/NN-slug, or a scratch copy with a planted bug);
-# the tests and figures always come from chapters/NN-slug. The chapter's own
-# chapter.mk may name earlier chapters (CHAPTER_DEPS) whose SOLUTION files are
-# linked in, and add flags.
+# chapters/NN-slug, solutions/NN-slug, or a scratch copy with a planted bug),
+# with the chapter's given code (SRC/given/ if the copy has one, else
+# chapters/NN-slug/given/); the tests always come from chapters/NN-slug. The
+# chapter's own chapter.mk may name earlier chapters (CHAPTER_DEPS) whose
+# SOLUTION files are linked in, files of the network framework
+# (CHAPTER_NETWORK, common/network/NAME.c), and add flags. The programs a
+# student runs are built by grader/assemble.mk, from their own chapters.
 
 include grader/flags.mk
 
@@ -22,59 +24,45 @@ SRC ?= chapters/$(CHAPTER)
 OUT ?= $(BUILD)/student/$(CHAPTER)
 
 CHAPTER_DEPS :=
-CHAPTER_PROGRAM_DEPS :=
+CHAPTER_NETWORK :=
 CHAPTER_CFLAGS :=
 CHAPTER_LDLIBS :=
 -include chapters/$(CHAPTER)/chapter.mk
 
 TESTDIR := chapters/$(CHAPTER)/tests
-FIGDIR := chapters/$(CHAPTER)/figures
 
 lib_srcs = $(filter-out %_main.c,$(wildcard $(1)/*.c))
-CH_SRCS := $(call lib_srcs,$(SRC))
-MAIN_SRCS := $(wildcard $(SRC)/*_main.c)
-DEP_SRCS := $(foreach d,$(CHAPTER_DEPS),$(call lib_srcs,solutions/$(d)))
-PDEP_SRCS := $(foreach d,$(CHAPTER_PROGRAM_DEPS),$(call lib_srcs,solutions/$(d)))
+given_dir = $(if $(wildcard $(1)/given/.),$(1)/given,chapters/$(2)/given)
+CH_SRCS := $(call lib_srcs,$(SRC)) $(call lib_srcs,$(call given_dir,$(SRC),$(CHAPTER)))
+DEP_SRCS := $(foreach d,$(CHAPTER_DEPS),$(call lib_srcs,solutions/$(d)) $(call lib_srcs,chapters/$(d)/given))
+NET_SRCS := $(addprefix common/network/,$(addsuffix .c,$(CHAPTER_NETWORK)))
 TEST_SRCS := $(wildcard $(TESTDIR)/*.c)
-FIG_SRCS := $(wildcard $(FIGDIR)/*.c)
 
 # Every object of this build lives under OUT, so the student, solution and
 # planted builds of a chapter never share (or race for) an object file.
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
 CH_OBJS := $(call obj,$(CH_SRCS))
-DEP_OBJS := $(call obj,$(DEP_SRCS))
-PDEP_OBJS := $(call obj,$(filter-out $(DEP_SRCS),$(PDEP_SRCS)))
+DEP_OBJS := $(call obj,$(DEP_SRCS)) $(call obj,$(NET_SRCS))
 TEST_OBJS := $(call obj,$(TEST_SRCS))
 
-INCLUDES := -I$(SRC) $(foreach d,$(CHAPTER_DEPS) $(CHAPTER_PROGRAM_DEPS),-Isolutions/$(d))
+INCLUDES := -I$(SRC) $(foreach d,$(CHAPTER_DEPS),-Isolutions/$(d)) $(if $(NET_SRCS),-Icommon/network) \
+            $(foreach d,$(CHAPTER) $(CHAPTER_DEPS),$(if $(wildcard chapters/$(d)/given/*.h),-Ichapters/$(d)/given))
 CFLAGS_CH := $(CFLAGS_ALL) $(INCLUDES) $(CHAPTER_CFLAGS)
 LIBS_CH := $(LIB) $(LDLIBS_ALL) $(CHAPTER_LDLIBS)
 
-PROGRAMS := $(patsubst $(SRC)/%_main.c,$(OUT)/bin/%,$(MAIN_SRCS)) \
-            $(patsubst $(FIGDIR)/%.c,$(OUT)/bin/%,$(FIG_SRCS))
-
-.PHONY: all tests programs
+.PHONY: all tests
 # Keep every object (pattern-rule intermediates too) for incremental rebuilds.
 .SECONDARY:
-all: tests programs
+all: tests
 # The grader checks what the student's objects call (grader/symcheck.h): it
 # reads which objects are the graded chapter's and which its dependencies'.
 tests: $(if $(TEST_SRCS),$(OUT)/tests)
 	@printf '%s\n' $(CH_OBJS) >$(OUT)/student-objects.txt
 	@printf '%s\n' $(DEP_OBJS) >$(OUT)/trusted-objects.txt
-programs: $(PROGRAMS)
 
 $(OUT)/tests: $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(TESTLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(TESTLIB) $(CRITERION_LIBS) $(LIBS_CH)
-
-$(OUT)/bin/%: $(OUT)/obj/$(SRC)/%_main.o $(CH_OBJS) $(DEP_OBJS) $(PDEP_OBJS) $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(CH_OBJS) $(DEP_OBJS) $(PDEP_OBJS) $(LIBS_CH)
-
-$(OUT)/bin/%: $(OUT)/obj/$(FIGDIR)/%.o $(CH_OBJS) $(DEP_OBJS) $(PDEP_OBJS) $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(CH_OBJS) $(DEP_OBJS) $(PDEP_OBJS) $(LIBS_CH)
 
 $(TEST_OBJS): CFLAGS_EXTRA := $(CRITERION_CFLAGS) -I$(TESTDIR)
 

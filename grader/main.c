@@ -6,10 +6,12 @@
  *   grader manifest write|check       grader/checksums.txt, allowed-symbols.txt
  *   grader skeletons write|check      chapters/ skeletons from solutions/
  *   grader check-json FILE            is FILE valid JSON? (for make test)
+ *   grader assemble [--solution]      whose code each chapter of the programs is
  *
  * The Makefile builds it as build/bin/grader and runs it from the workbook's
  * top folder: `make grade`, `make manifest`, `make skeletons`.
  */
+#include "assemble.h"
 #include "grade.h"
 #include "jsoncheck.h"
 #include "manifest.h"
@@ -23,9 +25,11 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "manifest") == 0) return manifest_command(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "skeletons") == 0) return skeletons_command(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "check-json") == 0) return check_json_command(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "assemble") == 0) return assemble_command(argc - 1, argv + 1);
     fprintf(stderr, "usage: grader grade [--solution | --src DIR] [--test NAME] [--quiet] NN\n"
                     "       grader manifest write|check [--checksums]\n"
                     "       grader skeletons write [--force] | check\n"
-                    "       grader check-json FILE\n");
+                    "       grader check-json FILE\n"
+                    "       grader assemble [--solution] [--build DIR]\n");
     return 2;
 }

@@ -49,9 +49,12 @@ for i in "${!descs[@]}"; do
     src="$root_scratch/$k"
     mkdir -p "$src"
     cp solutions/"$slug"/* "$src"/ 2>/dev/null
+    # A bug in the chapter's given code (file: given/x.c) plants into a copy
+    # of chapters/NN/given, which the build then takes instead.
+    [[ "$f" == given/* ]] && cp -r chapters/"$slug"/given "$src"/given
     target="$src/$f"
     if [ -z "$d" ] || [ -z "$f" ] || [ -z "$fi" ] || [ ! -f "$target" ]; then
-        echo "  bug $k: incomplete entry or no file '$f' in solutions/$slug" ; failed=1; continue
+        echo "  bug $k: incomplete entry or no file '$f' in solutions/$slug (or its given/)" ; failed=1; continue
     fi
     content=$(cat "$target"; printf x); content=${content%x}
     rest=${content#*"$fi"}

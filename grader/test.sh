@@ -11,7 +11,9 @@
 #   6. grading is the same in every locale, honest whatever hostile code
 #      does (grader/hostile.sh), and refuses changed test files; make
 #      skeletons never overwrites a student's work;
-#   7. every program rejects bad command-line values with exit 2;
+#   7. the programs run the student's own chapters (grader/yours.sh: a
+#      sabotaged function of theirs breaks training), and every program
+#      rejects bad command-line values with exit 2;
 #   8. `make figures` on digits makes every digits figure, twice identically.
 #
 # Ends with the line "N passed, N failed" and exits non-zero on any failure.
@@ -74,6 +76,12 @@ builds_werror() {
             make -s chapter CH="$ch" SOLUTION=$sol CC="$cc" CI=true BUILD="build/werror-$cc" >/dev/null ||
                 { echo "chapter $ch (SOLUTION=$sol) does not build with $cc -Werror"; return 1; }
         done
+    done
+    # Every program, from the reference and from the untouched skeletons.
+    for v in SOLUTION=1 ALL_YOURS=1; do
+        make -s programs $v CC="$cc" CI=true BUILD="build/werror-$cc" >/dev/null ||
+            { echo "the programs ($v) do not build with $cc -Werror:";
+              grep -E 'error|warning' "build/werror-$cc/assembled/"*.log | head -n 10; return 1; }
     done
 }
 check "every chapter and skeleton builds with gcc -Werror" builds_werror gcc
@@ -143,6 +151,9 @@ tamper_checks() {
 }
 check "changed test files stop the grade; make skeletons keeps a student's work" tamper_checks
 
+echo "== your own network"
+check "the programs run your chapters: a broken function of yours breaks training" grader/yours.sh
+
 echo "== command-line errors"
 # cli_case EXIT "TEXT" COMMAND...: the command must exit with EXIT and say TEXT.
 cli_case() {
@@ -154,11 +165,11 @@ cli_case() {
     [[ "$out" == *"$text"* ]] || { echo "expected the output to say: $text"; return 1; }
 }
 cli_checks() {
-    local b=${BUILD:-build}/solution
-    make -s chapter CH=01 SOLUTION=1 >/dev/null || return 1
-    cli_case 2 "whole number" $b/01-flattening/bin/param_table --hidden x || return 1
-    cli_case 2 "whole number" $b/01-flattening/bin/param_table --hidden 0 || return 1
-    cli_case 2 "usage" $b/01-flattening/bin/param_table --bogus || return 1
+    local p=${BUILD:-build}/assembled/solution/bin
+    make -s programs SOLUTION=1 >/dev/null || return 1
+    cli_case 2 "whole number" $p/param_table --hidden x || return 1
+    cli_case 2 "whole number" $p/param_table --hidden 0 || return 1
+    cli_case 2 "usage" $p/param_table --bogus || return 1
     cli_case 2 "no chapter 99" grader/grade.sh 99 || return 1
     cli_case 2 "chapter number" grader/grade.sh abc || return 1
     cli_case 2 "has no test called 'nonexistent'" grader/grade.sh --test nonexistent 02 || return 1
@@ -175,8 +186,9 @@ echo "== figures (digits)"
 figures_twice() {
     local a=build/figtest/a b=build/figtest/b
     rm -rf build/figtest
-    FIGURES_NO_CIFAR=1 FIGURES_OUT=$PWD/$a common/figures/run.sh || return 1
-    FIGURES_NO_CIFAR=1 FIGURES_OUT=$PWD/$b common/figures/run.sh || return 1
+    make -s programs SOLUTION=1 || return 1
+    FIGURES_NO_CIFAR=1 FIGURES_OUT=$PWD/$a common/figures/run.sh solution || return 1
+    FIGURES_NO_CIFAR=1 FIGURES_OUT=$PWD/$b common/figures/run.sh solution || return 1
     local missing=0
     for f in $(awk '$2 == "digits" {print $1}' docs/figures.list); do
         [ -s "$a/$f" ] || { echo "missing digits figure: $f"; missing=1; }

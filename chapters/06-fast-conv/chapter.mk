@@ -1,8 +1,9 @@
 # chapter.mk -- chapter 06 builds on the naive convolution (03), and links
 # chapter 05's solution for the naive backward pass the tests compare with
-# (05 itself needs 04's pooling). Dependencies are not transitive: all three
-# are named.
+# (05 itself needs 04's pooling and the network framework). Dependencies are
+# not transitive: all are named.
 CHAPTER_DEPS = 03-padding-stride 04-pooling 05-backprop
+CHAPTER_NETWORK = model layers_naive epochs
 
 # Portable flags: the intrinsics kernels carry their own target attributes
 # and are picked at run time, so the same binary runs on any x86-64.

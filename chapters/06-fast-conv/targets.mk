@@ -1,26 +1,32 @@
 # targets.mk -- chapter 06's top-level command (included by the Makefile).
 #
-#   make bench          the reference solution: table on stdout,
-#                       build/bench/bench.csv, docs/figures/ch06-*.png
-#   make bench CH=06    your chapters/06-fast-conv code, the same way (with the
-#                       reference's fast convolution timed beside it)
+#   make bench    chapter 06's speed report: a table on stdout, a CSV and two
+#                 figures. While chapter 06 is untouched it measures the
+#                 reference (build/bench/bench.csv, docs/figures/ch06-*.png)
+#                 and the training speed of the two models; once you have
+#                 started it, your code (build/bench/student.csv and figures
+#                 beside it), with the reference's fast convolution timed
+#                 beside it in the same run. SOLUTION=1: the reference.
 #
 # As root it first installs the peers it compares with when they are missing
-# (OpenBLAS, oneDNN, PyTorch; BENCH_PEERS=0 skips that: grader/deps.sh peers).
+# (OpenBLAS, oneDNN, PyTorch; BENCH_PEERS=0 skips that: grader/deps.sh peers),
+# then builds the programs (a peer installed now adds its column).
 #
 # A benchmark, not a test: it takes about three minutes and its numbers
 # depend on the machine and on what else runs on it.
-CH06_VARIANT = $(if $(CH),student,solution)
-
 .PHONY: bench
-bench: deps lib ## chapter 06 speed report: GFLOP/s table, CSV, figures (CH=06: your code)
+bench: deps lib $(GRADER) ## chapter 06 speed report: GFLOP/s table, CSV, figures (your chapter 06 once started)
 	@grader/deps.sh peers
-	@$(MAKE) -s chapter CH=06 SOLUTION=1 >/dev/null
-	@$(if $(CH),$(MAKE) -s chapter CH=06 SOLUTION=0 >/dev/null)
-	@chapters/06-fast-conv/bench/bench.sh $(BUILD)/$(CH06_VARIANT)/06-fast-conv/bin/bench $(CH06_VARIANT) \
-	   $(if $(CH),$(BUILD)/solution/06-fast-conv/bin/bench)
-	@$(if $(CH),,echo; echo "Training speed (chapter 05's models, using this convolution):"; \
-	   $(MAKE) -s train-bench DATA=digits; \
+	@$(MAKE) -s programs
+	@if grep -q '^SRC_06-fast-conv := chapters/' $(BUILD)/assembled/$(VARIANT)/sources.mk; then \
+	   $(MAKE) -s programs SOLUTION=1 && \
+	   chapters/06-fast-conv/bench/bench.sh $(PROGRAMS)/bench student $(BUILD)/assembled/solution/bin/bench; \
+	 else \
+	   chapters/06-fast-conv/bench/bench.sh $(PROGRAMS)/bench solution && \
+	   echo && echo "Training speed (the two models, on these layers):" && \
+	   $(MAKE) -s train-bench DATA=digits && \
 	   if [ -f datasets/cifar-10-batches-bin/test_batch.bin ]; then \
-	     $(MAKE) -s train-bench DATA=cifar10 THREADS=1 BATCHES="32 64"; $(MAKE) -s train-bench DATA=cifar10 THREADS=2 BATCHES="64 128"; \
-	   else echo "(CIFAR-10 absent: its training speed is skipped; make datasets)"; fi)
+	     $(MAKE) -s train-bench DATA=cifar10 THREADS=1 BATCHES="32 64" && \
+	     $(MAKE) -s train-bench DATA=cifar10 THREADS=2 BATCHES="64 128"; \
+	   else echo "(CIFAR-10 absent: its training speed is skipped; make datasets)"; fi; \
+	 fi

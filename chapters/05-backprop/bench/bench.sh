@@ -37,7 +37,7 @@ printf "  %-5s %6s %14s %14s\n" model batch workbook PyTorch
 for model in mlp cnn; do
     for batch in ${BATCHES:-default}; do
         opt=(); [ "$batch" = default ] || opt=(--batch "$batch")
-        line=$("$bin/train" --model "$model" --data "$data" --epochs "$epochs" --threads "$threads" \
+        line=$("$bin/train" --model "$model" --data "$data" --epochs "$epochs" --threads "$threads" --layers fast \
                --train-limit "$limit" --datasets "$root/datasets" --out "$scratch/$model" "${opt[@]}" 2>/dev/null) || {
             echo "  $model: training failed (is $data present? make datasets)"; continue; }
         ours=$(sed -n 's/.*s of training, \([0-9]*\) images\/s.*/\1/p' <<<"$line")

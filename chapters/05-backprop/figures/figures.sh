@@ -10,10 +10,10 @@ set -euo pipefail
 source "$FIGLIB"
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-bin=$(dirname "$FIGDATA")
-# The solution's runs are the ones `make train`/`make verdict` keep; a
-# student build trains its own copies in the scratch folder.
-if [ "${FIGURE_VARIANT:-solution}" = student ]; then models=$WORK/models; else models=$root/build/models; fi
+bin=$BIN
+# MODELS (set by run.sh): build/models, where `make train`/`make verdict`
+# keep the reference's runs, or build/figures/yours/models for your network.
+models=$MODELS
 data=digits
 if have_cifar10; then data=cifar10; else echo "  (CIFAR-10 absent: the verdict figures use digits; run 'make datasets' for CIFAR-10)"; fi
 "$bin/verdict" --data "$data" --datasets "$DATASETS" --models "$models" --reuse > "$WORK/verdict.txt"

@@ -3,8 +3,8 @@
 #include "dataset.h"
 #include "grad_helpers.h"
 #include "softmax_ce.h"
-#include "train.h"
-#include "trainer.h"
+#include "train_step.h"
+#include "epochs.h"
 
 #include <math.h>
 #include <string.h>
@@ -25,7 +25,7 @@ static Dataset load_digits(int count)
 
 static Model *digits_cnn(uint64_t seed)
 {
-    Model *m = model_cnn(1, 8, 8, 8, 16, 10, seed);
+    Model *m = model_cnn(&layers_naive, 1, 8, 8, 8, 16, 10, seed);
     cr_assert(m, "model_cnn: %s", cnn_last_error());
     return m;
 }
@@ -148,12 +148,13 @@ static Curve run(const Dataset *d, uint64_t seed)
     cfg.epochs = 2;
     cfg.batch = 16;
     cfg.seed = seed;
+    cfg.layers = &layers_naive;
     Model *m = build_model(&cfg, d);
     cr_assert(m, "%s", cnn_last_error());
     Curve c = {{0}, 0};
     TrainHooks hooks = {.ctx = &c, .on_batch = record_loss};
     TrainResult r;
-    cr_assert_eq(train_model(&r, m, d, d, &cfg, &hooks), 0, "train_model: %s", cnn_last_error());
+    cr_assert_eq(train_epochs(&r, m, d, d, &cfg, &hooks), 0, "train_epochs: %s", cnn_last_error());
     model_free(m);
     return c;
 }

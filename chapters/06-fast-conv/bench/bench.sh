@@ -4,9 +4,9 @@
 #
 #   chapters/06-fast-conv/bench/bench.sh BIN VARIANT [REFERENCE_BIN]
 #
-# BIN is the bench program (build/<variant>/06-fast-conv/bin/bench). VARIANT
-# is "solution" (make bench: CSV build/bench/bench.csv, figures in
-# docs/figures) or "student" (make bench CH=06: build/bench/student.csv and
+# BIN is the bench program (build/assembled/<variant>/bin/bench). VARIANT
+# is "solution" (the reference: CSV build/bench/bench.csv, figures in
+# docs/figures) or "student" (your chapter 06: build/bench/student.csv and
 # figures beside it); a student run also times the reference solution's
 # conv2d_forward_fast (REFERENCE_BIN) so both sit in one table.
 #

@@ -1,11 +1,10 @@
-# cli-checks.sh -- sourced by grader/test.sh (cli_checks, which sets $b to
-# the solution build and defines cli_case): the benchmark answers --help
+# cli-checks.sh -- sourced by grader/test.sh (cli_checks, which sets $p to
+# the reference programs' folder and defines cli_case): the benchmark answers --help
 # with its usage (exit 0) and a bad command line with a message and exit 2,
 # like every program of the workbook, before it times anything (so each
 # case takes milliseconds). An unknown --shapes or --only name must not
 # time nothing and exit 0 with an empty table.
-make -s chapter CH=06 SOLUTION=1 >/dev/null || return 1
-bench=$b/06-fast-conv/bin/bench
+bench=$p/bench
 cli_case 0 "usage: bench" $bench --help || return 1
 cli_case 0 "usage: bench" $bench -h || return 1
 # --help wins wherever it stands: it is never taken as an option's value.

@@ -31,10 +31,12 @@
 #include "error.h"
 #include "image.h"
 #include "npy.h"
+#include "run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int fail(const char *what)
 {
@@ -65,34 +67,26 @@ static int load_conv1(Tensor **w, Tensor **b, const char *dir)
     return *w && *b ? 0 : -1;
 }
 
-/* Reads the per-channel "input_mean:" and "input_std:" lines of
- * MODEL_DIR/summary.txt (written by chapter 05's train) into mean[0..C-1] and
- * std[0..C-1]; missing file or lines leave 0 and 1. */
+/* The per-channel input_mean and input_std MODEL_DIR/summary.txt records
+ * (written by `make train`, common/network/run.c), into mean[0..C-1] and
+ * std[0..C-1]; no summary leaves 0 and 1. */
 static int load_standardisation(float *mean, float *std, int C, const char *dir)
 {
     for (int c = 0; c < C; c++) {
         mean[c] = 0.0f;
         std[c] = 1.0f;
     }
-    char path[1024], line[512];
+    char path[1100];
     snprintf(path, sizeof path, "%s/summary.txt", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        float *dst = !strncmp(line, "input_mean:", 11) ? mean : !strncmp(line, "input_std:", 10) ? std : NULL;
-        if (!dst) continue;
-        char *p = strchr(line, ':') + 1, *end;
-        for (int c = 0; c < C; c++, p = end) {
-            dst[c] = strtof(p, &end);
-            if (end == p || (dst == std && !(dst[c] > 0.0f))) {
-                rc = cnn_error("%s: bad or missing value %d in: %s", path, c, line);
-                break;
-            }
-        }
+    if (access(path, F_OK) != 0) return 0;
+    RunSummary s;
+    if (run_summary_read(&s, dir) != 0) return -1;
+    if (s.channels != C) return cnn_error("%s: %d input channels, the images have %d", path, s.channels, C);
+    for (int c = 0; c < C; c++) {
+        mean[c] = s.input_mean[c];
+        std[c] = s.input_std[c];
     }
-    fclose(f);
-    return rc;
+    return 0;
 }
 
 /* A copy of images [N, C, H, W] standardised as the network saw them in

@@ -7,29 +7,25 @@
 #   ch07-cifar-filters.png      the 32 RGB conv1 filters of the CIFAR CNN       (fig. 10)
 #   ch07-cifar-maps.png         their 32 feature maps on a CIFAR test cat       (fig. 11)
 #   ch07-cifar-top-patches.png  8 CIFAR filters' favourite test patches
-# The filters come from chapter 05's `make train MODEL=cnn DATA=...`, run only
-# when the saved weights are missing or older than the training program, so a
-# second run takes seconds. With STUDENT=1 every file gets the suffix -student
-# and the student's chapter 07 code draws it (from the same trained weights).
+# The filters come from the CNN your network trains (`train --reuse`: a
+# finished run with the same settings, layers and code is not trained again,
+# so a second run takes seconds), in MODELS (set by run.sh: build/models for
+# the reference, build/figures/yours/models once a chapter is yours).
 set -euo pipefail
 source "$FIGLIB"
 root=$(cd ../../.. && pwd)
 s=${FIGURE_SUFFIX:-}
 font=(-font DejaVu-Sans -pointsize 15)
-MODELS=${MODELS:-$root/build/models}
+MODELS=${MODELS:?run by common/figures/run.sh, which sets MODELS}
 
-# weights DATA: prints MODELS/DATA-cnn after making sure its conv1 weights
-# exist and are newer than chapter 05's trainer (training them otherwise).
+# weights DATA: prints MODELS/DATA-cnn after making sure it holds a finished
+# run of this build's network (training it otherwise).
 weights() {
-    local data=$1 dir=$MODELS/$1-cnn trainer=$root/build/solution/05-backprop/bin/train
+    local data=$1 dir=$MODELS/$1-cnn
     if [ -z "${MODELS_FIXED:-}" ]; then
-        make -s -C "$root" chapter CH=05 SOLUTION=1 >"$WORK/build-05.log" 2>&1 ||
-            { echo "  could not build chapter 05's trainer (see $WORK/build-05.log)" >&2; return 1; }
-        if [ ! -f "$dir/conv1.weight.npy" ] || [ "$dir/conv1.weight.npy" -ot "$trainer" ]; then
-            echo "  training the $data CNN for its filters: make train MODEL=cnn DATA=$data" >&2
-            make -s -C "$root" train MODEL=cnn DATA="$data" >"$WORK/train-$data.log" 2>&1 ||
-                { echo "  training failed (see $WORK/train-$data.log)" >&2; return 1; }
-        fi
+        "$BIN/train" --model cnn --data "$data" --datasets "$DATASETS" --out "$dir" --reuse \
+            >"$WORK/train-$data.log" 2>&1 || { echo "  training failed (see $WORK/train-$data.log)" >&2; return 1; }
+        grep -q "reusing" "$WORK/train-$data.log" || echo "  trained the $data CNN for its filters ($(tail -n 1 "$WORK/train-$data.log"))" >&2
     fi
     [ -f "$dir/conv1.weight.npy" ] || { echo "  no trained weights in $dir" >&2; return 1; }
     echo "$dir"

@@ -1,0 +1,80 @@
+/* GIVEN -- read it, don't edit it. Part of common/network/.
+ *
+ * epochs.h -- the epoch loop and what the programs share around it: default
+ * hyperparameters, input standardisation, building the named model, and
+ * train_epochs (shuffle, mini-batches, chapter 05's train_step, evaluate)
+ * with hooks for progress and a stop flag.
+ *
+ * Nothing here prints or touches files: the hooks do (see run.h).
+ */
+#ifndef NETWORK_EPOCHS_H
+#define NETWORK_EPOCHS_H
+
+#include "dataset.h"
+#include "model.h"
+#include "sgd.h"
+
+#include <signal.h>
+#include <stdint.h>
+
+typedef struct TrainConfig {
+    char model[8];    /* "mlp" or "cnn" */
+    char data[32];    /* "digits", "fashion-mnist", "cifar10" */
+    int epochs;       /* >= 1 */
+    int batch;        /* mini-batch size, >= 1 */
+    SgdParams sgd;    /* lr, momentum, weight decay */
+    float lr_final;   /* the learning rate falls linearly from sgd.lr to
+                         lr_final * sgd.lr over the run (1 = constant) */
+    uint64_t seed;    /* initial weights and the shuffles */
+    const LayerOps *layers; /* the layers the model calls: &layers_naive or
+                               &layers_fast (the program chooses; defaults: NULL) */
+} TrainConfig;
+
+/* The workbook's tuned settings for a model ("mlp", "cnn") on a dataset;
+ * -1 with an error for an unknown name. */
+int train_config_defaults(TrainConfig *cfg, const char *model, const char *data);
+
+/* Standardises every channel of both datasets in place with the training
+ * set's statistics: x' = (x - mean[c]) / std[c]. mean and std receive the
+ * C values (C <= 3). Zero-mean, unit-variance inputs let one learning rate
+ * suit every dataset. */
+int standardize_datasets(float *mean, float *std, Dataset *train, Dataset *test);
+
+/* The tutorial's model named cfg->model for images shaped like train's:
+ * "mlp" or "cnn" (8/16 filters for 8x8 digits, 32/64 otherwise), calling
+ * cfg->layers. */
+Model *build_model(const TrainConfig *cfg, const Dataset *train);
+
+typedef struct EpochStats {
+    int epoch;                        /* 1-based */
+    double train_loss, train_acc;     /* means over the epoch's batches */
+    double test_loss, test_acc;
+    double train_seconds;             /* training time so far, no evaluation */
+    double images_per_second;         /* training images / train_seconds */
+} EpochStats;
+
+typedef struct TrainHooks {
+    void *ctx;
+    /* After every batch (1-based), with the batch's loss and the epoch's
+     * running means so far; images_done counts since the start. */
+    void (*on_batch)(void *ctx, int epoch, int batch, int batches, float loss, double mean_loss,
+                     double mean_acc, long images_done);
+    /* After every finished epoch, once it is evaluated. Returning -1 stops
+     * training with an error (e.g. the weights could not be saved). */
+    int (*on_epoch)(void *ctx, const Model *m, const EpochStats *s);
+    /* Polled after every batch; when it becomes non-zero training stops,
+     * and the unfinished epoch is dropped (on_epoch is not called). */
+    volatile sig_atomic_t *stop;
+} TrainHooks;
+
+typedef struct TrainResult {
+    int epochs_done;
+    int interrupted;     /* 1 when *stop ended the run */
+    EpochStats last;     /* the last finished epoch (zeroed if none) */
+} TrainResult;
+
+/* Trains m on train for cfg->epochs epochs, evaluating on test after each. */
+int train_epochs(TrainResult *result, Model *m, const Dataset *train, const Dataset *test,
+                const TrainConfig *cfg, const TrainHooks *hooks);
+
+#endif
