@@ -1,4 +1,6 @@
-/* csv.c -- the CSV writer of csv.h. */
+/* GIVEN -- read it, don't edit it.
+ *
+ * csv.c -- the CSV writer of csv.h. */
 #include "csv.h"
 
 #include "error.h"

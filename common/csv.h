@@ -1,4 +1,6 @@
-/* csv.h -- a small CSV writer for the data files gnuplot draws.
+/* GIVEN -- read it, don't edit it.
+ *
+ * csv.h -- a small CSV writer for the data files gnuplot draws.
  *
  * Training curves, timing tables and parameter counts are written as CSV
  * (one header line, then one line per row) and plotted by the gnuplot

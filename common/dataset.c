@@ -1,4 +1,6 @@
-/* dataset.c -- the digits, IDX (Fashion-MNIST) and CIFAR-10 loaders of
+/* GIVEN -- read it, don't edit it.
+ *
+ * dataset.c -- the digits, IDX (Fashion-MNIST) and CIFAR-10 loaders of
  * dataset.h.
  *
  * All three follow one pattern: read and check everything into plain byte

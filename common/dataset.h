@@ -1,4 +1,6 @@
-/* dataset.h -- loading the workbook's three image datasets into tensors.
+/* GIVEN -- read it, don't edit it.
+ *
+ * dataset.h -- loading the workbook's three image datasets into tensors.
  *
  *   digits         1,797 8x8 grey digits, a gzip CSV shipped in datasets/
  *                  (one image a line: 64 values 0..16, then the label 0..9)

@@ -1,4 +1,6 @@
-/* error.c -- the per-thread "last error" buffer behind cnn_error(). */
+/* GIVEN -- read it, don't edit it.
+ *
+ * error.c -- the per-thread "last error" buffer behind cnn_error(). */
 #include "error.h"
 
 #include <stdio.h>

@@ -1,4 +1,6 @@
-/* error.h -- how the core reports failure.
+/* GIVEN -- read it, don't edit it.
+ *
+ * error.h -- how the core reports failure.
  *
  * Every function of common/ that can fail returns a status (0 on success,
  * -1 on failure) or a pointer (NULL on failure) and leaves a one-line,

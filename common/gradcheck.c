@@ -1,4 +1,6 @@
-/* gradcheck.c -- central differences and the relative-error comparison
+/* GIVEN -- read it, don't edit it.
+ *
+ * gradcheck.c -- central differences and the relative-error comparison
  * (chapter 05; used by the tests of every later chapter). See gradcheck.h. */
 #include "gradcheck.h"
 

@@ -1,4 +1,6 @@
-/* gradcheck.h -- checking a backward pass against central differences.
+/* GIVEN -- read it, don't edit it.
+ *
+ * gradcheck.h -- checking a backward pass against central differences.
  *
  * Chapter 05 (backprop) teaches this; every later test that writes a new
  * backward pass uses it. The idea: a backward pass claims to compute

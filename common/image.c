@@ -1,4 +1,6 @@
-/* image.c -- PGM/PPM writers, tensor-to-pixel mapping, and PNG conversion
+/* GIVEN -- read it, don't edit it.
+ *
+ * image.c -- PGM/PPM writers, tensor-to-pixel mapping, and PNG conversion
  * by running ImageMagick (see image.h). */
 #include "image.h"
 

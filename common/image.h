@@ -1,4 +1,6 @@
-/* image.h -- pictures out of tensors: PGM/PPM files, and PNG through
+/* GIVEN -- read it, don't edit it.
+ *
+ * image.h -- pictures out of tensors: PGM/PPM files, and PNG through
  * ImageMagick.
  *
  * The core writes only the two simplest image formats there are, binary PGM

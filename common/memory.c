@@ -1,4 +1,6 @@
-/* memory.c -- see memory.h. */
+/* GIVEN -- read it, don't edit it.
+ *
+ * memory.c -- see memory.h. */
 #include "memory.h"
 
 #include <stdint.h>

@@ -1,4 +1,6 @@
-/* memory.h -- one process-wide setting of the C library's allocator.
+/* GIVEN -- read it, don't edit it.
+ *
+ * memory.h -- one process-wide setting of the C library's allocator.
  *
  * The training loop and the benchmark allocate the same large scratch
  * buffers (padded inputs, packed panels, column matrices) on every call and

@@ -1,4 +1,6 @@
-/* npy.c -- NumPy .npy reader and writer (format described in npy.h).
+/* GIVEN -- read it, don't edit it.
+ *
+ * npy.c -- NumPy .npy reader and writer (format described in npy.h).
  *
  * Reading is careful rather than fast: the header is parsed as the small
  * Python dict literal it is, every field is checked, and the data size the

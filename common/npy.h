@@ -1,4 +1,6 @@
-/* npy.h -- reading and writing NumPy's .npy files.
+/* GIVEN -- read it, don't edit it.
+ *
+ * npy.h -- reading and writing NumPy's .npy files.
  *
  * Every tensor the workbook saves (reference outputs made by PyTorch, trained
  * weights, feature maps) is an .npy file, so that `np.load("x.npy")` opens it

@@ -1,4 +1,6 @@
-/* parallel.h -- OpenMP pragmas that vanish when OpenMP is not available.
+/* GIVEN -- read it, don't edit it.
+ *
+ * parallel.h -- OpenMP pragmas that vanish when OpenMP is not available.
  *
  * Chapter 05's training loops split work over independent outputs (images
  * of a batch, rows of a weight matrix), so every element is computed by

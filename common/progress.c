@@ -1,4 +1,6 @@
-/* progress.c -- counters, clock and text of the training progress bar.
+/* GIVEN -- read it, don't edit it.
+ *
+ * progress.c -- counters, clock and text of the training progress bar.
  * Chapter 05. See progress.h. */
 #include "progress.h"
 

@@ -1,4 +1,6 @@
-/* progress.h -- the state and the text of a training progress bar.
+/* GIVEN -- read it, don't edit it.
+ *
+ * progress.h -- the state and the text of a training progress bar.
  *
  *     epoch 3/10 [#########-----------] batch 25/45  loss 0.4123  acc 87.5%  5120 img/s  ETA 0:12
  *

@@ -1,4 +1,6 @@
-/* rng.c -- xoshiro256** with splitmix64 seeding; see rng.h. */
+/* GIVEN -- read it, don't edit it.
+ *
+ * rng.c -- xoshiro256** with splitmix64 seeding; see rng.h. */
 #include "rng.h"
 
 #include <math.h>

@@ -1,4 +1,6 @@
-/* rng.h -- a seeded random number generator that gives the same numbers on
+/* GIVEN -- read it, don't edit it.
+ *
+ * rng.h -- a seeded random number generator that gives the same numbers on
  * every machine, and the weight initialisations built on it.
  *
  * The generator is xoshiro256** (Blackman and Vigna), seeded through

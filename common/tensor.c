@@ -1,4 +1,6 @@
-/* tensor.c -- allocation, views and shape checks for NCHW tensors. */
+/* GIVEN -- read it, don't edit it.
+ *
+ * tensor.c -- allocation, views and shape checks for NCHW tensors. */
 #include "tensor.h"
 
 #include "error.h"

@@ -1,4 +1,6 @@
-/* tensor.h -- the NCHW float32 tensor every chapter works on.
+/* GIVEN -- read it, don't edit it.
+ *
+ * tensor.h -- the NCHW float32 tensor every chapter works on.
  *
  * Dimension legend, used in every shape comment of the workbook:
  *

@@ -1,4 +1,6 @@
-/* testing.c -- tensor comparison reports and small fixtures for the tests. */
+/* GIVEN -- read it, don't edit it.
+ *
+ * testing.c -- tensor comparison reports and small fixtures for the tests. */
 #include "testing.h"
 
 #include "error.h"

@@ -1,4 +1,6 @@
-/* testing.h -- helpers for the Criterion tests of every chapter.
+/* GIVEN -- read it, don't edit it.
+ *
+ * testing.h -- helpers for the Criterion tests of every chapter.
  *
  * Two things live here:
  *

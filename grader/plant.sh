@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # plant.sh -- proves a chapter's tests bite: plants each classic mistake of
-# chapters/NN-slug/tests/planted-bugs.txt into a scratch copy of the solution,
+# solutions/NN-slug/maintainer/planted-bugs.txt into a scratch copy of the solution,
 # grades the copy, and fails unless every planted bug loses points.
 #
 #   grader/plant.sh NN
@@ -15,7 +15,7 @@ ch=$(printf '%02d' "$((10#${1:?usage: grader/plant.sh NN}))")
 dir=$(ls -d chapters/"$ch"-* 2>/dev/null | head -n 1)
 [ -n "$dir" ] || { echo "plant: no chapter $ch" >&2; exit 2; }
 slug=${dir#chapters/}
-list="$dir/tests/planted-bugs.txt"
+list="solutions/$slug/maintainer/planted-bugs.txt"
 [ -f "$list" ] || { echo "plant: $list is missing: every chapter keeps a list of planted bugs" >&2; exit 1; }
 
 # Parse the list into parallel arrays (blocks of bug:/file:/find:/replace:).

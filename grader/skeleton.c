@@ -20,9 +20,36 @@ int skeleton_make(const char *path, Buf *out, bool *has_regions, char *error, si
         snprintf(error, error_size, "%s: cannot read it", path);
         return -1;
     }
+    /* The first line says what the generated file is: an EXERCISE (it has
+     * regions to fill in) or a GIVEN file, and names its solution. It
+     * replaces the solution's own "SOLUTION --" line. */
+    bool regions = false;
+    for (const char *p = text; *p && !regions;) {
+        const char *b = skip_blanks(p);
+        regions = strncmp(b, "//>>", 4) == 0;
+        const char *nl = strchr(p, '\n');
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    char *line = text;
+    if (strncmp(text, "/* SOLUTION --", 14) == 0) {
+        char *nl = strchr(text, '\n');
+        line = nl ? nl + 1 : text + strlen(text);
+        const char *chapter = strstr(path, "solutions/");
+        char number[3] = "NN";
+        if (chapter && chapter[10] && chapter[11]) {
+            number[0] = chapter[10];
+            number[1] = chapter[11];
+        }
+        if (regions)
+            buf_printf(out, "/* EXERCISE -- fill in the TODOs, then `make grade CH=%s`.\n", number);
+        else
+            buf_puts(out, "/* GIVEN -- read it, don't edit it.\n");
+        buf_printf(out, " * (Generated from %s by `make skeletons`.)\n", chapter ? chapter : path);
+    }
     char indent[256] = "";
-    int in_region = 0, start_line = 0, lineno = 0, status = 0;
-    for (char *line = text; *line && status == 0;) {
+    int in_region = 0, start_line = 0, lineno = 1, status = 0;
+    if (line == text) lineno = 0;
+    for (; *line && status == 0;) {
         char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line + 1) : strlen(line);
         lineno++;

@@ -174,7 +174,7 @@ cli_checks() {
     cli_case 2 "chapter number" grader/grade.sh abc || return 1
     cli_case 2 "has no test called 'nonexistent'" grader/grade.sh --test nonexistent 02 || return 1
     cli_case 2 "unknown option" grader/grade.sh --bogus 02 || return 1
-    for f in chapters/*/tests/cli-checks.sh; do
+    for f in solutions/*/maintainer/cli-checks.sh; do
         [ -f "$f" ] || continue
         # shellcheck disable=SC1090
         source "$f" || { echo "failed: $f"; return 1; }

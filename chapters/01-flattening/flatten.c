@@ -1,4 +1,7 @@
-/* flatten.c -- chapter 01: flatten/unflatten index maths on NCHW tensors. */
+/* EXERCISE -- fill in the TODOs, then `make grade CH=01`.
+ * (Generated from solutions/01-flattening/flatten.c by `make skeletons`.)
+ *
+ * flatten.c -- chapter 01: flatten/unflatten index maths on NCHW tensors. */
 #include "flatten.h"
 
 #include "error.h"

@@ -1,4 +1,7 @@
-/* flatten.h -- chapter 01: how an image becomes the vector an MLP reads.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/01-flattening/flatten.h by `make skeletons`.)
+ *
+ * flatten.h -- chapter 01: how an image becomes the vector an MLP reads.
  *
  * An image tensor [N, C, H, W] is already one long row of floats in memory
  * (see common/tensor.h). "Flattening" for a dense layer means reading image n

@@ -1,4 +1,7 @@
-/* params.c -- chapter 01: dense and conv parameter counts, and the table. */
+/* EXERCISE -- fill in the TODOs, then `make grade CH=01`.
+ * (Generated from solutions/01-flattening/params.c by `make skeletons`.)
+ *
+ * params.c -- chapter 01: dense and conv parameter counts, and the table. */
 #include "params.h"
 
 #include "error.h"

@@ -1,4 +1,7 @@
-/* params.h -- chapter 01: counting the parameters of a first layer.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/01-flattening/params.h by `make skeletons`.)
+ *
+ * params.h -- chapter 01: counting the parameters of a first layer.
  *
  * The tutorial's table (512 hidden units):
  *

@@ -1,4 +1,7 @@
-/* conv_multi.c -- chapter 02, step 2.2: C input channels into one output map.
+/* EXERCISE -- fill in the TODOs, then `make grade CH=02`.
+ * (Generated from solutions/02-convolution/conv_multi.c by `make skeletons`.)
+ *
+ * conv_multi.c -- chapter 02, step 2.2: C input channels into one output map.
  *
  * A filter of a real layer spans every input channel: for an RGB image it is
  * three R x S slices, one per colour. Each slice is correlated with its own

@@ -1,4 +1,7 @@
-/* conv_naive.h -- chapter 02: the convolution of deep learning, by hand.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/02-convolution/conv_naive.h by `make skeletons`.)
+ *
+ * conv_naive.h -- chapter 02: the convolution of deep learning, by hand.
  *
  * What PyTorch's conv2d (and every deep-learning library) calls a
  * convolution is a cross-correlation: the kernel is laid on the input as it

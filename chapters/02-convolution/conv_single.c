@@ -1,4 +1,7 @@
-/* conv_single.c -- chapter 02, step 2.1: one map, one kernel.
+/* EXERCISE -- fill in the TODOs, then `make grade CH=02`.
+ * (Generated from solutions/02-convolution/conv_single.c by `make skeletons`.)
+ *
+ * conv_single.c -- chapter 02, step 2.1: one map, one kernel.
  *
  * The smallest convolution there is: slide an R x S kernel over an H x W
  * map, one step at a time, and at each stop write the sum of the element-wise

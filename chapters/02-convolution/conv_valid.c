@@ -1,4 +1,7 @@
-/* conv_valid.c -- chapter 02, step 2.3: a batch of images through K filters.
+/* EXERCISE -- fill in the TODOs, then `make grade CH=02`.
+ * (Generated from solutions/02-convolution/conv_valid.c by `make skeletons`.)
+ *
+ * conv_valid.c -- chapter 02, step 2.3: a batch of images through K filters.
  *
  * The full layer without padding or stride: N images of C channels, K
  * filters of shape [C,R,S], one bias per filter. Output channel k of image n

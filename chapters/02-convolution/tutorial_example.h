@@ -1,4 +1,7 @@
-/* tutorial_example.h -- the worked example of chapter 02, in one place.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/02-convolution/tutorial_example.h by `make skeletons`.)
+ *
+ * tutorial_example.h -- the worked example of chapter 02, in one place.
  *
  * A 5x5 grey image that is bright on the left and dark on the right (the
  * boundary runs between columns 2 and 3), the 3x3 vertical-edge kernel, and

@@ -1,4 +1,7 @@
-/* conv.h -- chapter 03: padding, stride and the general convolution.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/03-padding-stride/conv.h by `make skeletons`.)
+ *
+ * conv.h -- chapter 03: padding, stride and the general convolution.
  *
  * The convolution every later chapter uses: chapters 04, 05 and 06 include
  * this header and link chapter 03's solution. It extends chapter 02's valid

@@ -1,4 +1,7 @@
-/* conv2d.c -- chapter 03, step 3.3: the general convolution, naively.
+/* EXERCISE -- fill in the TODOs, then `make grade CH=03`.
+ * (Generated from solutions/03-padding-stride/conv2d.c by `make skeletons`.)
+ *
+ * conv2d.c -- chapter 03, step 3.3: the general convolution, naively.
  *
  * Chapter 02's seven loops with padding and stride folded into the input
  * index: output (i, j) looks at input rows i*stride_h - pad_h + r and

@@ -1,4 +1,7 @@
-/* conv_output_size.c -- chapter 03, step 3.1: how big is the output?
+/* EXERCISE -- fill in the TODOs, then `make grade CH=03`.
+ * (Generated from solutions/03-padding-stride/conv_output_size.c by `make skeletons`.)
+ *
+ * conv_output_size.c -- chapter 03, step 3.1: how big is the output?
  *
  * The formula out = floor((n + 2*pad - k) / stride) + 1 counts the kernel
  * positions: the padded input is n + 2*pad long, the kernel's first cell can

@@ -1,4 +1,7 @@
-/* pad2d.c -- chapter 03, step 3.2: zero padding, made explicit.
+/* EXERCISE -- fill in the TODOs, then `make grade CH=03`.
+ * (Generated from solutions/03-padding-stride/pad2d.c by `make skeletons`.)
+ *
+ * pad2d.c -- chapter 03, step 3.2: zero padding, made explicit.
  *
  * Copies each H x W map into the middle of a (H + 2*pad_h) x (W + 2*pad_w)
  * map of zeros. A convolution of the padded map without padding equals the

@@ -1,4 +1,7 @@
-/* avgpool.c -- average pooling, forward pass (chapter 04, exercise 4.4).
+/* EXERCISE -- fill in the TODOs, then `make grade CH=04`.
+ * (Generated from solutions/04-pooling/avgpool.c by `make skeletons`.)
+ *
+ * avgpool.c -- average pooling, forward pass (chapter 04, exercise 4.4).
  *
  * Each output value is the mean of the window_h * window_w inputs under its
  * window: a box blur sampled every stride pixels. Without padding every

@@ -1,4 +1,7 @@
-/* maxpool.c -- max pooling, forward pass (chapter 04, exercises 4.2 and 4.3).
+/* EXERCISE -- fill in the TODOs, then `make grade CH=04`.
+ * (Generated from solutions/04-pooling/maxpool.c by `make skeletons`.)
+ *
+ * maxpool.c -- max pooling, forward pass (chapter 04, exercises 4.2 and 4.3).
  *
  * Each output value is the largest input under its window; the general
  * version also records where that largest input sits (argmax), because

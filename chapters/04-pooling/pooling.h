@@ -1,4 +1,7 @@
-/* pooling.h -- max and average pooling, forward pass (chapter 04).
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/04-pooling/pooling.h by `make skeletons`.)
+ *
+ * pooling.h -- max and average pooling, forward pass (chapter 04).
  *
  * Pooling slides a window of window_h x window_w over every channel of every
  * image, stride_h rows and stride_w columns at a time, and replaces each

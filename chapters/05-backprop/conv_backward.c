@@ -1,4 +1,7 @@
-/* conv_backward.c -- gradients of the convolution (the exercise).
+/* EXERCISE -- fill in the TODOs, then `make grade CH=05`.
+ * (Generated from solutions/05-backprop/conv_backward.c by `make skeletons`.)
+ *
+ * conv_backward.c -- gradients of the convolution (the exercise).
  * Chapter 05. See conv_backward.h for the formulas. */
 #include "conv_backward.h"
 

@@ -1,4 +1,7 @@
-/* conv_backward.h -- the backward pass of chapter 03's convolution.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/05-backprop/conv_backward.h by `make skeletons`.)
+ *
+ * conv_backward.h -- the backward pass of chapter 03's convolution.
  * Chapter 05.
  *
  * Forward (chapter 03), with h = p*stride_h - pad_h + r, w' = q*stride_w - pad_w + s:

@@ -1,4 +1,7 @@
-/* dense.c -- the dense layer's forward pass (given) and backward pass (the
+/* EXERCISE -- fill in the TODOs, then `make grade CH=05`.
+ * (Generated from solutions/05-backprop/dense.c by `make skeletons`.)
+ *
+ * dense.c -- the dense layer's forward pass (given) and backward pass (the
  * exercise). Chapter 05. See dense.h for the shapes. */
 #include "dense.h"
 

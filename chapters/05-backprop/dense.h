@@ -1,4 +1,7 @@
-/* dense.h -- the fully connected (dense) layer, forward and backward.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/05-backprop/dense.h by `make skeletons`.)
+ *
+ * dense.h -- the fully connected (dense) layer, forward and backward.
  * Chapter 05.
  *
  * y[n, m] = b[m] + sum_d w[m, d] * x[n, d]

@@ -1,4 +1,7 @@
-/* numgrad.c -- central differences and the relative error (the exercise).
+/* EXERCISE -- fill in the TODOs, then `make grade CH=05`.
+ * (Generated from solutions/05-backprop/numgrad.c by `make skeletons`.)
+ *
+ * numgrad.c -- central differences and the relative error (the exercise).
  * Chapter 05. See numgrad.h and common/gradcheck.h. */
 #include "numgrad.h"
 

@@ -1,4 +1,7 @@
-/* numgrad.h -- your own gradient checker. Chapter 05.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/05-backprop/numgrad.h by `make skeletons`.)
+ *
+ * numgrad.h -- your own gradient checker. Chapter 05.
  *
  * The exercise version of common/gradcheck.h (whose comments explain the
  * method and the thresholds): you write central differences and the

@@ -1,4 +1,7 @@
-/* pool_backward.c -- gradients of max and average pooling (the exercise).
+/* EXERCISE -- fill in the TODOs, then `make grade CH=05`.
+ * (Generated from solutions/05-backprop/pool_backward.c by `make skeletons`.)
+ *
+ * pool_backward.c -- gradients of max and average pooling (the exercise).
  * Chapter 05. See pool_backward.h. */
 #include "pool_backward.h"
 

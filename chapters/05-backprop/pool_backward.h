@@ -1,4 +1,7 @@
-/* pool_backward.h -- backward passes of chapter 04's pooling. Chapter 05.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/05-backprop/pool_backward.h by `make skeletons`.)
+ *
+ * pool_backward.h -- backward passes of chapter 04's pooling. Chapter 05.
  *
  * Max pooling copies one input per window to the output, so its gradient
  * goes back to that one input (the one argmax recorded) and nowhere else.

@@ -1,4 +1,7 @@
-/* relu.c -- ReLU forward (given) and backward (the exercise). Chapter 05. */
+/* EXERCISE -- fill in the TODOs, then `make grade CH=05`.
+ * (Generated from solutions/05-backprop/relu.c by `make skeletons`.)
+ *
+ * relu.c -- ReLU forward (given) and backward (the exercise). Chapter 05. */
 #include "relu.h"
 
 #include "error.h"

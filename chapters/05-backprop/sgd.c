@@ -1,4 +1,7 @@
-/* sgd.c -- the SGD update and the mini-batch shuffle (the exercise).
+/* EXERCISE -- fill in the TODOs, then `make grade CH=05`.
+ * (Generated from solutions/05-backprop/sgd.c by `make skeletons`.)
+ *
+ * sgd.c -- the SGD update and the mini-batch shuffle (the exercise).
  * Chapter 05. See sgd.h. */
 #include "sgd.h"
 

@@ -1,4 +1,7 @@
-/* sgd.h -- stochastic gradient descent with momentum and weight decay, and
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/05-backprop/sgd.h by `make skeletons`.)
+ *
+ * sgd.h -- stochastic gradient descent with momentum and weight decay, and
  * the seeded shuffle that makes mini-batches. Chapter 05.
  *
  * One step for a parameter w with gradient g (PyTorch's torch.optim.SGD):

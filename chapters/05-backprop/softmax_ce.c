@@ -1,4 +1,7 @@
-/* softmax_ce.c -- softmax (given) and the fused softmax-cross-entropy loss
+/* EXERCISE -- fill in the TODOs, then `make grade CH=05`.
+ * (Generated from solutions/05-backprop/softmax_ce.c by `make skeletons`.)
+ *
+ * softmax_ce.c -- softmax (given) and the fused softmax-cross-entropy loss
  * with its gradient (the exercise). Chapter 05. See softmax_ce.h. */
 #include "softmax_ce.h"
 

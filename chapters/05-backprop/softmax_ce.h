@@ -1,4 +1,7 @@
-/* softmax_ce.h -- softmax and the cross-entropy loss, fused. Chapter 05.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/05-backprop/softmax_ce.h by `make skeletons`.)
+ *
+ * softmax_ce.h -- softmax and the cross-entropy loss, fused. Chapter 05.
  *
  * A classifier's last layer gives K scores (logits) z per image. Softmax
  * turns them into probabilities p_k = exp(z_k) / sum_j exp(z_j); the loss of

@@ -1,4 +1,7 @@
-/* train_step.c -- the training step and the evaluation (the exercise).
+/* EXERCISE -- fill in the TODOs, then `make grade CH=05`.
+ * (Generated from solutions/05-backprop/train_step.c by `make skeletons`.)
+ *
+ * train_step.c -- the training step and the evaluation (the exercise).
  * Chapter 05. See train_step.h. */
 #include "train_step.h"
 

@@ -1,4 +1,7 @@
-/* train_step.h -- one training step and the evaluation of a model. Chapter 05.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/05-backprop/train_step.h by `make skeletons`.)
+ *
+ * train_step.h -- one training step and the evaluation of a model. Chapter 05.
  *
  * The training loop is four moves per mini-batch, always in this order:
  *

@@ -1,4 +1,7 @@
-/* conv_fast.c -- chapter 06, steps 6.5 and 6.7: the fast convolution,
+/* EXERCISE -- fill in the TODOs, then `make grade CH=06`.
+ * (Generated from solutions/06-fast-conv/conv_fast.c by `make skeletons`.)
+ *
+ * conv_fast.c -- chapter 06, steps 6.5 and 6.7: the fast convolution,
  * forward and backward, threaded with OpenMP.
  *
  * Forward: the whole batch is one GEMM, y [K, N*P*Q] += W [K, C*R*S] *

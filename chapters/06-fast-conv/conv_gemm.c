@@ -1,4 +1,7 @@
-/* conv_gemm.c -- chapter 06: the convolution as one matrix multiply per
+/* EXERCISE -- fill in the TODOs, then `make grade CH=06`.
+ * (Generated from solutions/06-fast-conv/conv_gemm.c by `make skeletons`.)
+ *
+ * conv_gemm.c -- chapter 06: the convolution as one matrix multiply per
  * image (steps 6.2-6.4 plug their GEMM in here), and the shape check that
  * every fast convolution shares.
  *

@@ -1,4 +1,7 @@
-/* fastconv.h -- chapter 06: the convolution of chapter 03, made fast.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/06-fast-conv/fastconv.h by `make skeletons`.)
+ *
+ * fastconv.h -- chapter 06: the convolution of chapter 03, made fast.
  *
  * The naive convolution of chapters 02-03 is seven nested loops; it reaches
  * a few GFLOP/s. This chapter turns it into one matrix multiply and then

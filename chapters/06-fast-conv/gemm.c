@@ -1,4 +1,7 @@
-/* gemm.c -- chapter 06, steps 6.2 and 6.3: the matrix multiply
+/* EXERCISE -- fill in the TODOs, then `make grade CH=06`.
+ * (Generated from solutions/06-fast-conv/gemm.c by `make skeletons`.)
+ *
+ * gemm.c -- chapter 06, steps 6.2 and 6.3: the matrix multiply
  * C[M,N] += A[M,K] * B[K,N], first plainly, then cache-blocked.
  *
  * Both take A and B as MatRef views (element (i,j) at data[i*rs + j*cs]),

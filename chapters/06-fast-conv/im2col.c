@@ -1,4 +1,7 @@
-/* im2col.c -- chapter 06, steps 6.1 and 6.6: unfolding an image into the
+/* EXERCISE -- fill in the TODOs, then `make grade CH=06`.
+ * (Generated from solutions/06-fast-conv/im2col.c by `make skeletons`.)
+ *
+ * im2col.c -- chapter 06, steps 6.1 and 6.6: unfolding an image into the
  * columns of a matrix (im2col) and folding such a matrix back (col2im).
  *
  * After im2col, one matrix multiply W[K, C*R*S] * col[C*R*S, P*Q] computes

@@ -1,4 +1,7 @@
-/* ukernel.c -- chapter 06, step 6.4: the register-blocked micro-kernel, the
+/* EXERCISE -- fill in the TODOs, then `make grade CH=06`.
+ * (Generated from solutions/06-fast-conv/ukernel.c by `make skeletons`.)
+ *
+ * ukernel.c -- chapter 06, step 6.4: the register-blocked micro-kernel, the
  * packing that feeds it, and the packed GEMM built from them.
  *
  * Why a micro-kernel. gemm_blocked keeps blocks in cache, but each

@@ -1,4 +1,7 @@
-/* grid.c -- chapter 07: bigger tiles, and many tiles as one picture.
+/* EXERCISE -- fill in the TODOs, then `make grade CH=07`.
+ * (Generated from solutions/07-visualization/grid.c by `make skeletons`.)
+ *
+ * grid.c -- chapter 07: bigger tiles, and many tiles as one picture.
  *
  * A 3x3 filter drawn at one pixel per weight is a speck; nearest-neighbour
  * upscaling turns each weight into a visible square without inventing values

@@ -1,4 +1,7 @@
-/* maps.c -- chapter 07: what the first layer sees in one image.
+/* EXERCISE -- fill in the TODOs, then `make grade CH=07`.
+ * (Generated from solutions/07-visualization/maps.c by `make skeletons`.)
+ *
+ * maps.c -- chapter 07: what the first layer sees in one image.
  *
  * A feature map is a first-layer filter's answer at every position of the
  * input. With "same" padding and stride 1 map k is as big as the input and

@@ -1,4 +1,7 @@
-/* normalize.c -- chapter 07: float tensors to display bytes (min-max).
+/* EXERCISE -- fill in the TODOs, then `make grade CH=07`.
+ * (Generated from solutions/07-visualization/normalize.c by `make skeletons`.)
+ *
+ * normalize.c -- chapter 07: float tensors to display bytes (min-max).
  *
  * A learned filter holds small signed numbers (-0.4 .. 0.6, say); a screen
  * wants 0..255. Min-max normalisation stretches a range [lo, hi] linearly

@@ -1,4 +1,7 @@
-/* patches.c -- chapter 07: the inputs a filter likes best.
+/* EXERCISE -- fill in the TODOs, then `make grade CH=07`.
+ * (Generated from solutions/07-visualization/patches.c by `make skeletons`.)
+ *
+ * patches.c -- chapter 07: the inputs a filter likes best.
  *
  * Zeiler and Fergus (2014) asked each unit of a trained network which image
  * patches make it fire hardest, and showed those patches side by side: a

@@ -1,4 +1,7 @@
-/* vis.h -- chapter 07: opening a trained CNN up.
+/* GIVEN -- read it, don't edit it.
+ * (Generated from solutions/07-visualization/vis.h by `make skeletons`.)
+ *
+ * vis.h -- chapter 07: opening a trained CNN up.
  *
  * Turns the numbers inside a trained network into pictures a person can
  * read: the learned first-layer filters, the feature maps they produce on one

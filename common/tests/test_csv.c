@@ -1,4 +1,6 @@
-/* test_csv.c -- unit tests of the CSV writer (common/csv.c): exact file
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_csv.c -- unit tests of the CSV writer (common/csv.c): exact file
  * contents, quoting, and every way a write can fail. */
 #include "csv.h"
 #include "error.h"

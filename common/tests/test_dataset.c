@@ -1,4 +1,6 @@
-/* test_dataset.c -- unit tests of the dataset loaders (common/dataset.c).
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_dataset.c -- unit tests of the dataset loaders (common/dataset.c).
  *
  * The shipped digits file is loaded for real (path relative to common/tests,
  * where the tests run). IDX and CIFAR-10 loaders are tested on small files

@@ -1,4 +1,6 @@
-/* test_gradcheck.c -- unit tests of the gradient checker (common/gradcheck.c):
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_gradcheck.c -- unit tests of the gradient checker (common/gradcheck.c):
  * central differences on functions with known gradients, the relative
  * error, and the explanations a failed comparison gives. Also the progress
  * bar's text (common/progress.c). */

@@ -1,4 +1,6 @@
-/* test_image.c -- unit tests of the PGM/PPM writers, the tensor-to-pixel
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_image.c -- unit tests of the PGM/PPM writers, the tensor-to-pixel
  * mapping and the ImageMagick conversion (common/image.c). The conversion
  * tests are skipped when ImageMagick is not installed. */
 #include "error.h"

@@ -1,4 +1,6 @@
-/* test_memory.c -- unit test of memory.h. */
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_memory.c -- unit test of memory.h. */
 #include <criterion/criterion.h>
 
 #include "memory.h"

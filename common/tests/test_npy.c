@@ -1,4 +1,6 @@
-/* test_npy.c -- unit tests of the .npy reader and writer (common/npy.c).
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_npy.c -- unit tests of the .npy reader and writer (common/npy.c).
  *
  * Three sources of files: round trips through npy_write; files NumPy wrote
  * (the files in data/, made by data/make_npy_fixtures.py); and files built byte by

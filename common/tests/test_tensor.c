@@ -1,4 +1,6 @@
-/* test_tensor.c -- unit tests of tensor.h, rng.h and the comparison report
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_tensor.c -- unit tests of tensor.h, rng.h and the comparison report
  * of testing.h. */
 #include <criterion/criterion.h>
 

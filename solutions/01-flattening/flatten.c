@@ -1,4 +1,6 @@
-/* flatten.c -- chapter 01: flatten/unflatten index maths on NCHW tensors. */
+/* SOLUTION -- the reference; `make skeletons` generates chapters/01-flattening/flatten.c from it.
+ *
+ * flatten.c -- chapter 01: flatten/unflatten index maths on NCHW tensors. */
 #include "flatten.h"
 
 #include "error.h"

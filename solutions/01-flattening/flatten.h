@@ -1,4 +1,6 @@
-/* flatten.h -- chapter 01: how an image becomes the vector an MLP reads.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/01-flattening/flatten.h from it.
+ *
+ * flatten.h -- chapter 01: how an image becomes the vector an MLP reads.
  *
  * An image tensor [N, C, H, W] is already one long row of floats in memory
  * (see common/tensor.h). "Flattening" for a dense layer means reading image n

@@ -1,4 +1,6 @@
-/* params.c -- chapter 01: dense and conv parameter counts, and the table. */
+/* SOLUTION -- the reference; `make skeletons` generates chapters/01-flattening/params.c from it.
+ *
+ * params.c -- chapter 01: dense and conv parameter counts, and the table. */
 #include "params.h"
 
 #include "error.h"

@@ -1,4 +1,6 @@
-/* params.h -- chapter 01: counting the parameters of a first layer.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/01-flattening/params.h from it.
+ *
+ * params.h -- chapter 01: counting the parameters of a first layer.
  *
  * The tutorial's table (512 hidden units):
  *

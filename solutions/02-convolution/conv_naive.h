@@ -1,4 +1,6 @@
-/* conv_naive.h -- chapter 02: the convolution of deep learning, by hand.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/02-convolution/conv_naive.h from it.
+ *
+ * conv_naive.h -- chapter 02: the convolution of deep learning, by hand.
  *
  * What PyTorch's conv2d (and every deep-learning library) calls a
  * convolution is a cross-correlation: the kernel is laid on the input as it

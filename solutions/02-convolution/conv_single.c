@@ -1,4 +1,6 @@
-/* conv_single.c -- chapter 02, step 2.1: one map, one kernel.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/02-convolution/conv_single.c from it.
+ *
+ * conv_single.c -- chapter 02, step 2.1: one map, one kernel.
  *
  * The smallest convolution there is: slide an R x S kernel over an H x W
  * map, one step at a time, and at each stop write the sum of the element-wise

@@ -1,4 +1,6 @@
-/* conv_valid.c -- chapter 02, step 2.3: a batch of images through K filters.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/02-convolution/conv_valid.c from it.
+ *
+ * conv_valid.c -- chapter 02, step 2.3: a batch of images through K filters.
  *
  * The full layer without padding or stride: N images of C channels, K
  * filters of shape [C,R,S], one bias per filter. Output channel k of image n

@@ -1,4 +1,6 @@
-/* conv.h -- chapter 03: padding, stride and the general convolution.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/03-padding-stride/conv.h from it.
+ *
+ * conv.h -- chapter 03: padding, stride and the general convolution.
  *
  * The convolution every later chapter uses: chapters 04, 05 and 06 include
  * this header and link chapter 03's solution. It extends chapter 02's valid

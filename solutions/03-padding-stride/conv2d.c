@@ -1,4 +1,6 @@
-/* conv2d.c -- chapter 03, step 3.3: the general convolution, naively.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/03-padding-stride/conv2d.c from it.
+ *
+ * conv2d.c -- chapter 03, step 3.3: the general convolution, naively.
  *
  * Chapter 02's seven loops with padding and stride folded into the input
  * index: output (i, j) looks at input rows i*stride_h - pad_h + r and

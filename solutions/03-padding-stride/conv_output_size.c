@@ -1,4 +1,6 @@
-/* conv_output_size.c -- chapter 03, step 3.1: how big is the output?
+/* SOLUTION -- the reference; `make skeletons` generates chapters/03-padding-stride/conv_output_size.c from it.
+ *
+ * conv_output_size.c -- chapter 03, step 3.1: how big is the output?
  *
  * The formula out = floor((n + 2*pad - k) / stride) + 1 counts the kernel
  * positions: the padded input is n + 2*pad long, the kernel's first cell can

@@ -1,4 +1,6 @@
-/* pad2d.c -- chapter 03, step 3.2: zero padding, made explicit.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/03-padding-stride/pad2d.c from it.
+ *
+ * pad2d.c -- chapter 03, step 3.2: zero padding, made explicit.
  *
  * Copies each H x W map into the middle of a (H + 2*pad_h) x (W + 2*pad_w)
  * map of zeros. A convolution of the padded map without padding equals the

@@ -1,4 +1,6 @@
-/* avgpool.c -- average pooling, forward pass (chapter 04, exercise 4.4).
+/* SOLUTION -- the reference; `make skeletons` generates chapters/04-pooling/avgpool.c from it.
+ *
+ * avgpool.c -- average pooling, forward pass (chapter 04, exercise 4.4).
  *
  * Each output value is the mean of the window_h * window_w inputs under its
  * window: a box blur sampled every stride pixels. Without padding every

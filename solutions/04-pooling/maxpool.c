@@ -1,4 +1,6 @@
-/* maxpool.c -- max pooling, forward pass (chapter 04, exercises 4.2 and 4.3).
+/* SOLUTION -- the reference; `make skeletons` generates chapters/04-pooling/maxpool.c from it.
+ *
+ * maxpool.c -- max pooling, forward pass (chapter 04, exercises 4.2 and 4.3).
  *
  * Each output value is the largest input under its window; the general
  * version also records where that largest input sits (argmax), because

@@ -1,4 +1,6 @@
-/* pool_shape.c -- how big a pooled map is (chapter 04, exercise 4.1).
+/* SOLUTION -- the reference; `make skeletons` generates chapters/04-pooling/pool_shape.c from it.
+ *
+ * pool_shape.c -- how big a pooled map is (chapter 04, exercise 4.1).
  *
  * Pooling without padding is a convolution's output-size question with pad 0:
  * the window starts at rows 0, s, 2s, ... and must end inside the input, so

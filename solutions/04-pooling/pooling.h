@@ -1,4 +1,6 @@
-/* pooling.h -- max and average pooling, forward pass (chapter 04).
+/* SOLUTION -- the reference; `make skeletons` generates chapters/04-pooling/pooling.h from it.
+ *
+ * pooling.h -- max and average pooling, forward pass (chapter 04).
  *
  * Pooling slides a window of window_h x window_w over every channel of every
  * image, stride_h rows and stride_w columns at a time, and replaces each

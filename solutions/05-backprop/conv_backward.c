@@ -1,4 +1,6 @@
-/* conv_backward.c -- gradients of the convolution (the exercise).
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/conv_backward.c from it.
+ *
+ * conv_backward.c -- gradients of the convolution (the exercise).
  * Chapter 05. See conv_backward.h for the formulas. */
 #include "conv_backward.h"
 

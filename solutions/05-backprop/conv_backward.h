@@ -1,4 +1,6 @@
-/* conv_backward.h -- the backward pass of chapter 03's convolution.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/conv_backward.h from it.
+ *
+ * conv_backward.h -- the backward pass of chapter 03's convolution.
  * Chapter 05.
  *
  * Forward (chapter 03), with h = p*stride_h - pad_h + r, w' = q*stride_w - pad_w + s:

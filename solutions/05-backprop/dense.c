@@ -1,4 +1,6 @@
-/* dense.c -- the dense layer's forward pass (given) and backward pass (the
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/dense.c from it.
+ *
+ * dense.c -- the dense layer's forward pass (given) and backward pass (the
  * exercise). Chapter 05. See dense.h for the shapes. */
 #include "dense.h"
 

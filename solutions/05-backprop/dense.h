@@ -1,4 +1,6 @@
-/* dense.h -- the fully connected (dense) layer, forward and backward.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/dense.h from it.
+ *
+ * dense.h -- the fully connected (dense) layer, forward and backward.
  * Chapter 05.
  *
  * y[n, m] = b[m] + sum_d w[m, d] * x[n, d]

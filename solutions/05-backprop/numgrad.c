@@ -1,4 +1,6 @@
-/* numgrad.c -- central differences and the relative error (the exercise).
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/numgrad.c from it.
+ *
+ * numgrad.c -- central differences and the relative error (the exercise).
  * Chapter 05. See numgrad.h and common/gradcheck.h. */
 #include "numgrad.h"
 

@@ -1,4 +1,6 @@
-/* numgrad.h -- your own gradient checker. Chapter 05.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/numgrad.h from it.
+ *
+ * numgrad.h -- your own gradient checker. Chapter 05.
  *
  * The exercise version of common/gradcheck.h (whose comments explain the
  * method and the thresholds): you write central differences and the

@@ -1,4 +1,6 @@
-/* pool_backward.c -- gradients of max and average pooling (the exercise).
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/pool_backward.c from it.
+ *
+ * pool_backward.c -- gradients of max and average pooling (the exercise).
  * Chapter 05. See pool_backward.h. */
 #include "pool_backward.h"
 

@@ -1,4 +1,6 @@
-/* pool_backward.h -- backward passes of chapter 04's pooling. Chapter 05.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/pool_backward.h from it.
+ *
+ * pool_backward.h -- backward passes of chapter 04's pooling. Chapter 05.
  *
  * Max pooling copies one input per window to the output, so its gradient
  * goes back to that one input (the one argmax recorded) and nowhere else.

@@ -1,4 +1,6 @@
-/* relu.c -- ReLU forward (given) and backward (the exercise). Chapter 05. */
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/relu.c from it.
+ *
+ * relu.c -- ReLU forward (given) and backward (the exercise). Chapter 05. */
 #include "relu.h"
 
 #include "error.h"

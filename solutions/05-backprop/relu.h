@@ -1,4 +1,6 @@
-/* relu.h -- the rectified linear unit, forward and backward. Chapter 05.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/relu.h from it.
+ *
+ * relu.h -- the rectified linear unit, forward and backward. Chapter 05.
  *
  * y = max(0, x), element by element, for a tensor of any shape. Its slope is
  * 1 where x > 0 and 0 where x < 0 (at exactly 0 we pick 0, as PyTorch does).

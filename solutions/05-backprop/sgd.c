@@ -1,4 +1,6 @@
-/* sgd.c -- the SGD update and the mini-batch shuffle (the exercise).
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/sgd.c from it.
+ *
+ * sgd.c -- the SGD update and the mini-batch shuffle (the exercise).
  * Chapter 05. See sgd.h. */
 #include "sgd.h"
 

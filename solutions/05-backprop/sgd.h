@@ -1,4 +1,6 @@
-/* sgd.h -- stochastic gradient descent with momentum and weight decay, and
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/sgd.h from it.
+ *
+ * sgd.h -- stochastic gradient descent with momentum and weight decay, and
  * the seeded shuffle that makes mini-batches. Chapter 05.
  *
  * One step for a parameter w with gradient g (PyTorch's torch.optim.SGD):

@@ -1,4 +1,6 @@
-/* softmax_ce.c -- softmax (given) and the fused softmax-cross-entropy loss
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/softmax_ce.c from it.
+ *
+ * softmax_ce.c -- softmax (given) and the fused softmax-cross-entropy loss
  * with its gradient (the exercise). Chapter 05. See softmax_ce.h. */
 #include "softmax_ce.h"
 

@@ -1,4 +1,6 @@
-/* softmax_ce.h -- softmax and the cross-entropy loss, fused. Chapter 05.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/softmax_ce.h from it.
+ *
+ * softmax_ce.h -- softmax and the cross-entropy loss, fused. Chapter 05.
  *
  * A classifier's last layer gives K scores (logits) z per image. Softmax
  * turns them into probabilities p_k = exp(z_k) / sum_j exp(z_j); the loss of

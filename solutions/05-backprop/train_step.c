@@ -1,4 +1,6 @@
-/* train_step.c -- the training step and the evaluation (the exercise).
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/train_step.c from it.
+ *
+ * train_step.c -- the training step and the evaluation (the exercise).
  * Chapter 05. See train_step.h. */
 #include "train_step.h"
 

@@ -1,4 +1,6 @@
-/* train_step.h -- one training step and the evaluation of a model. Chapter 05.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/05-backprop/train_step.h from it.
+ *
+ * train_step.h -- one training step and the evaluation of a model. Chapter 05.
  *
  * The training loop is four moves per mini-batch, always in this order:
  *

@@ -1,4 +1,6 @@
-/* conv_fast.c -- chapter 06, steps 6.5 and 6.7: the fast convolution,
+/* SOLUTION -- the reference; `make skeletons` generates chapters/06-fast-conv/conv_fast.c from it.
+ *
+ * conv_fast.c -- chapter 06, steps 6.5 and 6.7: the fast convolution,
  * forward and backward, threaded with OpenMP.
  *
  * Forward: the whole batch is one GEMM, y [K, N*P*Q] += W [K, C*R*S] *

@@ -1,4 +1,6 @@
-/* conv_gemm.c -- chapter 06: the convolution as one matrix multiply per
+/* SOLUTION -- the reference; `make skeletons` generates chapters/06-fast-conv/conv_gemm.c from it.
+ *
+ * conv_gemm.c -- chapter 06: the convolution as one matrix multiply per
  * image (steps 6.2-6.4 plug their GEMM in here), and the shape check that
  * every fast convolution shares.
  *

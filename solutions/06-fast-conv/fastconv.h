@@ -1,4 +1,6 @@
-/* fastconv.h -- chapter 06: the convolution of chapter 03, made fast.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/06-fast-conv/fastconv.h from it.
+ *
+ * fastconv.h -- chapter 06: the convolution of chapter 03, made fast.
  *
  * The naive convolution of chapters 02-03 is seven nested loops; it reaches
  * a few GFLOP/s. This chapter turns it into one matrix multiply and then

@@ -1,4 +1,6 @@
-/* gemm.c -- chapter 06, steps 6.2 and 6.3: the matrix multiply
+/* SOLUTION -- the reference; `make skeletons` generates chapters/06-fast-conv/gemm.c from it.
+ *
+ * gemm.c -- chapter 06, steps 6.2 and 6.3: the matrix multiply
  * C[M,N] += A[M,K] * B[K,N], first plainly, then cache-blocked.
  *
  * Both take A and B as MatRef views (element (i,j) at data[i*rs + j*cs]),

@@ -1,4 +1,6 @@
-/* ukernel.c -- chapter 06, step 6.4: the register-blocked micro-kernel, the
+/* SOLUTION -- the reference; `make skeletons` generates chapters/06-fast-conv/ukernel.c from it.
+ *
+ * ukernel.c -- chapter 06, step 6.4: the register-blocked micro-kernel, the
  * packing that feeds it, and the packed GEMM built from them.
  *
  * Why a micro-kernel. gemm_blocked keeps blocks in cache, but each

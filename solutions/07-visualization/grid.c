@@ -1,4 +1,6 @@
-/* grid.c -- chapter 07: bigger tiles, and many tiles as one picture.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/07-visualization/grid.c from it.
+ *
+ * grid.c -- chapter 07: bigger tiles, and many tiles as one picture.
  *
  * A 3x3 filter drawn at one pixel per weight is a speck; nearest-neighbour
  * upscaling turns each weight into a visible square without inventing values

@@ -1,4 +1,6 @@
-/* maps.c -- chapter 07: what the first layer sees in one image.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/07-visualization/maps.c from it.
+ *
+ * maps.c -- chapter 07: what the first layer sees in one image.
  *
  * A feature map is a first-layer filter's answer at every position of the
  * input. With "same" padding and stride 1 map k is as big as the input and

@@ -1,4 +1,6 @@
-/* normalize.c -- chapter 07: float tensors to display bytes (min-max).
+/* SOLUTION -- the reference; `make skeletons` generates chapters/07-visualization/normalize.c from it.
+ *
+ * normalize.c -- chapter 07: float tensors to display bytes (min-max).
  *
  * A learned filter holds small signed numbers (-0.4 .. 0.6, say); a screen
  * wants 0..255. Min-max normalisation stretches a range [lo, hi] linearly

@@ -1,4 +1,6 @@
-/* patches.c -- chapter 07: the inputs a filter likes best.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/07-visualization/patches.c from it.
+ *
+ * patches.c -- chapter 07: the inputs a filter likes best.
  *
  * Zeiler and Fergus (2014) asked each unit of a trained network which image
  * patches make it fire hardest, and showed those patches side by side: a

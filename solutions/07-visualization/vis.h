@@ -1,4 +1,6 @@
-/* vis.h -- chapter 07: opening a trained CNN up.
+/* SOLUTION -- the reference; `make skeletons` generates chapters/07-visualization/vis.h from it.
+ *
+ * vis.h -- chapter 07: opening a trained CNN up.
  *
  * Turns the numbers inside a trained network into pictures a person can
  * read: the learned first-layer filters, the feature maps they produce on one

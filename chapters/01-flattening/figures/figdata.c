@@ -1,4 +1,6 @@
-/* figdata.c -- chapter 01: writes the data behind the chapter's figures.
+/* GIVEN -- read it, don't edit it.
+ *
+ * figdata.c -- chapter 01: writes the data behind the chapter's figures.
  *
  *     figdata WORK_DIR DATASETS_DIR digits|cifar10
  *

@@ -1,4 +1,6 @@
-/* param_table_main.c -- chapter 01's program: prints the parameter table.
+/* GIVEN -- read it, don't edit it.
+ *
+ * param_table_main.c -- chapter 01's program: prints the parameter table.
  *
  *     param_table [--hidden UNITS]       (default 512, as in the tutorial)
  *

@@ -1,4 +1,6 @@
-/* test_flatten.c -- chapter 01: flatten/unflatten index maths. */
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_flatten.c -- chapter 01: flatten/unflatten index maths. */
 #include <criterion/criterion.h>
 
 #include "flatten.h"

@@ -1,4 +1,6 @@
-/* test_params.c -- chapter 01: parameter counts and the tutorial's table. */
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_params.c -- chapter 01: parameter counts and the tutorial's table. */
 #include <criterion/criterion.h>
 
 #include "params.h"

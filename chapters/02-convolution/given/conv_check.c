@@ -1,4 +1,6 @@
-/* conv_check.c -- the shape check shared by chapter 02's three convolutions.
+/* GIVEN -- read it, don't edit it.
+ *
+ * conv_check.c -- the shape check shared by chapter 02's three convolutions.
  *
  * Given code, not an exercise: it runs before any loop so that a wrong shape
  * is reported as a message instead of becoming an out-of-bounds read.

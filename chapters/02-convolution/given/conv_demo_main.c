@@ -1,4 +1,6 @@
-/* conv_demo_main.c -- prints chapter 02's worked example, computed by the
+/* GIVEN -- read it, don't edit it.
+ *
+ * conv_demo_main.c -- prints chapter 02's worked example, computed by the
  * chapter's own conv2d_single_channel:
  *
  *     make conv-demo             # your conv_single.c

@@ -1,4 +1,6 @@
-/* test_conv_naive.c -- the graded tests of chapter 02 (naive convolution).
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_conv_naive.c -- the graded tests of chapter 02 (naive convolution).
  *
  * Hand-checked cases (the tutorial's 5x5 example, delta kernels, non-square
  * shapes), properties every convolution has (linearity, translation

@@ -1,4 +1,6 @@
-/* figdata.c -- chapter 03: writes the data behind the chapter's figure.
+/* GIVEN -- read it, don't edit it.
+ *
+ * figdata.c -- chapter 03: writes the data behind the chapter's figure.
  *
  *     figdata WORK_DIR
  *

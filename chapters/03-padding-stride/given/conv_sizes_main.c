@@ -1,4 +1,6 @@
-/* conv_sizes_main.c -- prints chapter 03's numbers, computed by the
+/* GIVEN -- read it, don't edit it.
+ *
+ * conv_sizes_main.c -- prints chapter 03's numbers, computed by the
  * chapter's own conv_output_size and conv2d_forward:
  *
  *     make conv-sizes                        # the lesson's size table and

@@ -1,4 +1,6 @@
-/* test_padding_stride.c -- the graded tests of chapter 03 (padding, stride).
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_padding_stride.c -- the graded tests of chapter 03 (padding, stride).
  *
  * The output-size formula on a table of edge cases; zero padding; 'same'
  * convolution and stride 2 on the 5x5 example of chapter 02 (hand-checked

@@ -1,4 +1,6 @@
-/* figdata.c -- the data behind chapter 04's figure (docs/figures/ch04-pooling.png).
+/* GIVEN -- read it, don't edit it.
+ *
+ * figdata.c -- the data behind chapter 04's figure (docs/figures/ch04-pooling.png).
  *
  *     figdata DIR
  *

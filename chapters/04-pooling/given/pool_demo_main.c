@@ -1,4 +1,6 @@
-/* pool_demo_main.c -- prints every number chapter 04's lesson quotes.
+/* GIVEN -- read it, don't edit it.
+ *
+ * pool_demo_main.c -- prints every number chapter 04's lesson quotes.
  *
  *     make pool-demo              # your chapter code
  *     make pool-demo SOLUTION=1   # the reference

@@ -1,4 +1,6 @@
-/* pool_expect.c -- reference loading and argmax reports for chapter 04's tests. */
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * pool_expect.c -- reference loading and argmax reports for chapter 04's tests. */
 #include "pool_expect.h"
 
 #include "error.h"

@@ -1,4 +1,6 @@
-/* pool_expect.h -- test helpers for chapter 04: reference cases and argmax checks.
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * pool_expect.h -- test helpers for chapter 04: reference cases and argmax checks.
  *
  * A "case" is one input and the PyTorch outputs made for it by make_refs.py
  * (data/<case>_x.npy, _max.npy, _argmax.npy, _avg.npy); its window and stride

@@ -1,4 +1,6 @@
-/* test_pooling.c -- chapter 04's graded tests: pooling output size, max
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_pooling.c -- chapter 04's graded tests: pooling output size, max
  * pooling (2x2 first, then general, with argmax and the tie rule) and
  * average pooling.
  *

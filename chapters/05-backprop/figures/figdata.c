@@ -1,4 +1,6 @@
-/* figdata.c -- the data behind chapter 05's figures (run by figures.sh).
+/* GIVEN -- read it, don't edit it.
+ *
+ * figdata.c -- the data behind chapter 05's figures (run by figures.sh).
  *
  *     figdata WORK DATASETS DATA MODELS
  *

@@ -1,4 +1,6 @@
-/* grad_helpers.h -- shared fixtures of chapter 05's tests: comparing a
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * grad_helpers.h -- shared fixtures of chapter 05's tests: comparing a
  * backward pass with PyTorch's and with central differences.
  *
  * The scalar checked is always L = sum(y * g) for a fixed random g, so

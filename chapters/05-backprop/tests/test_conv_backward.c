@@ -1,4 +1,6 @@
-/* test_conv_backward.c -- chapter 05: the convolution's backward pass. */
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_conv_backward.c -- chapter 05: the convolution's backward pass. */
 #include "conv_backward.h"
 #include "grad_helpers.h"
 

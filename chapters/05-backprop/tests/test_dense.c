@@ -1,4 +1,6 @@
-/* test_dense.c -- chapter 05: the dense layer's backward pass. */
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_dense.c -- chapter 05: the dense layer's backward pass. */
 #include "dense.h"
 #include "grad_helpers.h"
 

@@ -1,4 +1,6 @@
-/* test_numgrad_sgd.c -- chapter 05: your gradient checker, the SGD update
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_numgrad_sgd.c -- chapter 05: your gradient checker, the SGD update
  * and the mini-batch shuffle. */
 #include "grad_helpers.h"
 #include "numgrad.h"

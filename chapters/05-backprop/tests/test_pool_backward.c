@@ -1,4 +1,6 @@
-/* test_pool_backward.c -- chapter 05: the backward passes of max and
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_pool_backward.c -- chapter 05: the backward passes of max and
  * average pooling. */
 #include "grad_helpers.h"
 #include "pool_backward.h"

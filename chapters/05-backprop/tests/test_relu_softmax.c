@@ -1,4 +1,6 @@
-/* test_relu_softmax.c -- chapter 05: ReLU's backward pass and the fused
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_relu_softmax.c -- chapter 05: ReLU's backward pass and the fused
  * softmax-cross-entropy loss. */
 #include "grad_helpers.h"
 #include "relu.h"

@@ -1,4 +1,6 @@
-/* test_train.c -- chapter 05: the training step, evaluation and the whole
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_train.c -- chapter 05: the training step, evaluation and the whole
  * loop on real digits. */
 #include "dataset.h"
 #include "grad_helpers.h"

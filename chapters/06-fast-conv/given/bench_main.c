@@ -1,4 +1,6 @@
-/* bench_main.c -- chapter 06: `make bench`, the speed report.
+/* GIVEN -- read it, don't edit it.
+ *
+ * bench_main.c -- chapter 06: `make bench`, the speed report.
  *
  *     bench [--csv FILE] [--machine-csv FILE] [--peer-csv FILE] [--variant NAME]
  *           [--only LIST] [--shapes LIST] [--threads LIST] [--budget SECONDS]

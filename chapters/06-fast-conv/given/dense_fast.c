@@ -1,4 +1,6 @@
-/* dense_fast.c -- chapter 06 (given): chapter 05's dense layer on the packed
+/* GIVEN -- read it, don't edit it.
+ *
+ * dense_fast.c -- chapter 06 (given): chapter 05's dense layer on the packed
  * GEMM of step 6.4, so that training spends its time in the convolutions.
  *
  * A dense layer is already a matrix multiply; only the orientation of each

@@ -1,4 +1,6 @@
-/* onednn_peer.c -- oneDNN's convolution as a benchmark peer (see
+/* GIVEN -- read it, don't edit it.
+ *
+ * onednn_peer.c -- oneDNN's convolution as a benchmark peer (see
  * onednn_peer.h). Compiled to nothing unless the build found oneDNN. */
 #ifdef HAVE_DNNL
 #include "onednn_peer.h"

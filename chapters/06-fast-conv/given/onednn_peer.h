@@ -1,4 +1,6 @@
-/* onednn_peer.h -- the benchmark's second library peer: oneDNN's own
+/* GIVEN -- read it, don't edit it.
+ *
+ * onednn_peer.h -- the benchmark's second library peer: oneDNN's own
  * convolution primitive (Debian: libdnnl-dev), built only when the build
  * found oneDNN (HAVE_DNNL). Not part of any exercise.
  *

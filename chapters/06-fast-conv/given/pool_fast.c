@@ -1,4 +1,6 @@
-/* pool_fast.c -- chapter 06 (given): max pooling fast enough not to matter
+/* GIVEN -- read it, don't edit it.
+ *
+ * pool_fast.c -- chapter 06 (given): max pooling fast enough not to matter
  * next to the convolutions it sits between.
  *
  * Chapter 04's maxpool2d_forward visits one window at a time and keeps its

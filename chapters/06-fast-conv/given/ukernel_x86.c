@@ -1,4 +1,6 @@
-/* ukernel_x86.c -- chapter 06, step 6.4 (given, optional reading): the
+/* GIVEN -- read it, don't edit it.
+ *
+ * ukernel_x86.c -- chapter 06, step 6.4 (given, optional reading): the
  * micro-kernel written with AVX2 and AVX-512 intrinsics, and the run-time
  * choice between them and the portable C kernel.
  *

@@ -1,4 +1,6 @@
-/* fc_shapes.h -- chapter 06 tests: the grid of convolution shapes every
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * fc_shapes.h -- chapter 06 tests: the grid of convolution shapes every
  * step is checked on, and the tolerance for comparing it with the naive
  * convolution of chapter 03.
  *

@@ -1,4 +1,6 @@
-/* test_conv_fast.c -- chapter 06, steps 6.2-6.7 end to end: every fast
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_conv_fast.c -- chapter 06, steps 6.2-6.7 end to end: every fast
  * convolution against chapter 03's naive conv2d_forward and chapter 05's
  * naive conv2d_backward, over the shape grid, at 1 and 2 threads. */
 #include "fc_shapes.h"

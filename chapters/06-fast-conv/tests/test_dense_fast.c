@@ -1,4 +1,6 @@
-/* test_dense_fast.c -- chapter 06 (given code): the dense layer on the
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_dense_fast.c -- chapter 06 (given code): the dense layer on the
  * packed GEMM must agree with chapter 05's dense_forward / dense_backward,
  * accumulate like them, reject the same bad shapes, and not depend on the
  * thread count. */

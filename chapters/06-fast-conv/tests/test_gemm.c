@@ -1,4 +1,6 @@
-/* test_gemm.c -- chapter 06, steps 6.2-6.4: the GEMMs and the micro-kernel. */
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_gemm.c -- chapter 06, steps 6.2-6.4: the GEMMs and the micro-kernel. */
 #include "fc_shapes.h"
 
 #include <stdlib.h>

@@ -1,4 +1,6 @@
-/* test_im2col.c -- chapter 06, steps 6.1 and 6.6: im2col and col2im. */
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_im2col.c -- chapter 06, steps 6.1 and 6.6: im2col and col2im. */
 #include "fc_shapes.h"
 
 #include <stdlib.h>

@@ -1,4 +1,6 @@
-/* test_pool_fast.c -- chapter 06 (given code): the vectorized max pooling
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_pool_fast.c -- chapter 06 (given code): the vectorized max pooling
  * and the fused ReLU + max-pool backward must agree with chapters 04 and 05
  * exactly (they compare and copy the same floats), keep the first-max tie
  * rule, cover odd sizes, reject corrupt argmax, and not depend on the

@@ -1,4 +1,6 @@
-/* figdata.c -- chapter 07: writes the pictures behind the chapter's figures.
+/* GIVEN -- read it, don't edit it.
+ *
+ * figdata.c -- chapter 07: writes the pictures behind the chapter's figures.
  *
  *   figdata filters MODEL_DIR OUT SCALE COLS
  *       conv1.weight.npy [K,C,3,3] as a grid of K tiles (each normalised on

@@ -1,4 +1,6 @@
-/* test_vis.c -- chapter 07: normalising, upscaling, grids, feature maps and
+/* GIVEN -- the tests: read them to see what is expected; don't edit them.
+ *
+ * test_vis.c -- chapter 07: normalising, upscaling, grids, feature maps and
  * top patches.
  *
  * Every expected byte below is worked out by hand from the formulas in

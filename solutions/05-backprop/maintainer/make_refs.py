@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make_refs.py -- PyTorch autograd reference gradients for chapter 05's tests.
 
-Run from chapters/05-backprop/tests:  /usr/bin/python3 make_refs.py
+Run from anywhere:  /usr/bin/python3 solutions/05-backprop/maintainer/make_refs.py
 Writes data/*.npy (float32). Students never need PyTorch: the outputs are
 committed. Each case saves the inputs (x, w, b), the upstream gradient dy
 that the C test feeds to its backward pass, and the gradients autograd
@@ -12,6 +12,9 @@ import os
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+# Writes into the chapter's tests/data/, wherever it is run from.
+os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "chapters", "05-backprop", "tests"))
 
 torch.manual_seed(5)
 os.makedirs("data", exist_ok=True)

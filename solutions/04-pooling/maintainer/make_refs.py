@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """make_refs.py -- PyTorch reference outputs for chapter 04's tests.
 
-Run from anywhere with `/usr/bin/python3 chapters/04-pooling/tests/make_refs.py`
+Run from anywhere with `/usr/bin/python3 solutions/04-pooling/maintainer/make_refs.py`
 (needs torch and numpy; students never do: the .npy files are committed).
 It writes into data/ next to this script, with a fixed seed, so a rerun gives
 the same bytes.
@@ -36,7 +36,7 @@ import torch
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "data")
+DATA = os.path.join(HERE, "..", "..", "..", "chapters", "04-pooling", "tests", "data")
 
 CASES = [
     # name, shape, window, stride

@@ -6,7 +6,7 @@ y = torch.nn.functional.conv2d(x, w, b) (no padding, stride 1): the output of
 a library nobody in this workbook wrote. Students never need to run this; the
 .npy files are committed. To regenerate (needs torch and numpy):
 
-    cd chapters/02-convolution/tests && /usr/bin/python3 make_refs.py
+    /usr/bin/python3 solutions/02-convolution/maintainer/make_refs.py
 """
 import os
 
@@ -29,7 +29,7 @@ CASES = {
 
 def main():
     torch.manual_seed(SEED)
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "chapters", "02-convolution", "tests", "data")
     os.makedirs(out, exist_ok=True)
     for name, (n, c, h, w, k, r, s, with_bias) in CASES.items():
         x = torch.rand(n, c, h, w) * 2 - 1

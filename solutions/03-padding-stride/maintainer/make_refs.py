@@ -7,7 +7,7 @@ and tests/data/cases.txt listing every case (the tests read it, so a case
 added here is tested without touching C). Students never need to run this;
 the .npy files are committed. To regenerate (needs torch and numpy):
 
-    cd chapters/03-padding-stride/tests && /usr/bin/python3 make_refs.py
+    /usr/bin/python3 solutions/03-padding-stride/maintainer/make_refs.py
 """
 import os
 
@@ -39,7 +39,7 @@ CASES = {
 
 def main():
     torch.manual_seed(SEED)
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "chapters", "03-padding-stride", "tests", "data")
     os.makedirs(out, exist_ok=True)
     lines = ["# name N C H W K R S pad_h pad_w stride_h stride_w (written by make_refs.py)"]
     for name, (n, c, h, w, k, r, s, ph, pw, sh, sw) in CASES.items():

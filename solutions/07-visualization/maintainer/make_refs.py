@@ -13,6 +13,10 @@ Students never run it: the .npy files are committed.
 import numpy as np
 import torch
 import torch.nn.functional as F
+import os
+
+# Writes into the chapter's tests/data/, wherever it is run from.
+os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "chapters", "07-visualization", "tests"))
 
 torch.manual_seed(7)
 w = torch.randn(8, 1, 3, 3) * 0.5
