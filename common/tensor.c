@@ -179,3 +179,12 @@ void tensor_minmax(const Tensor *t, float *min, float *max)
     if (min) *min = lo;
     if (max) *max = hi;
 }
+
+Tensor tensor_batch(const Tensor *t, int start, int count)
+{
+    Tensor view = *t;
+    view.data = t->data + (size_t)start * (tensor_size(t) / (size_t)(t->n > 0 ? t->n : 1));
+    view.n = count;
+    view.owns_data = false;
+    return view;
+}

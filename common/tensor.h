@@ -74,6 +74,12 @@ int tensor_copy(Tensor *dst, const Tensor *src);
  * (-1) when the element counts differ. The view must not outlive src. */
 int tensor_view(Tensor *view, const Tensor *src, int ndim, int n, int c, int h, int w);
 
+/* A view of the images [start, start + count) of t [N, C, H, W] (or of the
+ * rows of a matrix [N, M]): same C, H, W and ndim, no copy, valid while t
+ * lives (never free its data). The range must lie inside t; a batch of a
+ * dataset and one image (count 1) are both this. */
+Tensor tensor_batch(const Tensor *t, int start, int count);
+
 /* Offset of element (n, c, h, w): the one index formula of the workbook. */
 static inline size_t tensor_index(const Tensor *t, int n, int c, int h, int w)
 {

@@ -61,24 +61,14 @@ int vis_top_patches(VisHit *hits, int topk, const Tensor *x, const Tensor *w, co
 
     /* Views of filter f alone ([1, C, R, S]) and of one image ([1, C, H, W]):
      * both are contiguous blocks, so no copy is needed. */
-    Tensor wf = *w, bf, img = *x;
-    wf.n = 1;
-    wf.owns_data = false;
-    wf.data = tensor_image(w, filter);
-    if (b) {
-        bf = *b;
-        bf.n = 1;
-        bf.owns_data = false;
-        bf.data = b->data + filter;
-    }
-    img.n = 1;
-    img.owns_data = false;
+    Tensor wf = tensor_batch(w, filter, 1), bf, img;
+    if (b) bf = tensor_batch(b, filter, 1);
     Tensor *map = tensor_new(1, 1, x->h, x->w);
     if (!map) return cnn_error_context("vis_top_patches");
     Conv2dParams p = {w->h / 2, w->w / 2, 1, 1};
     int count = 0;
     for (int n = 0; n < x->n; n++) {
-        img.data = tensor_image(x, n);
+        img = tensor_batch(x, n, 1);
         if (conv2d_forward(map, &img, &wf, b ? &bf : NULL, p) != 0) {
             tensor_free(map);
             return cnn_error_context("vis_top_patches: image %d", n);

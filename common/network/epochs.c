@@ -132,8 +132,7 @@ int train_epochs(TrainResult *result, Model *m, const Dataset *train, const Data
         for (int b = 0; b < batches; b++, step++) {
             if (hooks && hooks->stop && *hooks->stop) break;
             int start = b * batch, n = count - start < batch ? count - start : batch;
-            Tensor xv;
-            batch_view(&xv, xb, 0, n);
+            Tensor xv = tensor_batch(xb, 0, n);
             gather(&xv, yb, train, order + start, n);
             /* Linear decay: the last steps take smaller, finer steps. */
             SgdParams p = cfg->sgd;

@@ -226,8 +226,11 @@ static int model_set_batch(Model *m, int N)
         for (int i = 0; i < m->nlayers; i++) {
             Layer *l = &m->layers[i];
             layer_free_buffers(l);
-            l->y_store = tensor_new(N, l->out[0], l->out[1], l->out[2]);
-            l->dy_store = tensor_new(N, l->out[0], l->out[1], l->out[2]);
+            /* A dense layer's output is a matrix [N, M]; the others [N, C, H, W]. */
+            int dims[4] = {N, l->out[0], l->out[1], l->out[2]};
+            int ndim = l->kind == LAYER_DENSE ? 2 : 4;
+            l->y_store = tensor_new_nd(ndim, dims);
+            l->dy_store = tensor_new_nd(ndim, dims);
             if (l->kind == LAYER_MAXPOOL)
                 l->argmax = malloc(tensor_size(l->y_store ? l->y_store : l->dy_store) * sizeof *l->argmax);
             if (!l->y_store || !l->dy_store || (l->kind == LAYER_MAXPOOL && !l->argmax)) {
@@ -240,14 +243,9 @@ static int model_set_batch(Model *m, int N)
     }
     for (int i = 0; i < m->nlayers; i++) {
         Layer *l = &m->layers[i];
-        const int *o = l->out;
         /* The first N images of each store: a smaller tensor on the same data. */
-        Tensor view = {.data = NULL, .ndim = l->kind == LAYER_DENSE ? 2 : 4, .n = N, .c = o[0],
-                       .h = o[1], .w = o[2], .owns_data = false};
-        l->y = view;
-        l->y.data = l->y_store->data;
-        l->dy = view;
-        l->dy.data = l->dy_store->data;
+        l->y = tensor_batch(l->y_store, 0, N);
+        l->dy = tensor_batch(l->dy_store, 0, N);
     }
     m->batch = N;
     return 0;

@@ -150,8 +150,8 @@ int main(int argc, char **argv)
                r.train.epochs_done, r.train.epochs_done ? "; their weights are kept" : ", no weights saved");
     if (r.train.epochs_done)
         printf("%s on %s: %zu params, test accuracy %.1f %%, %d epochs in %.2f s of training, "
-               "%.0f images/s -> %s\n",
+               "%.0f images/s at batch %d -> %s\n",
                cfg.model, cfg.data, r.params, 100.0 * e->test_acc, r.train.epochs_done,
-               e->train_seconds, e->images_per_second, dir);
+               e->train_seconds, e->images_per_second, cfg.batch, dir);
     return 0;
 }

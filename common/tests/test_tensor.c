@@ -70,6 +70,27 @@ Test(tensor, view_shares_data_and_checks_size, .timeout = 5)
     tensor_free(t);
 }
 
+Test(tensor, batch_views_images_in_place, .timeout = 5)
+{
+    Tensor *t = tensor_new(5, 2, 3, 4);
+    cr_assert(t);
+    for (size_t i = 0; i < tensor_size(t); i++) t->data[i] = (float)i;
+    Tensor b = tensor_batch(t, 1, 3);
+    cr_expect_eq(b.n, 3);
+    cr_expect(b.c == 2 && b.h == 3 && b.w == 4 && b.ndim == 4, "a batch keeps C, H, W and ndim");
+    cr_expect_eq(b.data, tensor_image(t, 1), "a batch starts at its first image, without a copy");
+    cr_expect_not(b.owns_data);
+    cr_expect_eq(*tensor_at(&b, 2, 1, 2, 3), *tensor_at(t, 3, 1, 2, 3));
+    int dims[2] = {6, 7};
+    Tensor *m = tensor_new_nd(2, dims);
+    cr_assert(m);
+    Tensor rows = tensor_batch(m, 4, 2);
+    cr_expect(rows.ndim == 2 && rows.n == 2 && rows.c == 7, "the rows of a matrix stay a matrix");
+    cr_expect_eq(rows.data, m->data + 28);
+    tensor_free(m);
+    tensor_free(t);
+}
+
 Test(tensor, copy_fill_clone, .timeout = 5)
 {
     Tensor *a = tensor_new(1, 2, 2, 2), *b = tensor_new(1, 1, 2, 4), *c = tensor_new(1, 1, 1, 3);

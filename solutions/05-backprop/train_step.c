@@ -9,14 +9,6 @@
 
 #include <stddef.h>
 
-void batch_view(Tensor *view, const Tensor *images, int start, int count)
-{
-    *view = *images;
-    view->data = tensor_image(images, start);
-    view->n = count;
-    view->owns_data = false;
-}
-
 int count_correct(const Tensor *logits, const int *labels)
 {
     /* logits [N, K], labels [N] */
@@ -77,7 +69,7 @@ int evaluate(double *accuracy, double *loss, Model *m, const Tensor *images, con
     // TODO 5.12: forward the images batch by batch; add up the correct
     //            predictions and the loss (each batch's mean times its size).
     // Hint: for start = 0, batch, 2*batch, ...: n = min(batch, count - start);
-    //       batch_view(&xb, images, start, n); logits = model_forward(m, &xb);
+    //       Tensor xb = tensor_batch(images, start, n); logits = model_forward(m, &xb);
     //       softmax_cross_entropy(&l, NULL, logits, labels + start) gives the
     //       batch's mean loss without touching any gradient. Finally divide
     //       both totals by count.
@@ -86,8 +78,7 @@ int evaluate(double *accuracy, double *loss, Model *m, const Tensor *images, con
     double total = 0.0;
     for (int start = 0; start < count; start += batch) {
         int n = count - start < batch ? count - start : batch;
-        Tensor xb;
-        batch_view(&xb, images, start, n);
+        Tensor xb = tensor_batch(images, start, n);
         const Tensor *logits = model_forward(m, &xb);
         if (!logits) return -1;
         float l;

@@ -18,10 +18,6 @@
 #include "sgd.h"
 #include "tensor.h"
 
-/* A view of images [start, start + count) of a dataset tensor [N,C,H,W]:
- * no copy; valid while images lives. */
-void batch_view(Tensor *view, const Tensor *images, int start, int count);
-
 /* logits [N, K], labels [N]: how many rows have their largest logit at the
  * label (the first largest, on a tie). */
 int count_correct(const Tensor *logits, const int *labels);

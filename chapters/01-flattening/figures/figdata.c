@@ -50,7 +50,7 @@ static int write_image(const char *dir, const Tensor *x, int n, const char *name
     int C = x->c, H = x->h, W = x->w, D = C * H * W;
     char path[1024];
     /* A borrowed [1, C, H, W] tensor over image n of x. */
-    Tensor one = {.data = tensor_image(x, n), .ndim = 4, .n = 1, .c = C, .h = H, .w = W, .owns_data = false};
+    Tensor one = tensor_batch(x, n, 1);
 
     snprintf(path, sizeof path, "%s/image.dat", dir);
     FILE *f = fopen(path, "w");

@@ -40,8 +40,9 @@ for model in mlp cnn; do
         line=$("$bin/train" --model "$model" --data "$data" --epochs "$epochs" --threads "$threads" --layers fast \
                --train-limit "$limit" --datasets "$root/datasets" --out "$scratch/$model" "${opt[@]}" 2>/dev/null) || {
             echo "  $model: training failed (is $data present? make datasets)"; continue; }
-        ours=$(sed -n 's/.*s of training, \([0-9]*\) images\/s.*/\1/p' <<<"$line")
-        batch=$(sed -n 's/^batch: //p' "$scratch/$model/summary.txt")
+        # train's last line: "... s of training, 7204 images/s at batch 16 -> DIR"
+        ours=$(sed -n 's/.*s of training, \([0-9]*\) images\/s at batch \([0-9]*\).*/\1/p' <<<"$line")
+        batch=$(sed -n 's/.*s of training, \([0-9]*\) images\/s at batch \([0-9]*\).*/\2/p' <<<"$line")
         theirs="(no torch)"
         if [ $torch = 1 ]; then
             # shellcheck disable=SC2086

@@ -95,10 +95,7 @@ int main(int argc, char **argv)
     int K = test.classes;
     for (int n = 0; n < test.count && probe < 0; n++) {
         if (want_class >= 0 && test.labels[n] != want_class) continue;
-        x = *test.images;
-        x.data = tensor_image(test.images, n);
-        x.n = 1;
-        x.owns_data = false;
+        x = tensor_batch(test.images, n, 1);
         for (int i = 0; i < 2; i++) {
             const Tensor *logits = model_forward(m[i], &x);
             Tensor probs = *logits;

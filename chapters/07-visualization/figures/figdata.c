@@ -135,17 +135,6 @@ static int write_pixels(const char *path, const Tensor *x)
     return rc;
 }
 
-/* Image n of the set as a one-image tensor view. */
-static Tensor image_view(const Tensor *images, int n)
-{
-    Tensor v = *images;
-    v.n = 1;
-    v.ndim = 4;
-    v.owns_data = false;
-    v.data = tensor_image(images, n);
-    return v;
-}
-
 /* Index of the first test image with label cls (cls < 0: image 0). */
 static int first_of_class(const Dataset *d, int cls)
 {
@@ -178,7 +167,7 @@ static int cmd_maps(char **argv)
         cnn_error("no test image of class %s", argv[3]);
         goto done;
     }
-    Tensor x = image_view(test.images, n);
+    Tensor x = tensor_batch(test.images, n, 1);
     if (!(input = standardised(&x, argv[0]))) goto done;
     maps = tensor_new(1, w->n, x.h, x.w);
     if (!maps || vis_feature_maps(maps, input, w, b, true) != 0) goto done;
@@ -225,7 +214,7 @@ static int cmd_patches(char **argv)
     for (int f = 0; f < nf; f++) {
         if (vis_top_patches(hits, topk, input, w, b, f) != 0) goto done;
         for (int i = 0; i < topk; i++) {
-            Tensor one = image_view(strip, i);
+            Tensor one = tensor_batch(strip, i, 1);
             if (vis_extract_patch(&one, test.images, hits[i]) != 0) goto done;
         }
         snprintf(path, sizeof path, "%s-f%02d.%s", argv[7], f, ext(strip->c));
@@ -258,7 +247,7 @@ static int cmd_classes(char **argv)
             cnn_error("no test image of class %d", k);
             goto done;
         }
-        Tensor x = image_view(test.images, n);
+        Tensor x = tensor_batch(test.images, n, 1);
         snprintf(path, sizeof path, "%s-%02d.%s", argv[2], k, ext(x.c));
         if (write_pixels(path, &x) != 0) goto done;
         printf("%s\n", test.class_names[k]);
