@@ -3,6 +3,7 @@
  * error.c -- the per-thread "last error" buffer behind cnn_error(). */
 #include "error.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,3 +44,14 @@ int cnn_error_context(const char *fmt, ...)
 const char *cnn_last_error(void) { return last_error; }
 
 void cnn_clear_error(void) { last_error[0] = '\0'; }
+
+int cnn_close_written(FILE *f, bool ok, const char *path)
+{
+    int saved = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) return cnn_error("%s: write failed: %s", path, strerror(saved ? saved : EIO));
+    return 0;
+}

@@ -16,6 +16,8 @@
 #define CNN_ERROR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 
 /* Records a printf-style message as the current error. Always returns -1 so
  * that a failing function can end with `return cnn_error("...", ...);`. */
@@ -29,5 +31,11 @@ const char *cnn_last_error(void);
 
 /* Forgets the last error. */
 void cnn_clear_error(void);
+
+/* Closes a file the caller has written; ok says whether every write
+ * succeeded. 0, or -1 with "path: write failed: <reason>" when a write or
+ * the close failed (a full disk shows only at fclose). f is closed either
+ * way. The one ending of every writer in the core (npy, image). */
+int cnn_close_written(FILE *f, bool ok, const char *path);
 
 #endif

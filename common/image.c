@@ -39,13 +39,7 @@ static int write_pnm(const char *path, const char *magic, int channels, const ui
     FILE *f = fopen(path, "wb");
     if (!f) return cnn_error("%s: cannot create: %s", path, strerror(errno));
     bool ok = fprintf(f, "%s\n%d %d\n255\n", magic, width, height) > 0 && fwrite(pixels, 1, bytes, f) == bytes;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) return cnn_error("%s: write failed: %s", path, strerror(saved));
-    return 0;
+    return cnn_close_written(f, ok, path);
 }
 
 int image_write_pgm(const char *path, const uint8_t *pixels, int width, int height)

@@ -402,13 +402,7 @@ int npy_write(const char *path, NpyDtype dtype, int ndim, const int64_t *shape, 
     size_t bytes = count * npy_dtype_size(dtype);
     bool ok = fwrite(pre, 1, sizeof pre, f) == sizeof pre && fwrite(header, 1, header_len, f) == header_len &&
               (bytes == 0 || fwrite(data, 1, bytes, f) == bytes);
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) return cnn_error("%s: write failed: %s", path, strerror(saved));
-    return 0;
+    return cnn_close_written(f, ok, path);
 }
 
 Tensor *npy_load_tensor(const char *path)
