@@ -47,7 +47,7 @@ $(GRADER): $(GRADER_SRCS) $(wildcard grader/*.h)
 	$(HOSTCC) -std=c11 $(WARNFLAGS) -O2 -g -D_DEFAULT_SOURCE -D_DARWIN_C_SOURCE -o $@ $(GRADER_SRCS)
 grader: $(GRADER)
 
-chapter: deps lib ##! build a chapter's tests and programs: make chapter CH=05 [SOLUTION=1]
+chapter: deps lib ##! build a chapter's tests (as grading does): make chapter CH=05 [SOLUTION=1]
 	@test -n "$(SLUG)" || { echo "make chapter: give a chapter number, e.g. make chapter CH=05" >&2; exit 2; }
 	@$(MAKE) -f grader/chapter.mk CHAPTER=$(SLUG) \
 	   SRC=$(if $(filter 1,$(SOLUTION)),solutions,chapters)/$(SLUG) \

@@ -3,7 +3,7 @@
 # code does. Each case of the table below adds one hostile file
 # (grader/hostile/<case>.c) to a scratch copy of chapter 02 -- the untouched
 # skeleton or the solution -- and makes the chapter's code call it: the
-# shape check that every convolution runs first (conv_check.c) or only the
+# shape check that every convolution runs first (given/conv_check.c) or only the
 # single-channel convolution (conv_single.c). The copy is graded twice:
 #
 #   normal    as a student's code is graded: the check of what the code calls
@@ -27,18 +27,18 @@ export GRADE_TIMEOUT=2   # hanging cases cost 2 s (+2 s grace) per test, not 5 s
 
 # case | base | hook file | normal: text the grade must print ('-': graded as usual) | sandbox: text | score
 cases=(
-"exit|skeleton|conv_check.c|uses exit, which ends the process|the test ended before its checks finished|at-most"
-"forged_record|skeleton|conv_check.c|uses open, which opens|a forged result|at-most"
-"fake_list|skeleton|conv_check.c|-|-|equal"
+"exit|skeleton|given/conv_check.c|uses exit, which ends the process|the test ended before its checks finished|at-most"
+"forged_record|skeleton|given/conv_check.c|uses open, which opens|a forged result|at-most"
+"fake_list|skeleton|given/conv_check.c|-|-|equal"
 "rewrite_results|solution|conv_single.c|uses fork|processes behind after the test ended|below"
-"overwrite_refs|skeleton|conv_check.c|uses fopen, which opens|-|at-most"
+"overwrite_refs|skeleton|given/conv_check.c|uses fopen, which opens|-|at-most"
 "fork_bomb|solution|conv_single.c|uses fork|-|below"
 "orphan|solution|conv_single.c|uses fork|left 1 process behind|below"
-"ctor_hang|skeleton|conv_check.c|never got to its tests|never got to its tests|at-most"
+"ctor_hang|skeleton|given/conv_check.c|never got to its tests|never got to its tests|at-most"
 "block_signals|solution|conv_single.c|uses sigprocmask, which handles|took longer than its time limit of 2 s|below"
-"control_chars|skeleton|conv_check.c|-|-|at-most"
-"print_gb|solution|conv_check.c|-|-|equal"
-"exec|skeleton|conv_check.c|uses system, which starts another process or program|-|at-most"
+"control_chars|skeleton|given/conv_check.c|-|-|at-most"
+"print_gb|solution|given/conv_check.c|-|-|equal"
+"exec|skeleton|given/conv_check.c|uses system, which starts another process or program|-|at-most"
 )
 
 score_of() { sed -n -E 's/^Chapter 02: ([0-9]+)\/[0-9]+ points.*/\1/p' "$1" | tail -n 1; }
@@ -46,7 +46,7 @@ leftovers() { # "pid command" of every process still running a grading run's tes
     local d cmd
     [ -r /proc/self/cmdline ] || { echo "no /proc: cannot look for leftover processes"; return; }
     for d in /proc/[0-9]*; do
-        cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+        cmd=$({ tr '\0' ' ' <"$d/cmdline"; } 2>/dev/null) || continue
         # By the program it runs (a renamed process, like Criterion's
         # "boxfort-worker", still runs the scratch copy of the test binary).
         exe=$(readlink "$d/exe" 2>/dev/null)
@@ -81,12 +81,13 @@ for row in "${cases[@]}"; do
     dir=build/hostile/$name
     rm -rf "$dir"; mkdir -p "$dir"
     if [ $base = skeleton ]; then cp chapters/02-convolution/*.[ch] "$dir"/; else cp solutions/02-convolution/*.[ch] "$dir"/; fi
+    cp -r chapters/02-convolution/given "$dir"/given   # the hook may go into given code
     cp "grader/hostile/$name.c" "$dir/hostile.c"
     results="$root/build/grade/02-planted_$(echo "$dir" | tr '/' '_')/results.json"
     printf '#define HOSTILE_REPO "%s"\n#define HOSTILE_RESULTS "%s"\n' "$root" "$results" >"$dir/hostile_paths.h"
     # The hook: the chapter's code calls hostile_hook() first thing.
     case $hook in
-        conv_check.c) line='    /* x [N,C,H,W], w [K,C,R,S], b [K] or NULL, y [N,K,H-R+1,W-S+1] */' ;;
+        given/conv_check.c) line='    /* x [N,C,H,W], w [K,C,R,S], b [K] or NULL, y [N,K,H-R+1,W-S+1] */' ;;
         conv_single.c) line='    /* x [1,1,H,W], w [1,1,R,S] -> y [1,1,P,Q] with P = H-R+1, Q = W-S+1 */' ;;
     esac
     grep -qF -- "$line" "$dir/$hook" || { echo "FAIL $name: the hook line is not in $hook"; failed=1; continue; }
