@@ -1,6 +1,7 @@
 /* assemble.c -- see assemble.h. */
 #include "assemble.h"
 
+#include "files.h"
 #include "manifest.h"
 #include "sha256.h"
 #include "text.h"
@@ -13,22 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int compare(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* The sorted names in dir that match pred. */
-static size_t list(const char *dir, bool (*pred)(const char *), char **out, size_t max)
-{
-    DIR *d = opendir(dir);
-    if (!d) return 0;
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < max)
-        if (e->d_name[0] != '.' && pred(e->d_name)) out[n++] = strdup(e->d_name);
-    closedir(d);
-    qsort(out, n, sizeof *out, compare);
-    return n;
-}
-
 static bool is_slug(const char *s)
 {
     return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] == '-';
@@ -40,45 +25,21 @@ static bool is_source(const char *s)
     return n > 2 && s[n - 2] == '.' && (s[n - 1] == 'c' || s[n - 1] == 'h');
 }
 
-static bool is_dir(const char *p)
+/* The sorted names in dir that match keep (dirs_only: folders, else files). */
+static size_t list(const char *dir, bool dirs_only, bool (*keep)(const char *), char ***out)
 {
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int mkdirs(const char *path)
-{
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return -1;
-        *p = '/';
+    char **names;
+    size_t n, k = 0;
+    if (list_names(dir, "", dirs_only, &names, &n) != 0) {
+        *out = NULL;
+        return 0;
     }
-    return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-/* Writes path only when its content would change. */
-static int write_if_changed(const char *path, const Buf *b)
-{
-    char *old;
-    size_t size;
-    if (read_file(path, b->len + 1, &old, &size, NULL) == 0) {
-        bool same = size == b->len && memcmp(old, buf_str(b), size) == 0;
-        free(old);
-        if (same) return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (keep(names[i])) names[k++] = names[i];
+        else free(names[i]);
     }
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return -1;
-    fputs(buf_str(b), f);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    *out = names;
+    return k;
 }
 
 /* A C string literal of s. */
@@ -114,8 +75,8 @@ int assemble_command(int argc, char **argv)
     /* --all-yours (for make test): every chapter from chapters/, started or
      * not, so the untouched skeletons are proved to build into programs. */
     const char *variant = solution ? "solution" : all_yours ? "yours" : "student";
-    char *slugs[64];
-    size_t nslugs = list("chapters", is_slug, slugs, 64);
+    char **slugs;
+    size_t nslugs = list("chapters", true, is_slug, &slugs);
     Buf mk = {0}, prov = {0};
     buf_puts(&mk, "# Written by `grader assemble`: the folder each chapter builds from.\n");
     buf_printf(&mk, "ASSEMBLED_VARIANT := %s\nCHAPTERS :=", variant);
@@ -132,8 +93,8 @@ int assemble_command(int argc, char **argv)
         snprintf(reference, sizeof reference, "solutions/%s", slug);
         /* Which of the chapter's files are not the shipped skeletons. */
         Buf changed = {0};
-        char *files[128];
-        size_t nfiles = list(mine, is_source, files, 128);
+        char **files;
+        size_t nfiles = list(mine, false, is_source, &files);
         for (size_t k = 0; k < nfiles; k++) {
             char path[1024], hex[65];
             snprintf(path, sizeof path, "%s/%s", mine, files[k]);
@@ -142,8 +103,8 @@ int assemble_command(int argc, char **argv)
                 if (changed.len) buf_puts(&changed, ", ");
                 buf_puts(&changed, files[k]);
             }
-            free(files[k]);
         }
+        free_list(files, nfiles);
         /* A shipped file the student deleted counts as a change too. */
         for (size_t k = 0; k < sums.count; k++) {
             const Checksum *c = &sums.items[k];
@@ -156,7 +117,7 @@ int assemble_command(int argc, char **argv)
                 }
             }
         }
-        bool has_reference = is_dir(reference);
+        bool has_reference = path_is_dir(reference);
         const char *src;
         int yours;
         char why[700];
@@ -198,17 +159,17 @@ int assemble_command(int argc, char **argv)
     char dir[1024], path[1100];
     snprintf(dir, sizeof dir, "%s/assembled/%s", build, variant);
     int status = 0;
-    if (mkdirs(dir) != 0) {
+    if (mkdir_p(dir, 0755) != 0) {
         fprintf(stderr, "assemble: cannot create %s: %s\n", dir, strerror(errno));
         status = 1;
     } else {
         snprintf(path, sizeof path, "%s/sources.mk", dir);
-        if (write_if_changed(path, &mk) != 0) status = 1;
+        if (write_if_changed(path, buf_str(&mk), mk.len) != 0) status = 1;
         snprintf(path, sizeof path, "%s/provenance.c", dir);
-        if (write_if_changed(path, &prov) != 0) status = 1;
+        if (write_if_changed(path, buf_str(&prov), prov.len) != 0) status = 1;
         if (status) fprintf(stderr, "assemble: cannot write into %s\n", dir);
     }
-    for (size_t i = 0; i < nslugs; i++) free(slugs[i]);
+    free_list(slugs, nslugs);
     buf_free(&mk);
     buf_free(&prov);
     checksums_free(&sums);

@@ -25,13 +25,15 @@
  */
 #include "grade.h"
 
+#include "files.h"
 #include "manifest.h"
 #include "report.h"
 #include "sandbox.h"
-#include "sha256.h"
 #include "symcheck.h"
 #include "testlist.h"
 #include "text.h"
+#include "verdict.h"
+#include "verify.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -102,210 +104,6 @@ static void die_usage(const char *fmt, const char *arg)
     fprintf(stderr, "\nusage: make grade CH=NN [SOLUTION=1] [TEST=name]\n"
                     "       grader grade [--solution | --src DIR] [--test NAME] [--quiet] NN\n");
     exit(2);
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-    char tmp[2048];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    if (mkdir(tmp, mode) != 0 && errno != EEXIST) return -1;
-    return 0;
-}
-
-static int remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0) return errno == ENOENT ? 0 : -1;
-    if (S_ISDIR(st.st_mode)) {
-        chmod(path, 0700);
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-                char child[2048];
-                snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-                remove_tree(child);
-            }
-            closedir(d);
-        }
-        return rmdir(path);
-    }
-    return unlink(path);
-}
-
-static int copy_file(const char *from, const char *to, mode_t mode)
-{
-    int in = open(from, O_RDONLY);
-    if (in < 0) return -1;
-    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    if (out < 0) {
-        close(in);
-        return -1;
-    }
-    char buf[65536];
-    ssize_t n;
-    int status = 0;
-    while ((n = read(in, buf, sizeof buf)) > 0)
-        if (write(out, buf, (size_t)n) != n) status = -1;
-    if (n < 0) status = -1;
-    close(in);
-    if (close(out) != 0) status = -1;
-    chmod(to, mode);
-    return status;
-}
-
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-/* True when every folder from / down to path may be entered by anyone, so
- * the sandbox user can reach a scratch folder made there. */
-static bool reachable_by_anyone(const char *path)
-{
-    char real[PATH_MAX];
-    if (!realpath(path, real)) return false;
-    for (char *p = real + strlen(real);; p--) {
-        if (*p == '/' || p == real) {
-            char saved = p[1];
-            if (p == real) p[1] = '\0';
-            struct stat st;
-            bool ok = stat(real, &st) == 0 && (st.st_mode & S_IXOTH);
-            if (p == real) p[1] = saved;
-            if (!ok) return false;
-            if (p == real) return true;
-            *p = '\0';
-        }
-    }
-}
-
-/* ---- 1. the workbook's own test files ------------------------------------------------ */
-
-typedef struct {
-    char *path;     /* in the workbook: chapters/04-pooling/tests/data/x.npy */
-    char *copy;     /* in the scratch folder: tests/data/x.npy */
-    char *bytes;
-    size_t size;
-} Pristine;
-
-typedef struct {
-    Pristine *files;
-    size_t count;
-} Snapshot;
-
-static void snapshot_free(Snapshot *s)
-{
-    for (size_t i = 0; i < s->count; i++) {
-        free(s->files[i].path);
-        free(s->files[i].copy);
-        free(s->files[i].bytes);
-    }
-    free(s->files);
-    s->files = NULL;
-    s->count = 0;
-}
-
-/* Verifies one file against its recorded checksum and keeps its bytes in
- * *snap (as `copy` in the scratch folder); else describes the problem. */
-static void verify_one(const Checksums *sums, const char *kind, const char *path, const char *copy, Snapshot *snap,
-                       Buf *problems)
-{
-    const Checksum *c = checksums_find(sums, kind, path);
-    if (!c) {
-        buf_printf(problems, "    %s is not one of the workbook's %s files\n", path, kind);
-        return;
-    }
-    char *bytes;
-    size_t size;
-    bool truncated;
-    if (read_file(path, 64u << 20, &bytes, &size, &truncated) != 0 || truncated) {
-        buf_printf(problems, "    %s %s\n", path, exists(path) ? "cannot be read" : "is missing");
-        free(bytes);
-        return;
-    }
-    char hex[65];
-    Sha256 h;
-    sha256_init(&h);
-    sha256_update(&h, bytes, size);
-    sha256_final_hex(&h, hex);
-    if (strcmp(hex, c->sha) != 0) {
-        buf_printf(problems, "    %s has been changed\n", path);
-        free(bytes);
-        return;
-    }
-    Pristine *p = &snap->files[snap->count++];
-    p->path = strdup(path);
-    p->copy = strdup(copy);
-    p->bytes = bytes;
-    p->size = size;
-}
-
-/* Checks the chapter's tests folder and the shipped datasets against
- * grader/checksums.txt and keeps the verified bytes in *snap. Returns 0, or
- * -1 after printing why not. */
-static int verify_test_files(const Grade *g, Snapshot *snap)
-{
-    char error[512] = "";
-    Checksums sums;
-    if (!exists(CHECKSUMS_PATH)) {
-        fprintf(stderr, "grade: %s is missing, so the tests' files cannot be checked (maintainers: make manifest)\n",
-                CHECKSUMS_PATH);
-        return -1;
-    }
-    if (checksums_load(&sums, CHECKSUMS_PATH, error, sizeof error) != 0) {
-        fprintf(stderr, "grade: %s\n", error);
-        return -1;
-    }
-    char tests_dir[400];
-    put(tests_dir, sizeof tests_dir, "%s/tests", g->chapter_dir);
-    char **files;
-    size_t n;
-    if (list_files(tests_dir, &files, &n) != 0) {
-        fprintf(stderr, "grade: cannot read %s\n", tests_dir);
-        checksums_free(&sums);
-        return -1;
-    }
-    Buf problems = {0};
-    snap->files = calloc(n + sums.count + 1, sizeof *snap->files);
-    snap->count = 0;
-    size_t prefix = strlen(g->chapter_dir) + 1;
-    for (size_t i = 0; i < n; i++) verify_one(&sums, "test", files[i], files[i] + prefix, snap, &problems);
-    for (size_t i = 0; i < sums.count; i++) {
-        const Checksum *c = &sums.items[i];
-        if (strcmp(c->kind, "dataset") == 0) {
-            verify_one(&sums, "dataset", c->path, c->path, snap, &problems);
-        } else if (strcmp(c->kind, "test") == 0 && strncmp(c->path, tests_dir, strlen(tests_dir)) == 0 &&
-                   c->path[strlen(tests_dir)] == '/' && !exists(c->path)) {
-            buf_printf(&problems, "    %s is missing\n", c->path);
-        }
-    }
-    free_list(files, n);
-    checksums_free(&sums);
-    if (problems.len) {
-        fprintf(stderr,
-                "grade: chapter %s's tests are not the workbook's, so a grade would mean nothing:\n%s"
-                "Restore them with `git checkout -- %s datasets` (or from a fresh copy of the workbook).\n"
-                "(Maintainers who changed a test on purpose: `make manifest` records it.)\n",
-                g->chapter, buf_str(&problems), tests_dir);
-        buf_free(&problems);
-        snapshot_free(snap);
-        return -1;
-    }
-    return 0;
 }
 
 /* ---- 2. the tests ---------------------------------------------------------------------- */
@@ -626,225 +424,6 @@ static int make_scratch(Grade *g, Run *run, const Snapshot *snap)
     return 0;
 }
 
-/* The verified files, in the scratch copy and in the workbook, compared with
- * their verified bytes; every difference is put back. The names that had
- * changed go into *changed. */
-static void restore_changed_files(const Grade *g, const Snapshot *snap, Buf *changed)
-{
-    for (int where = 0; where < 2; where++) {
-        for (size_t i = 0; i < snap->count; i++) {
-            char path[2200];
-            if (where == 0) put(path, sizeof path, "%s/%s", g->scratch, snap->files[i].copy);
-            else put(path, sizeof path, "%s", snap->files[i].path);
-            char *bytes;
-            size_t size;
-            bool truncated;
-            bool same = read_file(path, snap->files[i].size + 1, &bytes, &size, &truncated) == 0 &&
-                        size == snap->files[i].size && memcmp(bytes, snap->files[i].bytes, size) == 0;
-            free(bytes);
-            if (same) continue;
-            if (!strstr(buf_str(changed), snap->files[i].path)) {
-                if (changed->len) buf_puts(changed, ", ");
-                buf_puts(changed, snap->files[i].path);
-            }
-            unlink(path);
-            FILE *f = fopen(path, "wb");
-            if (f) {
-                fwrite(snap->files[i].bytes, 1, snap->files[i].size, f);
-                fclose(f);
-                chmod(path, 0644);
-            }
-        }
-    }
-}
-
-/* ---- reading what a test reported ---------------------------------------------------------------- */
-
-typedef struct {
-    int results;          /* R lines */
-    int garbage;          /* lines that are neither */
-    bool other_test;      /* an R line about another test */
-    char status[16];
-    int signal, exit_code;
-    bool timed_out;
-    char *message;        /* decoded (owned) */
-} Record;
-
-/* Undoes record.c's escapes. */
-static char *decode_field(const char *s, size_t n)
-{
-    char *out = malloc(n + 1);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\\' && i + 1 < n) {
-            char e = s[++i];
-            if (e == 'n') out[k++] = '\n';
-            else if (e == 't') out[k++] = '\t';
-            else if (e == 'x' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
-                char hex[3] = {s[i + 1], s[i + 2], 0};
-                out[k++] = (char)strtol(hex, NULL, 16);
-                i += 2;
-            } else out[k++] = e;
-        } else out[k++] = s[i];
-    }
-    out[k] = '\0';
-    for (size_t i = 0; i < k; i++)
-        if (out[i] == '\0') out[i] = '?';
-    return out;
-}
-
-static void parse_record(const char *channel, const GradedTest *t, Record *rec)
-{
-    memset(rec, 0, sizeof *rec);
-    for (const char *line = channel ? channel : ""; *line;) {
-        const char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        if (len == 0) {
-            line += nl ? 1 : 0;
-            if (!nl) break;
-            continue;
-        }
-        /* Split on tabs: R suite name status signal exit timed_out message */
-        const char *fields[8];
-        size_t sizes[8];
-        int nf = 0;
-        const char *p = line, *end = line + len;
-        while (nf < 8) {
-            const char *tab = nf < 7 ? memchr(p, '\t', (size_t)(end - p)) : NULL;
-            fields[nf] = p;
-            sizes[nf] = (size_t)((tab ? tab : end) - p);
-            nf++;
-            if (!tab) break;
-            p = tab + 1;
-        }
-        if (nf == 8 && sizes[0] == 1 && fields[0][0] == 'R') {
-            rec->results++;
-            char *suite = decode_field(fields[1], sizes[1]), *name = decode_field(fields[2], sizes[2]);
-            if (strcmp(suite, t->suite) != 0 || strcmp(name, t->name) != 0) rec->other_test = true;
-            free(suite);
-            free(name);
-            char *status = decode_field(fields[3], sizes[3]);
-            snprintf(rec->status, sizeof rec->status, "%s", status);
-            free(status);
-            char number[32];
-            snprintf(number, sizeof number, "%.*s", (int)(sizes[4] < 31 ? sizes[4] : 31), fields[4]);
-            rec->signal = atoi(number);
-            snprintf(number, sizeof number, "%.*s", (int)(sizes[5] < 31 ? sizes[5] : 31), fields[5]);
-            rec->exit_code = atoi(number);
-            rec->timed_out = sizes[6] == 1 && fields[6][0] == '1';
-            free(rec->message);
-            rec->message = decode_field(fields[7], sizes[7]);
-        } else {
-            rec->garbage++;
-        }
-        if (!nl) break;
-        line = nl + 1;
-    }
-}
-
-/* How many end marks for test t the end file holds, and whether it holds
- * anything else. */
-static int count_end_marks(const char *path, const GradedTest *t, bool *other)
-{
-    char *text;
-    *other = false;
-    if (read_file(path, 1u << 16, &text, NULL, NULL) != 0) return 0;
-    char want[400];
-    snprintf(want, sizeof want, "E\t%s\t%s", t->suite, t->name);
-    int marks = 0;
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-        if (strcmp(line, want) == 0) marks++;
-        else *other = true;
-    }
-    free(text);
-    return marks;
-}
-
-static const char *signal_reason(int sig)
-{
-    switch (sig) {
-    case 11: return "crashed with a segmentation fault: something read or wrote outside an array or through a bad pointer (grade with SANITIZE=1 to see the line)";
-    case 6: return "aborted: an assert() failed or the C library caught corrupted memory (grade with SANITIZE=1 to see where)";
-    case 8: return "crashed with a floating-point exception: an integer division by zero?";
-    case 7: return "crashed with a bus error: a misaligned or invalid memory access";
-    case 4: return "crashed on an illegal instruction: code built for a CPU feature this machine lacks, or a __builtin_trap";
-    case 9: return "was killed from outside the test (out of memory?)";
-    case 25: return "wrote more output than the grader keeps (a print in a loop?)";
-    default: return NULL;
-    }
-}
-
-/* The first AddressSanitizer, LeakSanitizer or UBSan finding in a test's
- * standard error, in one line, or NULL. */
-static char *sanitizer_reason(const char *err_path)
-{
-    char *text;
-    if (read_file(err_path, 4u << 20, &text, NULL, NULL) != 0) return NULL;
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof cwd)) cwd[0] = '\0';
-    Buf out = {0};
-    char *ub = strstr(text, "runtime error:");
-    char *as = strstr(text, "ERROR: AddressSanitizer");
-    if (!as) as = strstr(text, "ERROR: LeakSanitizer");
-    if (ub && (!as || ub < as)) {
-        char *start = ub;
-        while (start > text && start[-1] != '\n') start--;
-        char *end = strchr(ub, '\n');
-        if (end) *end = '\0';
-        /* "path/file.c:12:5: runtime error: what" -> "UBSan: what at file.c:12" */
-        char *where_end = strstr(start, ": runtime error:");
-        char where[512] = "";
-        if (where_end) {
-            snprintf(where, sizeof where, "%.*s", (int)(where_end - start), start);
-            char *second_colon = strchr(where, ':');
-            if (second_colon) second_colon = strchr(second_colon + 1, ':');
-            if (second_colon) *second_colon = '\0';
-        }
-        const char *shown = where;
-        if (cwd[0] && strncmp(where, cwd, strlen(cwd)) == 0) shown = where + strlen(cwd) + 1;
-        buf_printf(&out, "UBSan: %s at %s", ub + strlen("runtime error: "), shown);
-    } else if (as) {
-        char *kind = strstr(as, "Sanitizer: ");
-        char kind_text[128] = "";
-        if (kind) sscanf(kind + strlen("Sanitizer: "), "%127[a-z-]", kind_text);
-        const char *tool = strncmp(as, "ERROR: LeakSanitizer", 20) == 0 ? "LeakSanitizer" : "AddressSanitizer";
-        /* The first stack frame in the workbook's code: "#1 0x... in f path/x.c:12" */
-        char where[600] = "?";
-        for (char *line = strstr(as, "\n"); line; line = strchr(line + 1, '\n')) {
-            char *frame = strstr(line, " in ");
-            char *nl = strchr(line + 1, '\n');
-            if (!frame || (nl && frame > nl)) continue;
-            if (!strstr(line, ".c:") || strstr(line, "libasan") || strstr(line, "criterion") ||
-                (nl && strstr(line, ".c:") > nl))
-                continue;
-            char fn[200], file[400];
-            if (sscanf(frame, " in %199s %399s", fn, file) == 2) {
-                const char *f = file;
-                if (cwd[0] && strncmp(f, cwd, strlen(cwd)) == 0) f += strlen(cwd) + 1;
-                put(where, sizeof where, "%.200s at %.390s", fn, f);
-                break;
-            }
-        }
-        bool overflow = strstr(kind_text, "buffer-overflow") != NULL;
-        buf_printf(&out, "%s: %s%s in %s", tool, kind_text,
-                   overflow ? " (a read or write past the end of an array)" : "", where);
-    }
-    free(text);
-    if (!out.len) return NULL;
-    return out.data;
-}
-
-static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *format(const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return strdup(buf);
-}
-
 /* ---- one test ---------------------------------------------------------------------------------- */
 
 static double test_limit(const GradedTest *t)
@@ -888,7 +467,9 @@ static int run_one(const Grade *g, const Run *run, const Snapshot *snap, const G
     o->got = 0;
     o->reason = NULL;
     if (sandbox_run(&spec, &r) != 0) {
-        o->reason = format("the grader could not run the test: %s", r.error);
+        Buf why = {0};
+        buf_printf(&why, "the grader could not run the test: %s", r.error);
+        o->reason = why.data;
         return 0;
     }
     if (sandbox_interrupted()) {
@@ -896,98 +477,12 @@ static int run_one(const Grade *g, const Run *run, const Snapshot *snap, const G
         return -1;
     }
     Buf changed = {0};
-    restore_changed_files(g, snap, &changed);
+    snapshot_restore(snap, g->scratch, &changed);
 
-    if (!t) { /* the start-up probe: it must run no test and end cleanly */
-        if (r.timed_out)
-            o->reason = format("the test program never got to its tests: code that runs when it starts (before "
-                               "main, e.g. a constructor) did not finish within %.0f s",
-                               STARTUP_SECONDS);
-        else if (r.signal)
-            o->reason = format("the test program crashed as it started, before any test ran (signal %d): code "
-                               "that runs before main?",
-                               r.signal);
-        else if (!r.exited || r.exit_code != 0)
-            o->reason = format("the test program ended with status %d as it started, before any test ran: code "
-                               "that runs before main called exit()?",
-                               r.exit_code);
-        else if (r.channel_len)
-            o->reason = strdup("the test program wrote to the grader's record before any test ran: a forged "
-                               "result (exercise code never writes to the grader)");
-        else if (changed.len)
-            o->reason = format("the test program changed the tests' files as it started (%s; restored)",
-                               buf_str(&changed));
-        else if (r.leftovers)
-            o->reason = format("the test program left %d process%s behind as it started (exercise code never "
-                               "starts processes; they were stopped)",
-                               r.leftovers, r.leftovers == 1 ? "" : "es");
-        o->passed = o->reason == NULL;
-        buf_free(&changed);
-        sandbox_result_free(&r);
-        return 0;
-    }
-
-    Record rec;
-    parse_record(r.channel, t, &rec);
-    bool other_end = false;
-    int marks = count_end_marks(run->end_path, t, &other_end);
-    char *sanitizer = sanitizer_reason(err_path);
-    const char *hang = "is a loop missing its increment, or is a bound wrong?";
-    if (r.timed_out) {
-        o->reason = format("took longer than its time limit of %g s and was stopped: %s", limit, hang);
-    } else if (changed.len) {
-        o->reason = format("changed files the tests read (%s); they were restored. Exercise code never writes "
-                           "files.",
-                           buf_str(&changed));
-    } else if (r.leftovers) {
-        o->reason = format("left %d process%s behind after the test ended (exercise code never starts "
-                           "processes); they were stopped",
-                           r.leftovers, r.leftovers == 1 ? "" : "es");
-    } else if (rec.results > 1 || rec.garbage || rec.other_test || r.channel_overflow || other_end) {
-        o->reason = format("the grader's record of this test was forged or garbled (%d result line%s, %d other "
-                           "line%s): exercise code never writes to the grader",
-                           rec.results, rec.results == 1 ? "" : "s", rec.garbage + (other_end ? 1 : 0),
-                           rec.garbage + (other_end ? 1 : 0) == 1 ? "" : "s");
-    } else if (rec.results == 0) {
-        if (sanitizer) o->reason = strdup(sanitizer);
-        else if (r.signal == 9 && r.max_rss_kb > (long)(MEMORY_LIMIT >> 10) * 9 / 10)
-            o->reason = format("ran out of memory (limit %zu MB)", MEMORY_LIMIT >> 20);
-        else if (r.signal && signal_reason(r.signal))
-            o->reason = format("the test program %s, before it could report", signal_reason(r.signal));
-        else if (r.signal) o->reason = format("the test program was killed by signal %d before it could report", r.signal);
-        else if (r.exit_code == 0)
-            o->reason = strdup("the test program ended before this test ran or reported: code that ends the "
-                               "process (exit()?) ran before the test's checks");
-        else
-            o->reason = format("the test program ended with status %d before the test could report: the code "
-                               "under test called exit()?",
-                               r.exit_code);
-    } else if (rec.timed_out) {
-        o->reason = format("took longer than its time limit of %g s: %s", limit, hang);
-    } else if (sanitizer) {
-        o->reason = strdup(sanitizer);
-    } else if (rec.signal) {
-        const char *why = signal_reason(rec.signal);
-        o->reason = why ? strdup(why) : format("crashed with signal %d", rec.signal);
-    } else if (strcmp(rec.status, "SKIPPED") == 0) {
-        o->reason = format("skipped: %s", rec.message && *rec.message ? rec.message : "no reason given");
-    } else if (strcmp(rec.status, "PASSED") != 0) {
-        if (rec.message && *rec.message) o->reason = strdup(rec.message);
-        else if (rec.exit_code) o->reason = format("the test ended early with exit status %d: the code under test called exit()?", rec.exit_code);
-        else o->reason = strdup("failed");
-    } else if (marks != 1) {
-        o->reason = strdup("the test ended before its checks finished: the code under test ended the process "
-                           "(exit()?) instead of returning, so nothing was checked");
-    } else if (!r.exited || r.exit_code != 0) {
-        o->reason = format("the test program ended with status %d after reporting a pass: the code under test "
-                           "ended the process?",
-                           r.exit_code);
-    } else {
-        o->passed = true;
-        o->got = t->points;
-    }
-    free(sanitizer);
-    free(rec.message);
+    VerdictInput in = {t, &r, limit, run->end_path, err_path, buf_str(&changed), sanitized ? 0 : MEMORY_LIMIT};
+    o->reason = verdict(&in);
+    o->passed = o->reason == NULL;
+    o->got = o->passed && t ? t->points : 0;
     buf_free(&changed);
     sandbox_result_free(&r);
     return 0;
@@ -1062,7 +557,7 @@ static void setup_paths(Grade *g, const char *src_option, bool solution)
         snprintf(g->variant, sizeof g->variant, "student");
         snprintf(g->who, sizeof g->who, "your chapter");
     }
-    if (!is_dir(g->src)) die_usage("no such folder: %s", g->src);
+    if (!path_is_dir(g->src)) die_usage("no such folder: %s", g->src);
     const char *build = getenv("BUILD");
     const char *san = getenv("SANITIZE");
     if (build && *build) snprintf(g->build, sizeof g->build, "%s", build);
@@ -1120,7 +615,7 @@ int grade_command(int argc, char **argv)
     for (size_t i = 0; i < len; i++) digits = digits && isdigit((unsigned char)chapter[i]);
     if (!digits) die_usage("CH must be a chapter number like 01 or 4, not '%s'", chapter);
     snprintf(g.chapter, sizeof g.chapter, "%02d", atoi(chapter));
-    if (!exists("grader/chapter.mk")) {
+    if (!path_exists("grader/chapter.mk")) {
         fprintf(stderr, "grade: run me from the workbook's top folder (where grader/ is)\n");
         return 2;
     }
@@ -1140,7 +635,7 @@ int grade_command(int argc, char **argv)
 
     /* 1, 2: the tests are the workbook's, and say what they are worth. */
     Snapshot snap = {0};
-    if (verify_test_files(&g, &snap) != 0) return 3;
+    if (snapshot_verify(&snap, g.chapter_dir, g.chapter) != 0) return 3;
     if (read_tests(&g, &snap) != 0) {
         snapshot_free(&snap);
         return 3;

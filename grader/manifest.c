@@ -1,6 +1,7 @@
 /* manifest.c -- see manifest.h. */
 #include "manifest.h"
 
+#include "files.h"
 #include "sha256.h"
 #include "skeleton.h"
 #include "symcheck.h"
@@ -66,139 +67,51 @@ void checksums_free(Checksums *c)
     c->count = 0;
 }
 
-/* ---- listing files ------------------------------------------------------------------ */
-
+/* A sorted list of names (files.h's list_names). */
 typedef struct {
     char **items;
-    size_t count, cap;
-} List;
+    size_t count;
+} Names;
 
-static int list_push(List *l, const char *s)
+/* Keeps the names for which keep() is true, in order. */
+static void names_filter(Names *n, bool (*keep)(const char *))
 {
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        char **grown = realloc(l->items, cap * sizeof *grown);
-        if (!grown) return -1;
-        l->items = grown;
-        l->cap = cap;
+    size_t k = 0;
+    for (size_t i = 0; i < n->count; i++) {
+        if (keep(n->items[i])) n->items[k++] = n->items[i];
+        else free(n->items[i]);
     }
-    l->items[l->count] = strdup(s);
-    if (!l->items[l->count]) return -1;
-    l->count++;
-    return 0;
+    n->count = k;
 }
 
-static int compare_strings(const void *a, const void *b)
+static bool is_slug(const char *s)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] == '-';
 }
 
-static int walk(const char *dir, List *out)
+static bool is_source(const char *s)
 {
-    DIR *d = opendir(dir);
-    if (!d) return -1;
-    struct dirent *e;
-    int status = 0;
-    while ((e = readdir(d)) != NULL && status == 0) {
-        if (e->d_name[0] == '.' || strcmp(e->d_name, "__pycache__") == 0) continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) != 0) continue;
-        if (S_ISDIR(st.st_mode)) status = walk(path, out);
-        else if (S_ISREG(st.st_mode)) status = list_push(out, path);
-    }
-    closedir(d);
-    return status;
-}
-
-int list_files(const char *dir, char ***files, size_t *count)
-{
-    List l = {0};
-    *files = NULL;
-    *count = 0;
-    if (walk(dir, &l) != 0) {
-        free_list(l.items, l.count);
-        return -1;
-    }
-    if (l.count) qsort(l.items, l.count, sizeof *l.items, compare_strings);
-    *files = l.items;
-    *count = l.count;
-    return 0;
-}
-
-void free_list(char **files, size_t count)
-{
-    for (size_t i = 0; i < count; i++) free(files[i]);
-    free(files);
-}
-
-/* Entries of a directory matching a simple suffix ("" for all), sorted. */
-static int list_dir(const char *dir, const char *suffix, bool dirs_only, List *out)
-{
-    DIR *d = opendir(dir);
-    if (!d) return -1;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        size_t n = strlen(e->d_name), s = strlen(suffix);
-        if (n < s || strcmp(e->d_name + n - s, suffix) != 0) continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(path, &st) != 0) continue;
-        if (dirs_only ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) continue;
-        if (list_push(out, e->d_name) != 0) {
-            closedir(d);
-            return -1;
-        }
-    }
-    closedir(d);
-    if (out->count) qsort(out->items, out->count, sizeof *out->items, compare_strings);
-    return 0;
+    size_t n = strlen(s);
+    return n > 2 && s[n - 2] == '.' && (s[n - 1] == 'c' || s[n - 1] == 'h');
 }
 
 /* The chapter slugs (NN-name) of a folder, sorted. */
-static int chapter_slugs(const char *root, List *out)
+static int chapter_slugs(const char *root, Names *out)
 {
-    List all = {0};
-    if (list_dir(root, "", true, &all) != 0) return -1;
-    for (size_t i = 0; i < all.count; i++) {
-        const char *s = all.items[i];
-        if (s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] == '-') list_push(out, s);
-    }
-    free_list(all.items, all.count);
+    if (list_names(root, "", true, &out->items, &out->count) != 0) return -1;
+    names_filter(out, is_slug);
     return 0;
 }
 
-/* ---- writing files ------------------------------------------------------------------- */
-
-static int write_file_atomically(const char *path, const char *data, size_t size)
+/* The .c and .h files directly in dir, sorted (none when dir is absent). */
+static void source_names(const char *dir, Names *out)
 {
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return -1;
-    size_t written = fwrite(data, 1, size, f);
-    if (fclose(f) != 0 || written != size) {
-        remove(tmp);
-        return -1;
+    if (list_names(dir, "", false, &out->items, &out->count) != 0) {
+        out->items = NULL;
+        out->count = 0;
+        return;
     }
-    if (rename(tmp, path) != 0) {
-        remove(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-static bool file_equals(const char *path, const char *data, size_t size)
-{
-    char *text;
-    size_t n;
-    if (read_file(path, size + 1, &text, &n, NULL) != 0) return false;
-    bool same = n == size && memcmp(text, data, size) == 0;
-    free(text);
-    return same;
+    names_filter(out, is_source);
 }
 
 static void sha_of_bytes(const char *data, size_t size, char hex[65])
@@ -216,7 +129,7 @@ static int generate_checksums(Buf *out, char *error, size_t error_size)
     buf_puts(out, "# grader/checksums.txt -- the workbook's test files and shipped skeletons, by\n"
                   "# SHA-256. Written by `make manifest` (and `make skeletons`); `make test`\n"
                   "# fails when it is out of date. The grader refuses a changed test file.\n");
-    List slugs = {0};
+    Names slugs = {0};
     if (chapter_slugs("chapters", &slugs) != 0) {
         snprintf(error, error_size, "cannot list chapters/");
         return -1;
@@ -252,10 +165,8 @@ static int generate_checksums(Buf *out, char *error, size_t error_size)
         }
         /* The shipped skeletons: each solution file's generated form. */
         snprintf(dir, sizeof dir, "solutions/%s", slugs.items[i]);
-        List sources = {0};
-        list_dir(dir, ".c", false, &sources);
-        list_dir(dir, ".h", false, &sources);
-        if (sources.count) qsort(sources.items, sources.count, sizeof *sources.items, compare_strings);
+        Names sources = {0};
+        source_names(dir, &sources);
         for (size_t k = 0; k < sources.count; k++) {
             char path[1024];
             snprintf(path, sizeof path, "%s/%s", dir, sources.items[k]);
@@ -279,22 +190,26 @@ static int generate_checksums(Buf *out, char *error, size_t error_size)
 
 /* ---- generating allowed-symbols.txt ------------------------------------------------------- */
 
-/* The lines of a file, as a NULL-terminated array (caller frees both). */
+/* The non-empty lines of a file, as an array (free with free_list); NULL
+ * when the file cannot be read. */
 static char **read_lines(const char *path, size_t *n)
 {
     char *text;
     *n = 0;
     if (read_file(path, 1u << 20, &text, NULL, NULL) != 0) return NULL;
-    List l = {0};
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-        if (*line) list_push(&l, line);
+    size_t cap = 16;
+    char **lines = malloc(cap * sizeof *lines);
+    for (char *line = strtok(text, "\n"); line && lines; line = strtok(NULL, "\n")) {
+        if (!*line) continue;
+        if (*n == cap) {
+            char **grown = realloc(lines, (cap *= 2) * sizeof *lines);
+            if (!grown) break;
+            lines = grown;
+        }
+        lines[(*n)++] = strdup(line);
+    }
     free(text);
-    list_push(&l, "");
-    l.items[l.count - 1][0] = '\0';
-    *n = l.count - 1;
-    free(l.items[l.count - 1]);
-    l.items[l.count - 1] = NULL;
-    return l.items;
+    return lines;
 }
 
 static int compare_findings(const void *a, const void *b)
@@ -309,7 +224,7 @@ static int generate_allowed(Buf *out, char *error, size_t error_size)
     buf_puts(out, "# grader/allowed-symbols.txt -- per solution file, what its reference calls\n"
                   "# beyond what every exercise may (see grader/symcheck.h): a student's version\n"
                   "# of the same file may call these too. Written by `make manifest`.\n");
-    List slugs = {0};
+    Names slugs = {0};
     if (chapter_slugs("solutions", &slugs) != 0) {
         snprintf(error, error_size, "cannot list solutions/");
         return -1;
@@ -429,7 +344,7 @@ int skeletons_command(int argc, char **argv)
         fprintf(stderr, "skeletons: %s\n", error);
         return 1;
     }
-    List slugs = {0};
+    Names slugs = {0};
     chapter_slugs("solutions", &slugs);
     int drift = 0, count = 0, written = 0;
     Buf refused = {0};
@@ -439,9 +354,8 @@ int skeletons_command(int argc, char **argv)
         for (size_t i = 0; i < slugs.count; i++) {
             char dir[512];
             snprintf(dir, sizeof dir, "solutions/%s", slugs.items[i]);
-            List sources = {0};
-            list_dir(dir, ".c", false, &sources);
-            list_dir(dir, ".h", false, &sources);
+            Names sources = {0};
+            source_names(dir, &sources);
             for (size_t k = 0; k < sources.count; k++) {
                 char sol[1024], skel[1024];
                 snprintf(sol, sizeof sol, "%s/%s", dir, sources.items[k]);
@@ -493,14 +407,13 @@ int skeletons_command(int argc, char **argv)
         }
     }
     /* A chapter source with no solution behind it is drift too. */
-    List chapters = {0};
+    Names chapters = {0};
     chapter_slugs("chapters", &chapters);
     for (size_t i = 0; i < chapters.count && check; i++) {
         char dir[512];
         snprintf(dir, sizeof dir, "chapters/%s", chapters.items[i]);
-        List sources = {0};
-        list_dir(dir, ".c", false, &sources);
-        list_dir(dir, ".h", false, &sources);
+        Names sources = {0};
+        source_names(dir, &sources);
         for (size_t k = 0; k < sources.count; k++) {
             char sol[1024];
             snprintf(sol, sizeof sol, "solutions/%s/%s", chapters.items[i], sources.items[k]);

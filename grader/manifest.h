@@ -40,12 +40,6 @@ int checksums_load(Checksums *c, const char *path, char *error, size_t error_siz
 const Checksum *checksums_find(const Checksums *c, const char *kind, const char *path);
 void checksums_free(Checksums *c);
 
-/* Every regular file under dir, recursively, as "dir/.../name", sorted
- * byte-wise; names starting with '.' and __pycache__ folders are skipped.
- * The caller frees each string and the array. Returns 0 or -1. */
-int list_files(const char *dir, char ***files, size_t *count);
-void free_list(char **files, size_t count);
-
 /* The subcommands `grader manifest write|check` and
  * `grader skeletons write [--force]|check`; they return the exit status. */
 int manifest_command(int argc, char **argv);
