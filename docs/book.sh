@@ -7,6 +7,7 @@
 #   index.html         docs/index.md (the table of contents)
 #   NN-slug.html       chapters/NN-slug/README.md, every chapter's lesson
 #   figures.html       docs/figures.md (every figure and the command that makes it)
+#   performance.html   docs/performance.md (the measurements, with date, CPU and command)
 #   readme.html        README.md;  architecture.html  docs/ARCHITECTURE.md
 # Each page is standalone HTML with the book's style sheet (docs/book/style.css)
 # and previous / index / next links. Links between the .md files become links
@@ -42,6 +43,7 @@ for readme in chapters/[0-9][0-9]-*/README.md; do
     add "$readme" "${slug%/README.md}.html"
 done
 add docs/figures.md figures.html
+add docs/performance.md performance.html
 add README.md readme.html
 add docs/ARCHITECTURE.md architecture.html
 [ ${#pages[@]} -gt 0 ] || { echo "make docs: nothing to render" >&2; exit 1; }

@@ -15,6 +15,7 @@ local pages = {
   ["README.md"] = "readme.html",
   ["docs/index.md"] = "index.html",
   ["docs/figures.md"] = "figures.html",
+  ["docs/performance.md"] = "performance.html",
   ["docs/ARCHITECTURE.md"] = "architecture.html",
 }
 
