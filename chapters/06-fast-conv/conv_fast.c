@@ -31,22 +31,11 @@
 
 #include "error.h"
 #include "memory.h"
+#include "parallel.h" /* OMP(...), parallel_thread_num(): nothing or serial without OpenMP */
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef _OPENMP
-#include <omp.h>
-#define FC_PRAGMA_(x) _Pragma(#x)
-#define FC_OMP(x) FC_PRAGMA_(omp x)
-static int fc_max_threads(void) { return omp_get_max_threads(); }
-static int fc_thread_num(void) { return omp_get_thread_num(); }
-#else
-#define FC_OMP(x)
-static int fc_max_threads(void) { return 1; }
-static int fc_thread_num(void) { return 0; }
-#endif
 
 /* Bytes of one packed column block (C*R*S x NC floats) we aim to keep in L2. */
 enum { FC_BLOCK_BYTES = 256 * 1024, FC_NC_MAX = 1024, FC_KC = 256 };
@@ -135,7 +124,7 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
     int CRS = C * R * S, PQ = P * Q;
     if ((size_t)N * PQ > (size_t)1 << 30)
         return cnn_error("conv2d_forward_fast: N*P*Q = %zu output columns is too many", (size_t)N * PQ);
-    int ncols = N * PQ, threads = fc_max_threads();
+    int ncols = N * PQ, threads = parallel_max_threads();
     GemmUkernel kernel = gemm_ukernel_best(NULL);
 
     /* Column blocks: as wide as fits FC_BLOCK_BYTES, but at least one per thread. */
@@ -184,11 +173,12 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
     int nkc = (CRS + FC_KC - 1) / FC_KC;
     /* Threads pay off from about a million multiply-adds (tens of microseconds). */
     int use_threads = threads > 1 && (double)N * K * PQ * CRS > 1e6;
+    (void)use_threads; /* read only by the OpenMP directive */
 
-    FC_OMP(parallel if (use_threads))
+    OMP(parallel if (use_threads))
     {
         if (xpad) {
-            FC_OMP(for schedule(static))
+            OMP(for schedule(static))
             for (int i = 0; i < N * C; i++)
                 pad_plane(xpad + (size_t)i * Hs * Ws, x->data + (size_t)i * H * W, H, W, p.pad_h, p.pad_w);
         }
@@ -201,7 +191,7 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
         // NR panel jr, it writes the bias into its part of y (fill_bias) and,
         // for each of the nkc slices [pc, pc+kc) of the C*R*S rows, calls
         // tile_to_y for every MR panel of its group.
-        // Hint: `omp for` over the tasks, FC_OMP(for schedule(static)): each
+        // Hint: `omp for` over the tasks, OMP(for schedule(static)): each
         // thread gets one contiguous range of tasks, so it packs and writes
         // neighbouring columns of x and y, which stay in its own core's
         // caches; the padding pass above splits the batch the same way.
@@ -209,9 +199,9 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
         // interleave and pass cache lines back and forth: 2.7 ms instead of
         // 2.1 ms for CIFAR conv2 on two threads here.)
         // Two threads must never share scratch: each packs into its own
-        // slice, bpack + fc_thread_num() * block_floats. Writing y needs no
-        // lock: no two tasks write the same element.
-        (void)kernel; (void)tile_to_y; (void)fill_bias; (void)fc_thread_num; (void)xs; (void)Hs; (void)Ws;
+        // slice, bpack + parallel_thread_num() * block_floats (parallel.h).
+        // Writing y needs no lock: no two tasks write the same element.
+        (void)kernel; (void)tile_to_y; (void)fill_bias; (void)xs; (void)Hs; (void)Ws;
         (void)R; (void)S; (void)nkc; (void)group_panels;
     }
     memory_free_aligned(xpad);
@@ -250,7 +240,7 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
 {
     /* dy [N,K,P,Q], x [N,C,H,W] -> dw += [K,C,R,S] */
     int N = x->n, C = x->c, H = x->h, W = x->w, K = dw->n, R = dw->h, S = dw->w;
-    int CRS = C * R * S, PQ = P * Q, threads = fc_max_threads();
+    int CRS = C * R * S, PQ = P * Q, threads = parallel_max_threads();
     int Kp = (K + GEMM_MR - 1) / GEMM_MR * GEMM_MR, CRSp = (CRS + GEMM_NR - 1) / GEMM_NR * GEMM_NR;
     int Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w, kcmax = imin(FC_KC, PQ);
     /* Every piece of scratch a whole number of 64-byte lines: the kernel's
@@ -268,9 +258,9 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
     memset(partial, 0, psize * (size_t)threads * sizeof *partial);
     GemmUkernel kernel = gemm_ukernel_best(NULL);
 
-    FC_OMP(parallel for schedule(static) if (threads > 1 && N > 1))
+    OMP(parallel for schedule(static) if (threads > 1 && N > 1))
     for (int n = 0; n < N; n++) {
-        int tid = fc_thread_num();
+        int tid = parallel_thread_num();
         float *xhwc = scratch + (size_t)tid * mine_floats, *apack = xhwc + image;
         float *bpanel = apack + apack_floats, *part = partial + (size_t)tid * psize;
         const float *dyn = dy->data + (size_t)n * K * PQ;
@@ -287,7 +277,7 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
         }
     }
     size_t wsize = (size_t)K * CRS;
-    FC_OMP(parallel for schedule(static) if (threads > 1 && wsize > 65536))
+    OMP(parallel for schedule(static) if (threads > 1 && wsize > 65536))
     for (size_t i = 0; i < wsize; i++) {
         /* dw element i = (k, c, r, s) sits in the partials at (k, (r*S + s)*C + c) */
         size_t k = i / (size_t)CRS, crs = i % (size_t)CRS, c = crs / (size_t)(R * S), rs = crs % (size_t)(R * S);
@@ -346,14 +336,15 @@ int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy,
     if (dw && tensor_check_shape(dw, "dw", w->n, w->c, w->h, w->w) != 0)
         return cnn_error_context("conv2d_backward_fast");
     int N = x->n, C = x->c, H = x->h, W = x->w, K = w->n, R = w->h, S = w->w;
-    int CRS = C * R * S, PQ = P * Q, threads = fc_max_threads();
+    int CRS = C * R * S, PQ = P * Q, threads = parallel_max_threads();
     size_t colsize = (size_t)CRS * PQ;
 
     if (db) {
         /* db[k] += the sum of dy over the batch and all positions: each
          * thread owns whole channels k, so no two threads add to one db[k]. */
         size_t work = (size_t)N * K * PQ;
-        FC_OMP(parallel for schedule(static) if (threads > 1 && work > 65536))
+        (void)work; /* read only by the OpenMP directive */
+        OMP(parallel for schedule(static) if (threads > 1 && work > 65536))
         for (int k = 0; k < K; k++) {
             /* 16 partial sums: a single running sum would wait for each add
              * to finish; these independent ones vectorize and overlap. */

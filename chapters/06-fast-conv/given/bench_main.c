@@ -36,6 +36,7 @@
 #include "cli.h"
 #include "error.h"
 #include "memory.h"
+#include "parallel.h"
 #include "rng.h"
 
 #include <math.h>
@@ -46,9 +47,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 #ifdef HAVE_OPENBLAS
 #include <cblas.h>
 char *openblas_get_corename(void);
@@ -57,15 +55,6 @@ void openblas_set_num_threads(int num_threads);
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define BENCH_X86 1
-#endif
-
-#ifdef _OPENMP
-#define BENCH_PRAGMA_(x) _Pragma(#x)
-#define FC_BENCH_PARALLEL BENCH_PRAGMA_(omp parallel)
-#define FC_BENCH_PARALLEL_FOR BENCH_PRAGMA_(omp parallel for schedule(static))
-#else
-#define FC_BENCH_PARALLEL
-#define FC_BENCH_PARALLEL_FOR
 #endif
 
 typedef struct Shape {
@@ -89,11 +78,7 @@ static double now(void)
 
 static void set_threads(int t)
 {
-#ifdef _OPENMP
-    omp_set_num_threads(t);
-#else
-    (void)t;
-#endif
+    parallel_set_num_threads(t);
 #ifdef HAVE_OPENBLAS
     openblas_set_num_threads(t);
 #endif
@@ -183,16 +168,12 @@ static double measure_peak(int threads)
         double t0 = now();
         float sink = 0.0f;
         int team = 1;
-        FC_BENCH_PARALLEL
+        OMP(parallel)
         {
-#ifdef _OPENMP
-#pragma omp single
-            team = omp_get_num_threads();
-#endif
+            OMP(single)
+            team = parallel_num_threads();
             float s = fma_loop(isa, iters);
-#ifdef _OPENMP
-#pragma omp atomic
-#endif
+            OMP(atomic)
             sink += s;
         }
         double t = now() - t0;
@@ -213,12 +194,12 @@ static double measure_bandwidth(int threads)
         return 0.0;
     }
     set_threads(threads);
-    FC_BENCH_PARALLEL_FOR
+    OMP(parallel for schedule(static))
     for (size_t i = 0; i < n; i++) a[i] = 0.0f, b[i] = 1.0f, c[i] = 2.0f;
     double best = 0.0;
     for (int rep = 0; rep < 6; rep++) {
         double t0 = now();
-        FC_BENCH_PARALLEL_FOR
+        OMP(parallel for schedule(static))
         for (size_t i = 0; i < n; i++) a[i] = b[i] + 0.5f * c[i];
         double t = now() - t0, g = 12.0 * (double)n / t * 1e-9;
         if (rep > 0 && g > best) best = g;
@@ -322,24 +303,15 @@ static int run_openblas(Problem *pr)
 #endif
 
 #ifdef HAVE_DNNL
-static int current_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
-
 /* oneDNN splits the work when the primitive is built, so it is rebuilt
  * (untimed: in time_impl's warm-up run) whenever the thread count changes. */
 static int run_onednn(Problem *pr)
 {
-    if (!pr->onednn || pr->onednn_threads != current_threads()) {
+    if (!pr->onednn || pr->onednn_threads != parallel_max_threads()) {
         onednn_conv_free(pr->onednn);
         pr->onednn = onednn_conv_new(pr->x, pr->w, pr->b, pr->p);
         if (!pr->onednn) return -1;
-        pr->onednn_threads = current_threads();
+        pr->onednn_threads = parallel_max_threads();
         printf("  %-40s     (oneDNN picked %s)\n", "", onednn_conv_describe(pr->onednn));
     }
     return onednn_conv_run(pr->onednn);

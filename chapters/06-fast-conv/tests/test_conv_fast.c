@@ -86,7 +86,7 @@ GRADED_TEST(forward, fast_one_thread, 3,
 }
 
 GRADED_TEST(forward, fast_two_threads, 3,
-            "conv2d_forward_fast on 2 threads: each thread packs into its own slice of bpack (fc_thread_num()).")
+            "conv2d_forward_fast on 2 threads: each thread packs into its own slice of bpack (parallel_thread_num()).")
 {
     check_forward_grid(run_fast, "conv2d_forward_fast", 2);
 }
