@@ -1,5 +1,7 @@
-/* cli.c -- option parsing, threads and Ctrl-C for the chapter 05 programs.
- * Chapter 05 (given). See cli.h. */
+/* GIVEN -- read it, don't edit it. Part of common/network/.
+ *
+ * cli.c -- option parsing, threads and Ctrl-C for the workbook's programs.
+ * See cli.h. */
 #include "cli.h"
 
 #include "error.h"
