@@ -38,7 +38,7 @@ int dense_forward(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b)
     if (dense_shapes(&N, &D, &M, y, "y", x, w, b, "dense_forward") != 0) return -1;
     long work = (long)N * M * D;
     (void)work; /* read only by the OpenMP pragma */
-    PARALLEL_FOR_IF(work > PARALLEL_MIN_WORK)
+    OMP(parallel for schedule(static) if (work > PARALLEL_MIN_WORK))
     for (int n = 0; n < N; n++) {
         const float *xn = x->data + (size_t)n * D;
         for (int m = 0; m < M; m++) {

@@ -10,7 +10,10 @@
  * straight from x (im2col_pack) and runs the micro-kernel over it. Tasks
  * are (column block, output-channel group) pairs; every output element
  * belongs to exactly one task and is summed in the same order whatever the
- * thread count, so the result is the same for 1 or 2 threads.
+ * thread count, so the result is the same for 1 or 2 threads. The given
+ * conv2d_forward_fast sizes the tasks and allocates the scratch into a
+ * ForwardPlan; forward_tasks (your TODO 6.5) shares the tasks among the
+ * threads.
  *
  * Backward: the weight gradient is one GEMM over the batch, dw +=
  * dy [K, N*P*Q] * col^T, with col^T copied into packed panels from a
@@ -31,22 +34,11 @@
 
 #include "error.h"
 #include "memory.h"
+#include "parallel.h" /* OMP(...), parallel_thread_num(): nothing or serial without OpenMP */
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef _OPENMP
-#include <omp.h>
-#define FC_PRAGMA_(x) _Pragma(#x)
-#define FC_OMP(x) FC_PRAGMA_(omp x)
-static int fc_max_threads(void) { return omp_get_max_threads(); }
-static int fc_thread_num(void) { return omp_get_thread_num(); }
-#else
-#define FC_OMP(x)
-static int fc_max_threads(void) { return 1; }
-static int fc_thread_num(void) { return 0; }
-#endif
 
 /* Bytes of one packed column block (C*R*S x NC floats) we aim to keep in L2. */
 enum { FC_BLOCK_BYTES = 256 * 1024, FC_NC_MAX = 1024, FC_KC = 256 };
@@ -125,6 +117,105 @@ static void tile_to_y(GemmUkernel kernel, int kc, const float *a, const float *b
     }
 }
 
+/* Everything the forward pass's task loop needs, worked out once per call
+ * by conv2d_forward_fast (given) before the threads start, and only read
+ * after that. The batch is one GEMM,
+ *
+ *     y [K, N*P*Q] = W [K, C*R*S] x col [C*R*S, N*P*Q]      (+ bias)
+ *
+ * and a task is one (column block, channel group) pair of it: a block of
+ * nc columns of col (images and output positions), times a group of
+ * group_panels MR-row panels of W. The first group of fields is what
+ * forward_tasks (your step 6.5) reads; the rest is for the two given
+ * functions it calls, pack_columns and multiply_block. */
+typedef struct ForwardPlan {
+    /* The tasks: nblocks column blocks x ngroups channel groups. */
+    int ncols;           /* N*P*Q, the GEMM's columns */
+    int nc;              /* columns per block, a multiple of GEMM_NR (the last block: what is left) */
+    int nblocks;         /* ceil(ncols / nc) */
+    int mpanels;         /* ceil(K / GEMM_MR), the MR-row panels of the packed weights */
+    int ngroups;         /* channel groups: 1 unless the blocks are fewer than the threads */
+    int group_panels;    /* MR panels per group (the last group: what is left) */
+    float *bpack;        /* scratch, one packed column block per thread: [threads * block_floats] */
+    size_t block_floats; /* floats in one thread's slice of bpack (64-byte multiple) */
+
+    /* For pack_columns: what im2col_pack reads. */
+    const float *xs;     /* x [N,C,H,W], or its zero-padded copy [N,C,Hs,Ws] */
+    Conv2dParams ps;     /* p, or p without its padding when xs is the padded copy */
+    int C, Hs, Ws, R, S, P, Q;
+
+    /* For multiply_block: the weights, the bias, the output. */
+    GemmUkernel kernel;  /* gemm_ukernel_best */
+    const float *wpack;  /* W packed into mpanels panels of GEMM_MR x C*R*S (pack_a) */
+    const Tensor *b;     /* [K] or NULL */
+    float *y;            /* y [N,K,P,Q], seen as [K, N*P*Q] by fill_bias and tile_to_y */
+    int K, CRS, PQ;
+    int nkc;             /* slices of the C*R*S rows, at most FC_KC each */
+} ForwardPlan;
+
+/* Packs batch-wide columns j0 .. j0+cols-1 of col into dst (given): the
+ * fused im2col + pack_b, ceil(cols / GEMM_NR) panels of C*R*S rows. */
+static void pack_columns(const ForwardPlan *plan, float *dst, int j0, int cols)
+{
+    im2col_pack(dst, plan->xs, plan->C, plan->Hs, plan->Ws, plan->R, plan->S, plan->ps, plan->P, plan->Q,
+                j0, cols);
+}
+
+/* One task's product (given): the packed columns j0 .. j0+cols-1 in
+ * bblock times the MR panels ip0 .. ip1-1 of the packed weights, written
+ * into y. For each NR panel of the block, the bias goes in first
+ * (fill_bias), then each slice of the C*R*S rows is multiplied onto it, one
+ * MR panel after the other (tile_to_y): a slice of an A panel and of a B
+ * panel stay in L1 while the kernel runs over them. */
+static void multiply_block(const ForwardPlan *plan, const float *bblock, int j0, int cols, int ip0, int ip1)
+{
+    int K = plan->K, CRS = plan->CRS, PQ = plan->PQ, nkc = plan->nkc;
+    GemmUkernel kernel = plan->kernel;
+    const float *wpack = plan->wpack;
+    float *y = plan->y;
+    for (int jr = 0; jr < cols; jr += GEMM_NR) {
+        const float *bpanel = bblock + (size_t)(jr / GEMM_NR) * CRS * GEMM_NR;
+        int nr = imin(GEMM_NR, cols - jr);
+        fill_bias(y, plan->b, K, PQ, ip0 * GEMM_MR, imin(K, ip1 * GEMM_MR), j0 + jr, nr);
+        for (int s = 0; s < nkc; s++) {
+            int pc = (int)((long)s * CRS / nkc), kc = (int)((long)(s + 1) * CRS / nkc) - pc;
+            for (int ip = ip0; ip < ip1; ip++)
+                tile_to_y(kernel, kc, wpack + ((size_t)ip * CRS + pc) * GEMM_MR, bpanel + (size_t)pc * GEMM_NR,
+                          y, K, PQ, ip * GEMM_MR, imin(GEMM_MR, K - ip * GEMM_MR), j0 + jr, nr);
+        }
+    }
+}
+
+/* Step 6.5: every task of the plan, shared among the threads. Every thread
+ * of the parallel region that conv2d_forward_fast opens calls it (a team of
+ * one thread when the layer is too small to share). */
+static void forward_tasks(const ForwardPlan *plan)
+{
+    // TODO 6.5: share the plan's tasks among the threads that call this.
+    // There are plan->nblocks * plan->ngroups tasks; task t is column block
+    // t / ngroups in channel group t % ngroups:
+    //   - column block i covers the columns j0 = i * nc .. j0 + cols - 1,
+    //     where cols = nc, except that the last block stops at ncols;
+    //   - channel group g covers the MR panels ip0 = g * group_panels ..
+    //     ip1 - 1, where ip1 = ip0 + group_panels, except that the last
+    //     group stops at mpanels.
+    // A task packs its columns into scratch (pack_columns), then multiplies
+    // them by its panels of the weights into y (multiply_block).
+    // Hint: the threads are already running; `omp for` splits the
+    // iterations of the loop that follows among them. Write it
+    // OMP(for schedule(static)) (common/parallel.h). static gives each
+    // thread one contiguous range of tasks, so it packs and writes
+    // neighbouring columns of x and y, which stay in its own core's caches;
+    // the padding pass before this splits the batch the same way.
+    // (schedule(dynamic) deals the tasks out one by one, so the threads
+    // interleave and pass cache lines back and forth: 2.7 ms instead of
+    // 2.1 ms for CIFAR conv2 on two threads here.)
+    // Two threads must never share scratch: each packs into its own slice,
+    // plan->bpack + parallel_thread_num() * plan->block_floats. Writing y
+    // needs no lock: no two tasks write the same element.
+    (void)plan; (void)pack_columns; (void)multiply_block;
+}
+
 int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b,
                         Conv2dParams p)
 {
@@ -135,8 +226,7 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
     int CRS = C * R * S, PQ = P * Q;
     if ((size_t)N * PQ > (size_t)1 << 30)
         return cnn_error("conv2d_forward_fast: N*P*Q = %zu output columns is too many", (size_t)N * PQ);
-    int ncols = N * PQ, threads = fc_max_threads();
-    GemmUkernel kernel = gemm_ukernel_best(NULL);
+    int ncols = N * PQ, threads = parallel_max_threads();
 
     /* Column blocks: as wide as fits FC_BLOCK_BYTES, but at least one per thread. */
     int nc = (int)(FC_BLOCK_BYTES / sizeof(float) / (size_t)CRS) / GEMM_NR * GEMM_NR;
@@ -181,38 +271,27 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
         xs = xpad;
         ps.pad_h = ps.pad_w = 0;
     }
-    int nkc = (CRS + FC_KC - 1) / FC_KC;
+    const ForwardPlan plan = {
+        .ncols = ncols, .nc = nc, .nblocks = nblocks, .mpanels = mpanels, .ngroups = ngroups,
+        .group_panels = group_panels, .bpack = bpack, .block_floats = block_floats,
+        .xs = xs, .ps = ps, .C = C, .Hs = Hs, .Ws = Ws, .R = R, .S = S, .P = P, .Q = Q,
+        .kernel = gemm_ukernel_best(NULL), .wpack = wpack, .b = b, .y = y->data,
+        .K = K, .CRS = CRS, .PQ = PQ, .nkc = (CRS + FC_KC - 1) / FC_KC,
+    };
     /* Threads pay off from about a million multiply-adds (tens of microseconds). */
     int use_threads = threads > 1 && (double)N * K * PQ * CRS > 1e6;
+    (void)use_threads; /* read only by the OpenMP directive */
 
-    FC_OMP(parallel if (use_threads))
+    OMP(parallel if (use_threads))
     {
         if (xpad) {
-            FC_OMP(for schedule(static))
+            OMP(for schedule(static))
             for (int i = 0; i < N * C; i++)
                 pad_plane(xpad + (size_t)i * Hs * Ws, x->data + (size_t)i * H * W, H, W, p.pad_h, p.pad_w);
         }
-        // TODO 6.5: share the tasks (column block, output-channel group)
-        // among the threads of this parallel region. Task t covers columns
-        // j0 = (t / ngroups) * nc .. + nc - 1 (fewer for the last block) and
-        // the MR panels g*group_panels .. + group_panels - 1 (g = t % ngroups,
-        // fewer for the last group). It packs its columns with im2col_pack
-        // (from xs [N,C,Hs,Ws] with parameters ps, set above) into bpack; then, for each
-        // NR panel jr, it writes the bias into its part of y (fill_bias) and,
-        // for each of the nkc slices [pc, pc+kc) of the C*R*S rows, calls
-        // tile_to_y for every MR panel of its group.
-        // Hint: `omp for` over the tasks, FC_OMP(for schedule(static)): each
-        // thread gets one contiguous range of tasks, so it packs and writes
-        // neighbouring columns of x and y, which stay in its own core's
-        // caches; the padding pass above splits the batch the same way.
-        // (schedule(dynamic) hands out tasks one by one, so the threads
-        // interleave and pass cache lines back and forth: 2.7 ms instead of
-        // 2.1 ms for CIFAR conv2 on two threads here.)
-        // Two threads must never share scratch: each packs into its own
-        // slice, bpack + fc_thread_num() * block_floats. Writing y needs no
-        // lock: no two tasks write the same element.
-        (void)kernel; (void)tile_to_y; (void)fill_bias; (void)fc_thread_num; (void)xs; (void)Hs; (void)Ws;
-        (void)R; (void)S; (void)nkc; (void)group_panels;
+        /* The end of that `omp for` waits for every thread: the padded
+         * batch is complete before any task packs from it. */
+        forward_tasks(&plan);
     }
     memory_free_aligned(xpad);
     memory_free_aligned(wpack);
@@ -250,7 +329,7 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
 {
     /* dy [N,K,P,Q], x [N,C,H,W] -> dw += [K,C,R,S] */
     int N = x->n, C = x->c, H = x->h, W = x->w, K = dw->n, R = dw->h, S = dw->w;
-    int CRS = C * R * S, PQ = P * Q, threads = fc_max_threads();
+    int CRS = C * R * S, PQ = P * Q, threads = parallel_max_threads();
     int Kp = (K + GEMM_MR - 1) / GEMM_MR * GEMM_MR, CRSp = (CRS + GEMM_NR - 1) / GEMM_NR * GEMM_NR;
     int Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w, kcmax = imin(FC_KC, PQ);
     /* Every piece of scratch a whole number of 64-byte lines: the kernel's
@@ -268,9 +347,9 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
     memset(partial, 0, psize * (size_t)threads * sizeof *partial);
     GemmUkernel kernel = gemm_ukernel_best(NULL);
 
-    FC_OMP(parallel for schedule(static) if (threads > 1 && N > 1))
+    OMP(parallel for schedule(static) if (threads > 1 && N > 1))
     for (int n = 0; n < N; n++) {
-        int tid = fc_thread_num();
+        int tid = parallel_thread_num();
         float *xhwc = scratch + (size_t)tid * mine_floats, *apack = xhwc + image;
         float *bpanel = apack + apack_floats, *part = partial + (size_t)tid * psize;
         const float *dyn = dy->data + (size_t)n * K * PQ;
@@ -287,7 +366,7 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
         }
     }
     size_t wsize = (size_t)K * CRS;
-    FC_OMP(parallel for schedule(static) if (threads > 1 && wsize > 65536))
+    OMP(parallel for schedule(static) if (threads > 1 && wsize > 65536))
     for (size_t i = 0; i < wsize; i++) {
         /* dw element i = (k, c, r, s) sits in the partials at (k, (r*S + s)*C + c) */
         size_t k = i / (size_t)CRS, crs = i % (size_t)CRS, c = crs / (size_t)(R * S), rs = crs % (size_t)(R * S);
@@ -346,14 +425,15 @@ int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy,
     if (dw && tensor_check_shape(dw, "dw", w->n, w->c, w->h, w->w) != 0)
         return cnn_error_context("conv2d_backward_fast");
     int N = x->n, C = x->c, H = x->h, W = x->w, K = w->n, R = w->h, S = w->w;
-    int CRS = C * R * S, PQ = P * Q, threads = fc_max_threads();
+    int CRS = C * R * S, PQ = P * Q, threads = parallel_max_threads();
     size_t colsize = (size_t)CRS * PQ;
 
     if (db) {
         /* db[k] += the sum of dy over the batch and all positions: each
          * thread owns whole channels k, so no two threads add to one db[k]. */
         size_t work = (size_t)N * K * PQ;
-        FC_OMP(parallel for schedule(static) if (threads > 1 && work > 65536))
+        (void)work; /* read only by the OpenMP directive */
+        OMP(parallel for schedule(static) if (threads > 1 && work > 65536))
         for (int k = 0; k < K; k++) {
             /* 16 partial sums: a single running sum would wait for each add
              * to finish; these independent ones vectorize and overlap. */

@@ -1,5 +1,7 @@
-/* cli.h -- command-line parsing shared by the train and verdict programs.
- * Chapter 05 (given).
+/* GIVEN -- read it, don't edit it. Part of common/network/.
+ *
+ * cli.h -- command-line parsing shared by the programs (train, verdict,
+ * chapter 06's bench).
  *
  * Every value is checked completely ("12abc" is not 12) and a bad one is
  * explained in one line: the option, what it got, what it accepts.

@@ -52,7 +52,7 @@ int conv2d_backward(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const 
     //>> solution
     if (dw || db) {
         /* Each k owns dw[k] and db[k], so filters can run on different threads. */
-        PARALLEL_FOR_IF(work > PARALLEL_MIN_WORK)
+        OMP(parallel for schedule(static) if (work > PARALLEL_MIN_WORK))
         for (int k = 0; k < K; k++) {
             for (int n = 0; n < N; n++) {
                 for (int pp = 0; pp < P; pp++) {
@@ -78,7 +78,7 @@ int conv2d_backward(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const 
     }
     if (dx) {
         /* Each n owns dx[n]. */
-        PARALLEL_FOR_IF(work > PARALLEL_MIN_WORK)
+        OMP(parallel for schedule(static) if (work > PARALLEL_MIN_WORK))
         for (int n = 0; n < N; n++) {
             for (int k = 0; k < K; k++) {
                 for (int pp = 0; pp < P; pp++) {

@@ -11,8 +11,9 @@
  *   6.3 gemm_blocked    loop order i-p-j and cache blocking
  *   6.4 ukernel         a register-blocked MR x NR micro-kernel the compiler
  *                       vectorizes; packed panels feed it (gemm_packed)
- *   6.5 threads         conv2d_forward_fast: OpenMP over the batch and the
- *                       output channels, without data races
+ *   6.5 threads         the task loop of conv2d_forward_fast (forward_tasks):
+ *                       OpenMP over the batch and the output channels,
+ *                       without data races
  *   6.6 col2im          the adjoint of im2col: it ACCUMULATES (+=)
  *   6.7 backward        conv2d_backward_fast on the same machinery
  *

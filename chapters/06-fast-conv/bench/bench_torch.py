@@ -3,10 +3,11 @@
     /usr/bin/python3 bench_torch.py OUT.csv [BUDGET_SECONDS]
 
 Writes one line "shape,threads,median_ms" per shape and thread count (1, 2),
-timed like bench_main.c: a warm-up call, then the median of at least 3 calls
-(more while they fit in the budget). `make bench` runs it when torch imports
-and passes the file to the bench program, which adds the rows to its table
-and CSV. Students never need PyTorch: without it the column shows "-".
+timed like the bench program (given/bench_timing.c): a warm-up call, then
+the median of at least 3 calls (more while they fit in the budget).
+`make bench` runs it when torch imports and passes the file to the bench
+program, which adds the rows to its table and CSV. Students never need
+PyTorch: without it the column shows "-".
 """
 import statistics
 import sys
@@ -14,7 +15,7 @@ import time
 
 import torch
 
-SHAPES = [  # name, N, C, H=W, K, kernel, pad, stride (as bench_main.c)
+SHAPES = [  # name, N, C, H=W, K, kernel, pad, stride (as given/bench_timing.c)
     ("digits-conv1", 64, 1, 8, 8, 3, 1, 1),
     ("digits-conv2", 64, 8, 4, 16, 3, 1, 1),
     ("cifar-conv1", 64, 3, 32, 32, 3, 1, 1),

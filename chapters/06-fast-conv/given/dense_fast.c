@@ -17,19 +17,7 @@
 #include "fastconv.h"
 
 #include "error.h"
-
-#ifdef _OPENMP
-#include <omp.h>
-#define DF_PRAGMA_(x) _Pragma(#x)
-#define DF_PARALLEL_FOR(cond) DF_PRAGMA_(omp parallel for schedule(static) reduction(| : failed) if (cond))
-static int df_max_threads(void) { return omp_get_max_threads(); }
-#else
-#define DF_PARALLEL_FOR(cond)
-static int df_max_threads(void) { return 1; }
-#endif
-
-/* Below this many multiply-adds the layer runs on one thread. */
-#define DF_MIN_PARALLEL_WORK 200000L
+#include "parallel.h" /* OMP(...), parallel_max_threads(), PARALLEL_MIN_WORK */
 
 /* Checks x [N, D] (any [N,C,H,W] with C*H*W = D), w [M, D], b [M] or NULL and
  * the output-side tensor out [N, M]; fills N, D, M. */
@@ -67,10 +55,12 @@ int dense_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor
     if (dense_fast_shapes(&N, &D, &M, y, "y", x, w, b, "dense_forward_fast") != 0) return -1;
     for (int n = 0; n < N; n++)
         for (int m = 0; m < M; m++) y->data[(size_t)n * M + m] = b ? b->data[m] : 0.0f;
+    /* One block of rows (columns) per thread, or one block below
+     * PARALLEL_MIN_WORK multiply-adds. A failing GEMM sets `failed`; the
+     * reduction ORs every thread's copy into it at the end of the loop. */
     long work = (long)N * M * D;
-    int parts = work > DF_MIN_PARALLEL_WORK ? df_max_threads() : 1, failed = 0;
-    (void)work;
-    DF_PARALLEL_FOR(parts > 1)
+    int parts = work > PARALLEL_MIN_WORK ? parallel_max_threads() : 1, failed = 0;
+    OMP(parallel for schedule(static) reduction(| : failed) if (parts > 1))
     for (int i = 0; i < parts; i++) {
         int n0, n1;
         block_range(N, parts, i, &n0, &n1);
@@ -97,9 +87,8 @@ int dense_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, co
         for (int n = 0; n < N; n++)
             for (int m = 0; m < M; m++) db->data[m] += dy->data[(size_t)n * M + m];
     long work = (long)N * M * D;
-    int parts = work > DF_MIN_PARALLEL_WORK ? df_max_threads() : 1, failed = 0;
-    (void)work;
-    DF_PARALLEL_FOR(parts > 1)
+    int parts = work > PARALLEL_MIN_WORK ? parallel_max_threads() : 1, failed = 0;
+    OMP(parallel for schedule(static) reduction(| : failed) if (parts > 1))
     for (int i = 0; i < parts; i++) {
         int d0, d1;
         block_range(D, parts, i, &d0, &d1);

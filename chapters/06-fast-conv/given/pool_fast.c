@@ -31,16 +31,9 @@
 #include "pool_backward.h"
 #include "pooling.h"
 
-#include <stdbool.h>
+#include "parallel.h" /* OMP(...) */
 
-#ifdef _OPENMP
-#define PF_PRAGMA_(x) _Pragma(#x)
-#define PF_PARALLEL_FOR(cond) PF_PRAGMA_(omp parallel for schedule(static) if (cond))
-#define PF_PARALLEL_FOR_OR(var, cond) PF_PRAGMA_(omp parallel for schedule(static) reduction(| : var) if (cond))
-#else
-#define PF_PARALLEL_FOR(cond)
-#define PF_PARALLEL_FOR_OR(var, cond)
-#endif
+#include <stdbool.h>
 
 /* The plane functions stay functions of their own: inlined into the
  * OpenMP-outlined loop, GCC 12 no longer vectorizes their inner loop. */
@@ -98,7 +91,7 @@ int maxpool2d_forward_fast(Tensor *y, int32_t *argmax, const Tensor *x, Pool2dPa
     if (pool2d_output_shape(&P, &Q, x->h, x->w, p) != 0) return cnn_error_context("maxpool2d_forward_fast");
     if (tensor_check_shape(y, "maxpool2d_forward_fast: y", x->n, x->c, P, Q) != 0) return -1;
     int planes = x->n * x->c, H = x->h, W = x->w;
-    PF_PARALLEL_FOR(tensor_size(x) > PF_MIN_PARALLEL)
+    OMP(parallel for schedule(static) if (tensor_size(x) > PF_MIN_PARALLEL))
     for (int i = 0; i < planes; i++)
         maxpool2x2_plane(y->data + (size_t)i * P * Q, argmax + (size_t)i * P * Q, x->data + (size_t)i * H * W,
                          W, P, Q, (int32_t)((size_t)i * H * W));
@@ -144,7 +137,7 @@ int maxpool2d_backward_fast(Tensor *dx, const Tensor *dy, const int32_t *argmax,
     if (tensor_check_shape(dy, "maxpool2d_backward_fast: dy", dx->n, dx->c, P, Q) != 0) return -1;
     int planes = dx->n * dx->c, H = dx->h, W = dx->w;
     bool bad = false;
-    PF_PARALLEL_FOR_OR(bad, tensor_size(dx) > PF_MIN_PARALLEL)
+    OMP(parallel for schedule(static) reduction(| : bad) if (tensor_size(dx) > PF_MIN_PARALLEL))
     for (int i = 0; i < planes; i++)
         bad |= maxpool2x2_backward_plane(dx->data + (size_t)i * H * W, dy->data + (size_t)i * P * Q,
                                          argmax + (size_t)i * P * Q, W, P, Q, (int32_t)((size_t)i * H * W));
@@ -216,7 +209,7 @@ int relu_maxpool2d_backward_fast(Tensor *dx, const Tensor *dy, const int32_t *ar
     if (tensor_check_shape(dy, "relu_maxpool2d_backward_fast: dy", dx->n, dx->c, P, Q) != 0) return -1;
     int planes = dx->n * dx->c, H = dx->h, W = dx->w;
     bool bad = false;
-    PF_PARALLEL_FOR_OR(bad, tensor_size(dx) > PF_MIN_PARALLEL)
+    OMP(parallel for schedule(static) reduction(| : bad) if (tensor_size(dx) > PF_MIN_PARALLEL))
     for (int i = 0; i < planes; i++)
         bad |= relu_maxpool2x2_backward_plane(dx->data + (size_t)i * H * W, dy->data + (size_t)i * P * Q,
                                               argmax + (size_t)i * P * Q, x->data + (size_t)i * H * W, H, W,

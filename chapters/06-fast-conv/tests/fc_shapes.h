@@ -23,11 +23,8 @@
 #include "conv.h"
 #include "error.h"
 #include "fastconv.h"
+#include "parallel.h"
 #include "testing.h"
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 typedef struct FcShape {
     int n, c, h, w, k, r, s;
@@ -68,14 +65,9 @@ static inline int fc_out_w(const FcShape *s) { return conv_output_size(s->w, s->
 /* Sets the OpenMP thread count (no-op without OpenMP) and returns the old one. */
 static inline int fc_set_threads(int n)
 {
-#ifdef _OPENMP
-    int old = omp_get_max_threads();
-    omp_set_num_threads(n);
+    int old = parallel_max_threads();
+    parallel_set_num_threads(n);
     return old;
-#else
-    (void)n;
-    return 1;
-#endif
 }
 
 #endif

@@ -80,13 +80,13 @@ GRADED_TEST(forward, im2col_gemm_packed, 2,
 }
 
 GRADED_TEST(forward, fast_one_thread, 3,
-            "conv2d_forward_fast on 1 thread: every task packs its column block and covers its MR panels for all K slices.")
+            "conv2d_forward_fast on 1 thread: forward_tasks must run every task (column block t / ngroups, channel group t % ngroups), the last block and group cut short.")
 {
     check_forward_grid(run_fast, "conv2d_forward_fast", 1);
 }
 
 GRADED_TEST(forward, fast_two_threads, 3,
-            "conv2d_forward_fast on 2 threads: each thread packs into its own slice of bpack (fc_thread_num()).")
+            "conv2d_forward_fast on 2 threads: forward_tasks shares the tasks with `omp for`; each thread packs into its own slice of plan->bpack (parallel_thread_num()).")
 {
     check_forward_grid(run_fast, "conv2d_forward_fast", 2);
 }
