@@ -2,6 +2,7 @@
  * code, runs every test alone inside the sandbox, and scores it.
  *
  *   grader grade [--solution | --src DIR] [--test NAME] [--quiet] [--no-symbol-check] NN
+ *   grader grade --check-lesson NN      the lesson's exercise table lists every test
  *
  * The steps, each bounded in time:
  *
@@ -77,6 +78,7 @@ typedef struct {
     char result_dir[1300];   /* build/grade/<NN>-<variant> */
     char scratch[1400];      /* the run's private folder */
     TestList tests;
+    Buf *lesson_problems;    /* --check-lesson: where lesson and tests disagree */
 } Grade;
 
 /* ---- small helpers ----------------------------------------------------------------- */
@@ -130,6 +132,10 @@ static int read_tests(Grade *g, const Snapshot *snap)
         fprintf(stderr, "grade: %s/tests declares no GRADED_TEST, so there is nothing to grade\n", g->chapter_dir);
         return -1;
     }
+    /* The lesson's order: each step's unit tests before what builds on them. */
+    char lesson[400];
+    snprintf(lesson, sizeof lesson, "%s/README.md", g->chapter_dir);
+    testlist_order_by_lesson(&g->tests, lesson, g->lesson_problems);
     return 0;
 }
 
@@ -595,12 +601,14 @@ int grade_command(int argc, char **argv)
     memset(&g, 0, sizeof g);
     g.symbol_check = true;
     const char *src_option = NULL, *chapter = NULL;
-    bool solution = false;
+    bool solution = false, check_lesson = false;
+    Buf lesson_problems = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--solution") == 0) solution = true;
         else if (strcmp(a, "--quiet") == 0) g.quiet = true;
         else if (strcmp(a, "--no-symbol-check") == 0) g.symbol_check = false;
+        else if (strcmp(a, "--check-lesson") == 0) check_lesson = true;
         else if (strcmp(a, "--src") == 0 || strcmp(a, "--test") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0]) die_usage("%s needs a value", a);
             if (strcmp(a, "--src") == 0) src_option = argv[++i];
@@ -636,9 +644,21 @@ int grade_command(int argc, char **argv)
     /* 1, 2: the tests are the workbook's, and say what they are worth. */
     Snapshot snap = {0};
     if (snapshot_verify(&snap, g.chapter_dir, g.chapter) != 0) return 3;
+    if (check_lesson) g.lesson_problems = &lesson_problems;
     if (read_tests(&g, &snap) != 0) {
         snapshot_free(&snap);
         return 3;
+    }
+    if (check_lesson) {
+        /* --check-lesson (make test): the lesson's table and the tests agree. */
+        int bad = lesson_problems.len > 0;
+        if (bad) fputs(buf_str(&lesson_problems), stdout);
+        else printf("%s/README.md lists all %zu tests of chapter %s with their points, in the order they run\n",
+                    g.chapter_dir, g.tests.count, g.chapter);
+        buf_free(&lesson_problems);
+        snapshot_free(&snap);
+        testlist_free(&g.tests);
+        return bad;
     }
     int total = total_points(&g);
     long only = -1;
