@@ -84,12 +84,13 @@ void report_details(FILE *out, const Outcome *o, size_t n, const char *chapter, 
     fprintf(out, "\n");
 }
 
-int report_write_json(const char *path, const Outcome *o, size_t n, int score, int total, const char *summary)
+int report_write_json(const char *path, const Outcome *o, size_t n, int score, int total, const char *summary,
+                      int hints_used)
 {
     Buf j = {0};
     buf_printf(&j, "{\n  \"score\": %d,\n  \"max_score\": %d,\n  \"output\": \"", score, total);
     buf_add_json(&j, summary);
-    buf_puts(&j, "\",\n  \"tests\": [");
+    buf_printf(&j, "\",\n  \"extra_data\": {\"hints_used\": %d},\n  \"tests\": [", hints_used);
     for (size_t i = 0; i < n; i++) {
         buf_puts(&j, i ? ",\n    {\"name\": \"" : "\n    {\"name\": \"");
         buf_add_json(&j, o[i].test->full);
