@@ -719,11 +719,15 @@ int grade_command(int argc, char **argv)
         return 3;
     }
     if (check_lesson) {
-        /* --check-lesson (make test): the lesson's table and the tests agree. */
+        /* --check-lesson (make test): the lesson's table and the tests agree,
+         * and the hints (make hint), where written, cover every test. */
+        char hints[400];
+        snprintf(hints, sizeof hints, "%s/tests/hints.txt", g.chapter_dir);
+        if (path_exists(hints)) hints_check(hints, &g.tests, true, &lesson_problems);
         int bad = lesson_problems.len > 0;
         if (bad) fputs(buf_str(&lesson_problems), stdout);
-        else printf("%s/README.md lists all %zu tests of chapter %s with their points, in the order they run\n",
-                    g.chapter_dir, g.tests.count, g.chapter);
+        else printf("%s/README.md lists all %zu tests of chapter %s with their points, in the order they run%s\n",
+                    g.chapter_dir, g.tests.count, g.chapter, path_exists(hints) ? "; each has three hints" : "");
         buf_free(&lesson_problems);
         snapshot_free(&snap);
         testlist_free(&g.tests);

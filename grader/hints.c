@@ -294,7 +294,10 @@ int hint_command(int argc, char **argv)
         }
         buf_free(&safe);
         record_level(number, t->full, level);
-        if (level < written) printf("(`make hint CH=%s` again for hint %d.)\n", number, level + 1);
+        if (level < written) {
+            if (only) printf("(`make hint CH=%s TEST=%s` again for hint %d.)\n", number, only, level + 1);
+            else printf("(`make hint CH=%s` again for hint %d.)\n", number, level + 1);
+        }
     }
     hints_free(&h);
     testlist_free(&tests);
