@@ -166,8 +166,10 @@ watch_check() {
         for i in $(seq 1 "$1"); do pane | grep -qE "$2" && return 0; sleep 1; done
         echo "after $1 s the watch screen does not show /$2/:"; pane | head -n 20; return 1
     }
-    (cd "$t" && tmux -L "$sock" new-session -d -s watch -x 160 -y 60 \
-        'make watch CH=02; echo "watch exited with status $?"; sleep 30') || return 1
+    # remain-on-exit: the pane stays readable after Ctrl-C has ended it (make
+    # itself is interrupted too, and says so; the watch must stop cleanly).
+    (cd "$t" && tmux -L "$sock" new-session -d -s watch -x 160 -y 60 \; set-option -g remain-on-exit on \; \
+        send-keys 'make watch CH=02' Enter) || return 1
     local ok=0
     if wait_for 120 '^Chapter 02: 1/26 points'; then
         echo "started: $(pane | grep -m1 '^Chapter 02')"
@@ -175,7 +177,7 @@ watch_check() {
         if wait_for 60 '^Chapter 02: 10/26 points'; then
             echo "after saving conv_single.c: $(pane | grep -m1 '^Chapter 02'), first to fix: $(pane | grep -m1 'First to fix')"
             tmux -L "$sock" send-keys -t watch C-c
-            wait_for 20 'watch exited with status 0' && echo "Ctrl-C: $(pane | grep -m1 'watch: stopped')" && ok=1
+            wait_for 20 '^watch: stopped\.' && echo "Ctrl-C: $(pane | grep -m1 'watch: stopped')" && ok=1
         fi
     fi
     tmux -L "$sock" kill-server 2>/dev/null
