@@ -64,6 +64,17 @@ GRADED_TEST(im2col, padding_and_stride_on_the_grid, 3,
     }
 }
 
+/* What a wrong pixel of overlaps_accumulate says, from its value alone: x
+ * starts at 10 and every col value is 1, so each mistake leaves its own
+ * number. */
+static const char *col2im_diagnosis(float got, float want)
+{
+    if (got == 1.0f) return " (x = col instead of x += col: each window overwrote the pixel, and its old 10 is lost too)";
+    if (got == want - 10.0f) return " (the windows were added up but x's old value was lost: was x cleared first?)";
+    if (got == 11.0f && want > 11.0f) return " (one window's 1 was added, the others not: each window must add into the pixel)";
+    return "";
+}
+
 GRADED_TEST(col2im, overlaps_accumulate, 3,
             "col2im must ADD (+=) into x: overlapping windows send several values to one pixel, and x's old value stays.")
 {
@@ -77,8 +88,7 @@ GRADED_TEST(col2im, overlaps_accumulate, 3,
     for (int i = 0; i < 9; i++)
         cr_expect_eq(x[i], want[i],
                      "3x3 image starting at 10, 2x2 all-ones col: pixel (%d,%d) is in %g windows so should be %g, got %g%s",
-                     i / 3, i % 3, (double)(want[i] - 10), (double)want[i], (double)x[i],
-                     x[i] == 11.0f && want[i] > 11.0f ? " (overwritten, not accumulated: use +=)" : "");
+                     i / 3, i % 3, (double)(want[i] - 10), (double)want[i], (double)x[i], col2im_diagnosis(x[i], want[i]));
 }
 
 GRADED_TEST(col2im, is_the_adjoint_of_im2col, 3,
