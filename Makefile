@@ -96,7 +96,8 @@ check-manifest: deps $(GRADER) solution-objects ##! fail if grader/checksums.txt
 
 test-core: deps lib ##! run the core's unit tests (common/tests)
 	@$(MAKE) $(BUILD)/common-tests
-	@cd common/tests && ../../$(BUILD)/common-tests
+	@cd common/tests && LSAN_OPTIONS=suppressions=$(CURDIR)/common/tests/lsan.supp:print_suppressions=0 \
+	   ../../$(BUILD)/common-tests
 
 COMMON_TEST_SRCS := $(wildcard common/tests/*.c)
 COMMON_TEST_OBJS := $(COMMON_TEST_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -82,10 +82,60 @@ typedef struct GradcheckResult {
 /* Compares analytic with numeric (same element count). Returns true when every
  * relative error is <= tol. When report is not NULL it receives, on failure,
  * a few lines naming what, the shape, the worst element as (n, c, h, w), both
- * values, and a hint about the pattern (every element off by the same factor
- * suggests a missing scale such as 1/N). */
+ * values, and at most one hint: the first of these whose evidence is there.
+ *
+ *   - some backward values are NaN or infinite;
+ *   - every backward value is 0;
+ *   - every element is the same factor f times its central difference
+ *     (where the central difference is about 0 the backward value must be
+ *     too; a single element counts when f is whole, gradcheck_whole_factor):
+ *     a missing or extra constant, named when it is exactly one
+ *     (gradcheck_name_factor);
+ *   - the backward values are the central differences in another order: the
+ *     right values in the wrong places (a wrong index);
+ *   - most wrong elements should get about 0 and got a value (a mask not
+ *     applied), or are exactly 0 where the gradient is not (never reached);
+ *   - the zeros are where they belong but most other elements are off by a
+ *     factor that varies (the range of the ratios is given);
+ *   - at least a tenth of the elements agree and the others do not (how
+ *     many, and a map of where the wrong ones are);
+ *   - (almost) no element agrees, and not by one factor. */
 bool gradcheck_compare(GradcheckResult *result, const Tensor *analytic, const Tensor *numeric,
                        double tol, double floor, const char *what, char *report,
                        size_t report_size);
+
+/* What a constant factor f (got / expected, or analytic / numeric) is, when
+ * it is one of the scales a layer applies, within rel_tol relative: -1 (a
+ * flipped sign); the window's size R*S, height R or width S, or the window
+ * size over the stride's area, when `what` names them ("window 3x2" or
+ * "window 3", "stride 1,2" or "stride (1,2)" or "stride 2"); N, from "N=5"
+ * in what, else t's first dimension when t has at least two (the batch of
+ * a dx or of logits [N, M]); each as itself or its inverse. Writes every
+ * match into out, separated by "; ", and returns how many matched (out is ""
+ * when none did: the factor is then no scale the test knows of). */
+int gradcheck_name_factor(char *out, size_t size, double f, double rel_tol, const Tensor *t,
+                          const char *what);
+
+/* True when f or 1/f is, within rel_tol, a whole number k >= 2 (or f is
+ * -1): a factor one element alone is evidence for, since a wrong value is
+ * always some multiple of the right one but rarely a whole one. */
+bool gradcheck_whole_factor(double f, double rel_tol);
+
+/* The map of wrong elements that the tests' reports draw (testing.c,
+ * chapter 04's argmax report, gradcheck_compare). Element i of t goes into
+ * cell (row, col) of a grid of at most GRADCHECK_MAP_MAX x GRADCHECK_MAP_MAX:
+ * (h, w) when t has planes (h * w > 1), every image and channel on top of
+ * each other; (n, c) for a matrix [N, M] or a tensor [N, C, 1, 1]; (0, n)
+ * for a vector (ndim 1). Returns false when the element falls outside the
+ * grid (a plane larger than the grid: only its top-left part is drawn). */
+enum { GRADCHECK_MAP_MAX = 32 };
+bool gradcheck_map_cell(const Tensor *t, size_t i, int *row, int *col);
+
+/* Appends the map of cells (as filled through gradcheck_map_cell) to out at
+ * *used (out has size bytes; *used advances, the text stays terminated): a
+ * title line saying what rows and columns are, then one line per row, "X"
+ * wrong and "." right. Nothing for a tensor of one element. */
+void gradcheck_map_draw(char *out, size_t size, size_t *used, const Tensor *t,
+                        bool cells[GRADCHECK_MAP_MAX][GRADCHECK_MAP_MAX]);
 
 #endif

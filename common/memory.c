@@ -25,6 +25,18 @@ int memory_keep_freed(void)
 
 enum { MEMORY_ALIGNMENT = 64 };
 
+#if MEMORY_EXACT
+void *memory_alloc_aligned(size_t bytes)
+{
+    /* ASan ends the process on a request above its maximum (1 TiB) instead
+     * of failing it; such a request fails here, as it would without ASan. */
+    if ((uint64_t)bytes > ((uint64_t)1 << 40)) return NULL;
+    void *p;
+    return posix_memalign(&p, MEMORY_ALIGNMENT, bytes ? bytes : 1) == 0 ? p : NULL;
+}
+
+void memory_free_aligned(void *p) { free(p); }
+#else
 void *memory_alloc_aligned(size_t bytes)
 {
     /* The block: [slack][pointer to the start][aligned part of `bytes`]. */
@@ -42,3 +54,4 @@ void memory_free_aligned(void *p)
 {
     if (p) free(((void **)p)[-1]);
 }
+#endif

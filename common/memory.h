@@ -35,6 +35,23 @@ int memory_keep_freed(void);
 
 #include <stddef.h>
 
+/* MEMORY_EXACT is 1 in a build with AddressSanitizer (SANITIZE=1). There a
+ * block is exactly the bytes asked for, from the sanitizer's own aligned
+ * allocator, which marks every byte after it as out of bounds: an access
+ * one float past a tensor is then reported, where the slack of the block
+ * described above (up to 64 bytes, and tensor.c's rounding up to 64 more)
+ * would hide it. The sanitizer's allocator has no offcuts to fear. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MEMORY_EXACT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MEMORY_EXACT 1
+#endif
+#endif
+#ifndef MEMORY_EXACT
+#define MEMORY_EXACT 0
+#endif
+
 /* A 64-byte aligned block of at least `bytes` bytes (uninitialised), or NULL
  * when out of memory. Release it with memory_free_aligned, never free(). */
 void *memory_alloc_aligned(size_t bytes);

@@ -8,13 +8,16 @@
 #   4. every untouched skeleton compiles and gets less than full marks, and
 #      every chapter, solution and skeleton, builds with gcc and clang -Werror;
 #   5. every planted bug of every chapter loses points;
-#   6. grading is the same in every locale, honest whatever hostile code
+#   6. failure messages show their evidence: a picture of a wrong tensor,
+#      the tensor an out-of-bounds access under ASan hit, the GEMM remainder
+#      note only for a remainder bug;
+#   7. grading is the same in every locale, honest whatever hostile code
 #      does (grader/hostile.sh), and refuses changed test files; make
 #      skeletons never overwrites a student's work;
-#   7. the programs run the student's own chapters (grader/yours.sh: a
+#   8. the programs run the student's own chapters (grader/yours.sh: a
 #      sabotaged function of theirs breaks training), and every program
 #      rejects bad command-line values with exit 2;
-#   8. `make figures` on digits makes every digits figure, twice identically.
+#   9. `make figures` on digits makes every digits figure, twice identically.
 #
 # Ends with the line "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
@@ -95,6 +98,79 @@ if command -v clang >/dev/null 2>&1; then
 else
     echo "  (clang is not installed: the clang build is skipped)"
 fi
+
+echo "== failure messages"
+# broken_copy DIR SLUG FILE FIND REPLACE: a scratch copy of a solution with
+# one edit (FIND must occur in FILE), for grading with --src.
+broken_copy() {
+    local dir=$1 slug=$2 file=$3 find=$4 repl=$5 content
+    rm -rf "$dir"; mkdir -p "$dir"; cp solutions/"$slug"/* "$dir"/ 2>/dev/null
+    content=$(cat "$dir/$file"; printf x); content=${content%x}
+    [[ "$content" == *"$find"* ]] || { echo "'$find' is not in solutions/$slug/$file"; return 1; }
+    printf '%s' "${content/"$find"/"$repl"}" >"$dir/$file"
+}
+# A wrong value: the message names a picture under build/grade/02-*/failures/
+# that is a PNG (the kernel flipped: a convolution, not a cross-correlation).
+picture_check() {
+    local src=build/diagtest/flip out path
+    broken_copy "$src" 02-convolution conv_single.c '*tensor_at(w, 0, 0, r, s);' \
+        '*tensor_at(w, 0, 0, R - 1 - r, S - 1 - s);' || return 1
+    out=$(CI=false grader/grade.sh --src "$src" --test single_tutorial_example 02 2>&1)
+    echo "$out" | sed -n '/^---- result ----$/,$p'
+    path=$(echo "$out" | sed -n -E 's/^ *picture: (build\/grade\/02-[^/ ]*\/failures\/[^ ]*\.png) .*/\1/p' | head -n 1)
+    [ -n "$path" ] || { echo "no line 'picture: build/grade/02-*/failures/*.png' in the message"; return 1; }
+    [ -f "$path" ] || { echo "$path does not exist"; return 1; }
+    identify -format '%m %wx%h\n' "$path" | grep -q '^PNG ' || { echo "$path is not a PNG"; return 1; }
+    echo "$path: $(identify -format '%m %wx%h' "$path")"
+}
+check "a wrong value's message names its picture, a PNG under build/grade/NN-*/failures" picture_check
+# An out-of-bounds write under SANITIZE=1: beside ASan's reason the message
+# says which tensor, how far past its end, and the (n,c,h,w) of the index (y
+# indexed with x's width W as its row stride, not Q).
+asan_tensor_check() {
+    local src=build/diagtest/oob out
+    broken_copy "$src" 02-convolution conv_single.c '*tensor_at(y, 0, 0, i, j) = acc;' \
+        'y->data[i * x->w + j] = acc;' || return 1
+    out=$(SANITIZE=1 CI=false grader/grade.sh --src "$src" --test single_tutorial_example 02 2>&1)
+    echo "$out" | sed -n '/^---- result ----$/,$p'
+    [[ "$out" == *"AddressSanitizer: heap-buffer-overflow"*"conv_single.c:"* ]] ||
+        { echo "no AddressSanitizer reason naming conv_single.c"; return 1; }
+    # The first write out of bounds is y(2,0) at 2*5 + 0 = 10, two past y's 9.
+    echo "$out" | grep -qE '^ +that is a write 2 floats past the end of y \[1,1,3,3\] \(made by nan_tensor at test_conv_naive\.c:[0-9]+\): .*\(n,c,h,w\) = \(1,0,0,1\)' ||
+        { echo "no line naming y, 2 floats past its end, and (n,c,h,w) = (1,0,0,1)"; return 1; }
+    # The code under test shares that stream: a line it prints before ASan's
+    # report is not taken for the tensor's (the sandbox alone holds here).
+    sed -i -e 's|^#include "error.h"|#include "error.h"\n#include <stdio.h>|' \
+        -e 's|^    const int P = y->h|    fputs("grader-tensor: a forged line\\n", stderr);\n&|' "$src/conv_single.c"
+    grep -q 'a forged line' "$src/conv_single.c" || { echo "the forged line was not planted"; return 1; }
+    out=$(SANITIZE=1 CI=false grader/grade.sh --no-symbol-check --src "$src" --test single_tutorial_example 02 2>&1)
+    # (what the test printed is shown too, under its own heading: look only
+    # at the lines of the reason)
+    [ "$(echo "$out" | grep -E '^ +that is ')" = "$(echo "$out" | grep -E '^ +that is a write 2 floats past the end of y ')" ] &&
+        [ "$(echo "$out" | grep -cE '^ +that is ')" = 1 ] ||
+        { echo "a line printed by the code under test was shown as the tensor's:"; echo "$out" | tail -n 5; return 1; }
+    echo "a forged grader-tensor line printed before the report is ignored"
+}
+check "an out-of-bounds write under ASan names the tensor, floats past its end and (n,c,h,w)" asan_tensor_check
+# Chapter 06's GEMM note on the remainder fires only when the wrong cells are
+# in the last, partial block: for the planted remainder bug, and not for a
+# wrong column bound in gemm_naive (which has no blocks).
+gemm_note_check() {
+    local out
+    broken_copy build/diagtest/gemm-edge 06-fast-conv gemm.c 'for (int i0 = 0; i0 < M; i0 += GEMM_BM)' \
+        'for (int i0 = 0; i0 + GEMM_BM <= M; i0 += GEMM_BM)' || return 1
+    out=$(CI=false grader/grade.sh --src build/diagtest/gemm-edge --test blocked_matches_reference_at_edges 06 2>&1)
+    echo "$out" | grep -m 2 'remainder'
+    [[ "$out" == *"the last, partial block of GEMM_BM = "*"rows"*"the remainder rows are dropped"* ]] ||
+        { echo "the remainder bug is not named:"; echo "$out" | tail -n 20; return 1; }
+    broken_copy build/diagtest/gemm-bound 06-fast-conv gemm.c 'for (int j = 0; j < N; j++) {' \
+        'for (int j = 0; j < M; j++) {' || return 1
+    out=$(CI=false grader/grade.sh --src build/diagtest/gemm-bound --test naive_sizes_and_transposes 06 2>&1)
+    echo "$out" | grep -m 2 'cells wrong'
+    [[ "$out" == *"cells wrong"* ]] || { echo "the wrong bound did not fail the test:"; echo "$out" | tail -n 20; return 1; }
+    [[ "$out" != *"remainder"* ]] || { echo "a remainder is blamed for a GEMM without blocks"; return 1; }
+}
+check "chapter 06's GEMM blames the remainder only when the wrong cells are in it" gemm_note_check
 
 echo "== grading anyone can trust"
 # The same grade in every locale, and with nothing in the environment.

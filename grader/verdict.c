@@ -139,8 +139,35 @@ static const char *signal_reason(int sig)
     }
 }
 
+/* The line a test binary built with AddressSanitizer adds after ASan's
+ * report when the bad address lies in or next to a tensor the test made
+ * (common/testing.h: "grader-tensor: " at the start of a line, then at most
+ * 512 bytes of text): the text after the prefix, or NULL. Only a line after
+ * the report counts (testing.c prints it from ASan's death callback, so
+ * anything earlier was printed by the code under test); it is cut at 512
+ * bytes and anything but printable ASCII becomes '?', since the code under
+ * test shares that stream. */
+static char *tensor_line(const char *report)
+{
+    static const char prefix[] = "\ngrader-tensor: ";
+    const char *hit = strstr(report, prefix);
+    if (!hit) return NULL;
+    hit += sizeof prefix - 1;
+    size_t len = strcspn(hit, "\n");
+    if (len > 512) len = 512;
+    while (len > 0 && hit[len - 1] == ' ') len--;
+    if (len == 0) return NULL;
+    char *line = malloc(len + 1);
+    if (!line) return NULL;
+    for (size_t i = 0; i < len; i++) line[i] = hit[i] >= ' ' && hit[i] <= '~' ? hit[i] : '?';
+    line[len] = '\0';
+    return line;
+}
+
 /* The first AddressSanitizer, LeakSanitizer or UBSan finding in a test's
- * standard error, in one line, or NULL. */
+ * standard error, in one line, or NULL. An AddressSanitizer finding about a
+ * tensor gets a second line saying which tensor and where in it (or past
+ * it) the access went, from testing.c's "grader-tensor:" line. */
 static char *sanitizer_reason(const char *err_path)
 {
     char *text;
@@ -173,15 +200,27 @@ static char *sanitizer_reason(const char *err_path)
         char kind_text[128] = "";
         if (kind) sscanf(kind + strlen("Sanitizer: "), "%127[a-z-]", kind_text);
         const char *tool = strncmp(as, "ERROR: LeakSanitizer", 20) == 0 ? "LeakSanitizer" : "AddressSanitizer";
-        /* The first stack frame in the workbook's code: "#1 0x... in f path/x.c:12" */
+        /* The first frame in the workbook's code of the first stack (the
+         * access's, up to the first line that is no frame): "#1 0x... in f path/x.c:12".
+         * Each line is looked at on its own, so that nothing of a later line
+         * (the allocation's stack, the summary) is taken for it. */
         char where[600] = "?";
-        for (char *line = strstr(as, "\n"); line; line = strchr(line + 1, '\n')) {
-            char *frame = strstr(line, " in ");
-            char *nl = strchr(line + 1, '\n');
-            if (!frame || (nl && frame > nl)) continue;
-            if (!strstr(line, ".c:") || strstr(line, "libasan") || strstr(line, "criterion") ||
-                (nl && strstr(line, ".c:") > nl))
+        const char *next = strchr(as, '\n');
+        bool in_stack = false;
+        while (next) {
+            const char *start = next + 1;
+            next = strchr(start, '\n');
+            size_t len = next ? (size_t)(next - start) : strlen(start);
+            char line[1024];
+            snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), start);
+            const char *hash = line + strspn(line, " ");
+            if (*hash != '#') {
+                if (in_stack) break; /* the access's stack has ended */
                 continue;
+            }
+            in_stack = true;
+            char *frame = strstr(line, " in ");
+            if (!frame || !strstr(line, ".c:") || strstr(line, "libasan") || strstr(line, "criterion")) continue;
             char fn[200], file[400];
             if (sscanf(frame, " in %199s %399s", fn, file) == 2) {
                 const char *f = file;
@@ -193,6 +232,9 @@ static char *sanitizer_reason(const char *err_path)
         bool overflow = strstr(kind_text, "buffer-overflow") != NULL;
         buf_printf(&out, "%s: %s%s in %s", tool, kind_text,
                    overflow ? " (a read or write past the end of an array)" : "", where);
+        char *tensor = strcmp(tool, "AddressSanitizer") == 0 ? tensor_line(as) : NULL;
+        if (tensor) buf_printf(&out, "\n  that is %s", tensor);
+        free(tensor);
     }
     free(text);
     if (!out.len) return NULL;

@@ -13,7 +13,10 @@
  *
  * Anything else fails with the most telling reason first: a time limit, a
  * changed file, a leftover process, a forged record, a sanitizer report
- * (file and line), a signal, the test's own failure message.
+ * (file and line; for an AddressSanitizer report about a tensor the test
+ * made, also which tensor and how far past its end, from the test binary's
+ * "grader-tensor:" line, common/testing.h), a signal, the test's own
+ * failure message.
  */
 #ifndef GRADER_VERDICT_H
 #define GRADER_VERDICT_H

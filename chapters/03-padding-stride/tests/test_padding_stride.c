@@ -28,6 +28,10 @@ static Tensor *filled_tensor(int n, int c, int h, int w, float value)
     return t;
 }
 
+/* The helpers' tensors are recorded as made by the line that calls them, so
+ * an AddressSanitizer report names the caller's variable (testing.h). */
+#define filled_tensor(...) TEST_TRACKED_(filled_tensor, __VA_ARGS__)
+
 /* Runs conv2d_forward into a NaN-filled y [N,K,P,Q] (sizes given by the
  * test, never computed with the code under test). */
 static Tensor *run_conv(const Tensor *x, const Tensor *w, const Tensor *b, Conv2dParams p, int P, int Q)

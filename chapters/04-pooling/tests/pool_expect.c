@@ -4,6 +4,7 @@
 #include "pool_expect.h"
 
 #include "error.h"
+#include "gradcheck.h"
 #include "npy.h"
 #include "testing.h"
 
@@ -14,9 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAP_MAX = 32 };
-
-Tensor *load_case(const char *name, const char *what)
+Tensor *(load_case)(const char *name, const char *what)
 {
     char path[256];
     snprintf(path, sizeof path, "data/%s_%s.npy", name, what);
@@ -35,7 +34,7 @@ int32_t *load_case_argmax(const char *name, size_t count)
     return a.data; /* owned by the caller now; npy_array_free would free this */
 }
 
-Tensor *new_pool_output(const Tensor *x, Pool2dParams p)
+Tensor *(new_pool_output)(const Tensor *x, Pool2dParams p)
 {
     const int P = (x->h - p.window_h) / p.stride_h + 1;
     const int Q = (x->w - p.window_w) / p.stride_w + 1;
@@ -93,6 +92,48 @@ static void describe(Report *r, const Tensor *x, long long i)
         add(r, "%lld, which is not an index into x (it has %zu elements)", i, tensor_size(x));
 }
 
+/* What is wrong with one argmax entry, judged only on what it holds. */
+typedef enum {
+    NEVER_WRITTEN,  /* still -1, the value new_argmax fills in */
+    NOT_AN_INDEX,   /* outside x */
+    WINDOW_OFFSET,  /* the expected max's offset inside the window (row * window_w + column) */
+    PLANE_OFFSET,   /* the expected max's h * W + w */
+    OUTSIDE,        /* another position outside this output's window (or plane) */
+    TIE_LATER,      /* in the window, the same value as the max, after the first one */
+    TIE_EARLIER,    /* in the window, the same value, before the expected one */
+    SMALLER,        /* in the window, a smaller value */
+    KINDS
+} Kind;
+
+static Kind classify(int32_t got, int32_t expected, const Tensor *x, const int o[4], Pool2dParams p)
+{
+    int g[4], e[4];
+    if (got == -1) return NEVER_WRITTEN;
+    if (!decode(x, got, g)) return NOT_AN_INDEX;
+    decode(x, expected, e);
+    const int h0 = o[2] * p.stride_h, w0 = o[3] * p.stride_w;
+    bool inside = g[0] == o[0] && g[1] == o[1] && g[2] >= h0 && g[2] < h0 + p.window_h && g[3] >= w0 &&
+                  g[3] < w0 + p.window_w;
+    if (inside && x->data[got] == x->data[expected]) return got > expected ? TIE_LATER : TIE_EARLIER;
+    /* An offset may by chance land inside the window; it is still the offset. */
+    if (got == (e[2] - h0) * p.window_w + (e[3] - w0)) return WINDOW_OFFSET;
+    if (got == e[2] * x->w + e[3]) return PLANE_OFFSET;
+    return inside ? SMALLER : OUTSIDE;
+}
+
+static const char *const KIND_TEXT[KINDS] = {
+    [NEVER_WRITTEN] = "never written (still -1, as the test filled it)",
+    [NOT_AN_INDEX] = "not an index into x at all",
+    [WINDOW_OFFSET] = "the maximum's position inside its window (row * window_w + column), not the flat index into x",
+    [PLANE_OFFSET] = "the maximum's position in its (h, w) plane (h * W + w): n and c are missing from the flat index",
+    [OUTSIDE] = "a position outside this output's window",
+    [TIE_LATER] = "an equal value later in the window: a tie, and the LAST maximum won (replace the best only on a "
+                  "strictly larger value)",
+    [TIE_EARLIER] = "an equal value earlier in the window than the expected one (a tie the reference broke "
+                    "differently: is the window's scan order row-major?)",
+    [SMALLER] = "a value of the window smaller than its maximum",
+};
+
 bool argmax_equal(const int32_t *got, const int32_t *expected, const Tensor *x,
                   const Tensor *y, Pool2dParams p, const char *what, char *report,
                   size_t report_size)
@@ -100,20 +141,20 @@ bool argmax_equal(const int32_t *got, const int32_t *expected, const Tensor *x,
     Report r = {report, report_size, 0};
     if (report && report_size) report[0] = '\0';
     const size_t count = tensor_size(y);
-    size_t bad = 0, first = 0;
-    bool map[MAP_MAX][MAP_MAX] = {{false}};
+    size_t bad = 0, first = 0, kinds[KINDS] = {0};
+    bool cells[GRADCHECK_MAP_MAX][GRADCHECK_MAP_MAX] = {{false}};
     for (size_t i = 0; i < count; i++) {
         if (got[i] == expected[i]) continue;
         if (bad++ == 0) first = i;
-        int o[4];
+        int o[4], row, col;
         decode(y, (long long)i, o);
-        if (o[2] < MAP_MAX && o[3] < MAP_MAX) map[o[2]][o[3]] = true;
+        kinds[classify(got[i], expected[i], x, o, p)]++;
+        if (gradcheck_map_cell(y, i, &row, &col)) cells[row][col] = true;
     }
     if (bad == 0) return true;
 
-    int o[4], e[4], g[4];
+    int o[4];
     decode(y, (long long)first, o);
-    decode(x, expected[first], e);
     const int h0 = o[2] * p.stride_h, w0 = o[3] * p.stride_w;
     add(&r, "%s: %zu of %zu argmax indices are wrong (window %dx%d, stride %d,%d)\n", what, bad,
         count, p.window_h, p.window_w, p.stride_h, p.stride_w);
@@ -123,25 +164,16 @@ bool argmax_equal(const int32_t *got, const int32_t *expected, const Tensor *x,
     describe(&r, x, expected[first]);
     add(&r, "\n    got      ");
     describe(&r, x, got[first]);
-    add(&r, "\n");
-    if (got[first] == -1) {
-        add(&r, "  -1 means this entry was never written\n");
-    } else if (!decode(x, got[first], g) || g[0] != o[0] || g[1] != o[1] || g[2] < h0 ||
-               g[2] >= h0 + p.window_h || g[3] < w0 || g[3] >= w0 + p.window_w) {
-        add(&r, "  that index is outside the window: argmax must be the FLAT index into x "
-                "(tensor_index(x, n, c, h, w)), not a position inside the window or the plane\n");
-    } else if (x->data[got[first]] == x->data[expected[first]]) {
-        add(&r, "  both hold the same value: a tie, and the FIRST maximum in row-major "
-                "window order must win (replace only on a strictly larger value)\n");
-    } else {
-        add(&r, "  that index is in the window but does not hold its largest value\n");
-    }
-    int rows = y->h < MAP_MAX ? y->h : MAP_MAX, cols = y->w < MAP_MAX ? y->w : MAP_MAX;
-    add(&r, "  outputs with a wrong argmax in any image/channel (X wrong, . right):\n");
-    for (int h = 0; h < rows; h++) {
-        add(&r, "   ");
-        for (int w = 0; w < cols; w++) add(&r, " %c", map[h][w] ? 'X' : '.');
+    add(&r, "\n  that is %s\n", KIND_TEXT[classify(got[first], expected[first], x, o, p)]);
+    /* The other wrong entries, when they are not all of the first one's kind. */
+    if (kinds[classify(got[first], expected[first], x, o, p)] < bad) {
+        add(&r, "  the %zu wrong entries are:", bad);
+        for (int k = 0; k < KINDS; k++)
+            if (kinds[k]) add(&r, "\n    %zu %s", kinds[k], KIND_TEXT[k]);
         add(&r, "\n");
+    } else if (bad > 1) {
+        add(&r, "  and so are all %zu wrong entries\n", bad);
     }
+    gradcheck_map_draw(r.buf, r.size, &r.used, y, cells);
     return false;
 }

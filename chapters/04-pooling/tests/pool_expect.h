@@ -8,15 +8,24 @@
  *
  * expect_argmax_equal compares argmax arrays exactly. Its message names the
  * first wrong output position (n, c, ph, pw), shows both indices decoded back
- * into x positions (n, c, h, w), says whether the index the student wrote is
- * inside that output's window, whether the two positions hold equal values
- * (a tie), and draws the map of wrong outputs like expect_tensor_close does.
+ * into x positions (n, c, h, w), and says what the wrong index is, from what
+ * it holds: never written (-1), not an index into x, the maximum's offset
+ * inside its window or its (h, w) plane (the flat index into x was not
+ * formed), another position outside the window, an equal value later in
+ * the window (a tie the last maximum won) or earlier, or a smaller value of
+ * the window. When the wrong entries are of several kinds it counts each,
+ * and it draws the map of wrong outputs like expect_tensor_close does.
+ *
+ * load_case and new_pool_output are recorded as made by the line that calls
+ * them, so an AddressSanitizer report names the caller's variable
+ * (testing.h, "which tensor a bad address belongs to").
  */
 #ifndef POOL_EXPECT_H
 #define POOL_EXPECT_H
 
 #include "pooling.h"
 #include "tensor.h"
+#include "testing.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,6 +49,10 @@ int32_t *new_argmax(size_t count);
 bool argmax_equal(const int32_t *got, const int32_t *expected, const Tensor *x,
                   const Tensor *y, Pool2dParams p, const char *what, char *report,
                   size_t report_size);
+
+/* The two makers of tensors, recorded at the caller's line (testing.h). */
+#define load_case(...) TEST_TRACKED_(load_case, __VA_ARGS__)
+#define new_pool_output(...) TEST_TRACKED_(new_pool_output, __VA_ARGS__)
 
 #define expect_argmax_equal(got, expected, x, y, p, what)                              \
     do {                                                                               \

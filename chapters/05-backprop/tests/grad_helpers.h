@@ -80,4 +80,12 @@ static inline Tensor *random_distinct(int n, int c, int h, int w, uint64_t seed)
     return t;
 }
 
+/* The helpers' tensors are recorded as made by the line that calls them, so
+ * an AddressSanitizer report names the caller's variable (testing.h, "which
+ * tensor a bad address belongs to"). Defined after the helpers, so their
+ * definitions are not wrapped. */
+#define ref(...) TEST_TRACKED_(ref, __VA_ARGS__)
+#define random_away_from_zero(...) TEST_TRACKED_(random_away_from_zero, __VA_ARGS__)
+#define random_distinct(...) TEST_TRACKED_(random_distinct, __VA_ARGS__)
+
 #endif

@@ -28,6 +28,74 @@ static float *random_floats(size_t count, unsigned long long seed)
     return v;
 }
 
+/* How a GEMM cuts C into blocks: rows and columns per block, 0 for none. A
+ * wrong cell can only be blamed on "the remainder" when the GEMM has blocks. */
+typedef struct {
+    int rows, cols;
+    const char *rows_name, *cols_name;
+} Tiling;
+
+/* Compares C (M rows of ldc floats; columns N..ldc-1 must be untouched) with
+ * want, and fails once with a message that counts the wrong cells, names the
+ * first, and adds a note only on its evidence: cells past N changed; every
+ * wrong cell in the last, partial block of rows or columns while the full
+ * blocks are right (a remainder); every wrong cell equal to A*B without C's
+ * old value c0 (overwritten, not accumulated). */
+static void expect_c_close(const float *c, const float *want, const float *c0, int ldc, int M, int N, float tol,
+                           Tiling tiling, const char *past_n, const char *context)
+{
+    int bad = 0, outside = 0, first_i = -1, first_j = -1, overwritten = 0;
+    /* The first row and column of the last, partial block (M or N when the
+     * blocks divide C evenly, or C is smaller than one block). */
+    const int edge_i = tiling.rows && M >= tiling.rows && M % tiling.rows ? M - M % tiling.rows : M;
+    const int edge_j = tiling.cols && N >= tiling.cols && N % tiling.cols ? N - N % tiling.cols : N;
+    int in_edge_rows = 0, in_edge_cols = 0;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < ldc; j++) {
+            size_t at = (size_t)i * ldc + j;
+            float g = c[at], e = want[at];
+            if (fabsf(g - e) <= tol + tol * fabsf(e)) continue;
+            if (bad++ == 0) first_i = i, first_j = j;
+            if (j >= N) {
+                outside++;
+                continue;
+            }
+            in_edge_rows += i >= edge_i;
+            in_edge_cols += j >= edge_j;
+            float product = e - c0[at]; /* A*B alone */
+            overwritten += fabsf(g - product) <= tol + tol * fabsf(product);
+        }
+    if (bad == 0) return;
+    const int inside = bad - outside;
+    char note[512] = "";
+    size_t used = 0;
+    /* Appends to note; a note cut short stays terminated and stops growing. */
+#define NOTE(...) (used < sizeof note ? used += (size_t)snprintf(note + used, sizeof note - used, __VA_ARGS__) : 0)
+    if (outside)
+        NOTE("; %d cell%s past column N=%d changed (%s)", outside, outside == 1 ? "" : "s", N, past_n);
+    if (inside && in_edge_rows == inside && edge_i < M)
+        NOTE("; every wrong cell is in rows %d..%d, the last, partial block of %s = %d rows, and the full blocks "
+             "are right: the remainder rows are dropped or mishandled", edge_i, M - 1, tiling.rows_name, tiling.rows);
+    else if (inside && in_edge_cols == inside && edge_j < N)
+        NOTE("; every wrong cell is in columns %d..%d, the last, partial block of %s = %d columns, and the full "
+             "blocks are right: the remainder columns are dropped or mishandled", edge_j, N - 1, tiling.cols_name,
+             tiling.cols);
+    if (inside && overwritten == inside)
+        NOTE("; every wrong cell holds A*B without C's old value: C was overwritten (=), not accumulated (+=)");
+#undef NOTE
+    size_t first = (size_t)first_i * ldc + first_j;
+    cr_expect(0, "%s: %d of %d cells wrong; the first, C(%d,%d), should be %g, got %g%s", context, bad, M * ldc,
+              first_i, first_j, (double)want[first], (double)c[first], note);
+}
+
+/* The blocks of the GEMM under test, for expect_c_close's remainder note. */
+static Tiling tiling_of(GemmFn gemm)
+{
+    if (gemm == gemm_blocked) return (Tiling){GEMM_BM, GEMM_BN, "GEMM_BM", "GEMM_BN"};
+    if (gemm == gemm_packed) return (Tiling){GEMM_MR, GEMM_NR, "GEMM_MR", "GEMM_NR"};
+    return (Tiling){0, 0, "", ""}; /* gemm_naive: no blocks */
+}
+
 /* Checks gemm on an M x N x K problem with C starting non-zero, ldc > N
  * (the padding columns must stay untouched), and A, B plain or transposed. */
 static void check_gemm(GemmFn gemm, const char *name, int M, int N, int K, int transa, int transb,
@@ -36,28 +104,23 @@ static void check_gemm(GemmFn gemm, const char *name, int M, int N, int K, int t
     int ldc = N + 3;
     float *a = random_floats((size_t)M * K, seed), *b = random_floats((size_t)K * N, seed + 1);
     float *c = random_floats((size_t)M * ldc, seed + 2), *want = malloc((size_t)M * ldc * sizeof *want);
-    cr_assert(want);
+    float *c0 = malloc((size_t)M * ldc * sizeof *c0);
+    cr_assert(want && c0);
     memcpy(want, c, (size_t)M * ldc * sizeof *c);
+    memcpy(c0, c, (size_t)M * ldc * sizeof *c);
     MatRef am = transa ? mat_transposed(a, M) : mat_rows(a, K);
     MatRef bm = transb ? mat_transposed(b, K) : mat_rows(b, N);
     gemm_reference(want, ldc, am, bm, M, N, K);
     cr_assert_eq(gemm(c, ldc, am, bm, M, N, K), 0, "%s failed: %s", name, cnn_last_error());
-    float tol = 1e-4f * sqrtf((float)K);
-    int bad = 0;
-    for (int i = 0; i < M && bad < 1; i++)
-        for (int j = 0; j < ldc && bad < 1; j++) {
-            float g = c[(size_t)i * ldc + j], e = want[(size_t)i * ldc + j];
-            if (!(fabsf(g - e) <= tol + tol * fabsf(e))) {
-                bad++;
-                cr_expect(0, "%s, M=%d N=%d K=%d%s%s: C(%d,%d) should be %g, got %g%s%s", name, M, N, K,
-                          transa ? ", A transposed" : "", transb ? ", B transposed" : "", i, j, (double)e,
-                          (double)g, j >= N ? " (a padding column past N: written out of bounds)" : "",
-                          j < N && fabsf(g - e) > 0 && (i >= M - M % 64 || j >= N - N % 32) ? " (near the edge: a remainder tile?)" : "");
-            }
-        }
+    char context[160];
+    snprintf(context, sizeof context, "%s, M=%d N=%d K=%d%s%s", name, M, N, K, transa ? ", A transposed" : "",
+             transb ? ", B transposed" : "");
+    expect_c_close(c, want, c0, ldc, M, N, 1e-4f * sqrtf((float)K), tiling_of(gemm),
+                   "the padding columns of ldc: written out of bounds", context);
     free(a);
     free(b);
     free(c);
+    free(c0);
     free(want);
 }
 
@@ -108,18 +171,15 @@ static void check_ukernel(GemmUkernel kernel, const char *name, int kc, unsigned
     memcpy(want, c, (size_t)GEMM_MR * ldc * sizeof *c);
     /* The packed A panel is A^T stored row-major: element (i,p) at p*MR + i. */
     gemm_reference(want, ldc, mat_transposed(a, GEMM_MR), mat_rows(b, GEMM_NR), GEMM_MR, GEMM_NR, kc);
+    float *c0 = malloc((size_t)GEMM_MR * ldc * sizeof *c0);
+    cr_assert(c0);
+    memcpy(c0, c, (size_t)GEMM_MR * ldc * sizeof *c);
     kernel(kc, a, b, c, ldc);
-    float tol = 1e-4f * sqrtf((float)kc);
-    int bad = 0;
-    for (int i = 0; i < GEMM_MR && !bad; i++)
-        for (int j = 0; j < ldc && !bad; j++) {
-            float g = c[(size_t)i * ldc + j], e = want[(size_t)i * ldc + j];
-            if (!(fabsf(g - e) <= tol + tol * fabsf(e))) {
-                bad = 1;
-                cr_expect(0, "micro-kernel %s, kc=%d: tile element (%d,%d) should be %g, got %g%s", name, kc, i, j,
-                          (double)e, (double)g, j >= GEMM_NR ? " (outside the tile: must not be touched)" : "");
-            }
-        }
+    char context[96];
+    snprintf(context, sizeof context, "micro-kernel %s, kc=%d (tile %dx%d, ldc %d)", name, kc, GEMM_MR, GEMM_NR, ldc);
+    expect_c_close(c, want, c0, ldc, GEMM_MR, GEMM_NR, 1e-4f * sqrtf((float)kc), (Tiling){0, 0, "", ""},
+                   "outside the tile: must not be touched", context);
+    free(c0);
     free(a);
     free(b);
     free(ar);
