@@ -126,7 +126,7 @@ static void print_fast_ratios(const BenchResults *results, const char *shapes)
     if (!any) return;
     printf("\nconv2d_forward_fast's ratios, round by round: median (min-max) of the per-round ratios; above 1 "
            "it is faster\n");
-    printf("  %-13s %-19s %-19s %-19s %-19s %-19s\n", "shape", "vs oneDNN 1t", "vs oneDNN 2t", "vs OpenBLAS 1t",
+    printf("  %-13s %-19s %-19s %-19s %-19s %s\n", "shape", "vs oneDNN 1t", "vs oneDNN 2t", "vs OpenBLAS 1t",
            "vs OpenBLAS 2t", "2t vs 1t");
     for (int s = 0; s < bench_nshapes; s++) {
         const char *name = bench_shapes[s].name;
@@ -140,7 +140,7 @@ static void print_fast_ratios(const BenchResults *results, const char *shapes)
         printf("  %-13s", name);
         for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
             char buf[40];
-            printf(" %-19s", ratio_text(buf, sizeof buf, cells[c]));
+            printf(c + 1 < sizeof cells / sizeof cells[0] ? " %-19s" : " %s", ratio_text(buf, sizeof buf, cells[c]));
         }
         printf("\n");
     }
