@@ -52,8 +52,10 @@ typedef struct BenchProblem {
     Tensor *ref;           /* [N,K,P,Q]: the naive convolution's y, which every implementation must match */
     Conv2dParams p;
     float *col;            /* im2col scratch for the OpenBLAS peer, [C*R*S, P*Q] */
-    OnednnConv *onednn;    /* the oneDNN peer's primitive, built for onednn_threads */
-    int onednn_threads;
+    /* The oneDNN peer's primitives, one per thread count (index threads - 1):
+     * oneDNN splits the work when a primitive is built, and the rounds switch
+     * thread counts between runs, so each count keeps its own. */
+    OnednnConv *onednn[2];
 } BenchProblem;
 
 typedef struct BenchImpl {
@@ -76,14 +78,36 @@ typedef struct BenchOptions {
     const char *csv, *machine_csv, *variant, *only, *shapes, *peer_csv;
     int threads[4], nthreads;
     const char *threads_text; /* as given, for messages */
-    double budget;
+    double budget;            /* seconds of timing per implementation, over all rounds */
+    int rounds;               /* interleaved rounds per shape (BENCH_DEFAULT_ROUNDS) */
 } BenchOptions;
 
-/* One measurement: a row of the table and of the CSV. */
+/* Why 11 rounds: an odd count, so the median is one round's value; a
+ * disturbance that lasts up to five rounds (another program, a change of
+ * clock speed) cannot move the median; and the slowest implementation (the
+ * naive convolution on the ResNet-like layer, about a second a run) keeps
+ * `make bench` at a few minutes. */
+enum { BENCH_DEFAULT_ROUNDS = 11, BENCH_MAX_ROUNDS = 51 };
+
+/* A ratio measured round by round: in each round, the other's time over
+ * this one's (above 1: this one is faster), then the median and the range
+ * over the rounds. rounds 0: not measured (the other was not timed here). */
+typedef struct BenchRatio {
+    double median, min, max;
+    int rounds;
+} BenchRatio;
+
+/* One measurement: a row of the table and of the CSV. ms and gflops come
+ * from the median round; gflops_min and gflops_max from the slowest and the
+ * fastest round. reps counts runs over all rounds. */
 typedef struct BenchResult {
     const char *shape, *impl, *label;
-    int threads, reps, wrong;
-    double ms, gflops, pct;
+    int threads, reps, wrong, rounds;
+    double ms, gflops, pct, gflops_min, gflops_max;
+    /* Against the naive convolution (1 thread), the two library peers at the
+     * same thread count, and the same implementation at 1 thread (for a
+     * 2-thread row): each round by round. */
+    BenchRatio vs_naive, vs_openblas, vs_onednn, vs_1thread;
 } BenchResult;
 
 /* Every measurement of a run, for the summary. 6 shapes x 9 columns x 2
@@ -120,19 +144,26 @@ double bench_shape_bytes(const BenchShape *s, int P, int Q);
 int bench_problem_init(BenchProblem *pr, const BenchShape *sh, int P, int Q);
 void bench_problem_free(BenchProblem *pr);
 
-/* Runs im once (warm-up) and checks y against ref (*wrong = 1 if it
- * differs: then nothing is timed), then times the median of at least 3
- * runs (more while the total stays within budget seconds, at most 25).
- * 0, or -1 when a run fails (its message in cnn_last_error). */
-int bench_time_impl(const BenchImpl *im, BenchProblem *pr, double budget, int *reps, double *median,
-                    int *wrong);
+/* Runs im once at the current thread count (the warm-up) and checks y
+ * against ref: *wrong = 1 when it differs. *seconds: how long that run took.
+ * 0, or -1 when the run fails (its message in cnn_last_error). */
+int bench_check_impl(const BenchImpl *im, BenchProblem *pr, double *seconds, int *wrong);
+
+/* The median, smallest and largest of v[0..n) (n >= 1; v is reordered). */
+void bench_stats(double *v, int n, double *median, double *min, double *max);
 
 /* Times every implementation opt->only lists on shape sh at every thread
- * count of opt: prints the shape's table, writes a CSV row per measurement
- * (csv may be NULL), keeps the results and ORs 1 into *any_wrong for a
- * wrong one. peak: GFLOP/s at 1 and 2 threads. 0; 1 when an implementation
- * failed to run (the message is printed, the remaining ones are skipped);
- * -1 when the shape could not be set up (the message is printed). */
+ * count of opt, in opt->rounds interleaved rounds: each implementation is
+ * first run once and checked (a wrong one is not timed), then every round
+ * runs each of them in turn, starting one further along each round, so that
+ * a drift of the machine reaches all of them alike. In its turn an
+ * implementation runs often enough to last about budget / rounds seconds
+ * (at least once), and the round's time is the mean of those runs. Prints
+ * the shape's table, writes a CSV row per measurement (csv may be NULL),
+ * keeps the results and ORs 1 into *any_wrong for a wrong one. peak:
+ * GFLOP/s at 1 and 2 threads. 0; 1 when an implementation failed to run
+ * (the message is printed, the shape stops); -1 when the shape could not
+ * be set up (the message is printed). */
 int bench_time_shape(const BenchShape *sh, const BenchOptions *opt, const char *kname, const double peak[2],
                      FILE *csv, BenchResults *results, int *any_wrong);
 
@@ -178,22 +209,25 @@ int bench_torch_row(const char *line, BenchResults *results, FILE *csv, const ch
 /* Keeps r among the results (when there is room). */
 void bench_results_keep(BenchResults *results, const BenchResult *r);
 
-/* The heading of a shape's table. */
+/* What a shape is (printed before it is timed), and its table's heading
+ * (after the rounds). */
 void bench_print_shape(const BenchShape *sh, int P, int Q);
+void bench_print_header(void);
 
-/* One row of a shape's table (naive_gflops 0: not timed). */
-void bench_print_row(const BenchResult *r, double naive_gflops);
+/* One row of a shape's table. */
+void bench_print_row(const BenchResult *r);
 
-/* The CSV's header line, and one row (reps < 0: left empty). */
+/* The CSV's header line, and the row of one result (reps < 0: left empty;
+ * a ratio not measured: its three columns empty). */
 void bench_csv_header(FILE *csv);
-void bench_csv_row(FILE *csv, const char *variant, const BenchShape *sh, const char *impl, int threads,
-                   int reps, double ms, double gflops, double pct, const char *status);
+void bench_csv_row(FILE *csv, const char *variant, const BenchShape *sh, const BenchResult *r, const char *status);
 
 /* The machine's CSV: the peak and bandwidth at 1 and 2 threads. */
 void bench_machine_csv(FILE *f, const double peak[2], const double bw[2], const char *isa);
 
 /* GFLOP/s, one row per shape of the shapes list, one column per
- * implementation and thread count. */
+ * implementation and thread count; then the ratios of conv2d_forward_fast
+ * to its peers, round by round. */
 void bench_print_summary(const BenchResults *results, const char *shapes, const double peak[2]);
 
 #endif

@@ -4,6 +4,7 @@
  *
  *     bench [--csv FILE] [--machine-csv FILE] [--peer-csv FILE] [--variant NAME]
  *           [--only LIST] [--shapes LIST] [--threads LIST] [--budget SECONDS]
+ *           [--rounds N]
  *
  * For each layer shape, times the naive convolution of chapter 03, each
  * step of this chapter (im2col + gemm_naive, + gemm_blocked, + the packed
@@ -15,8 +16,12 @@
  * first checked against the naive convolution: a wrong implementation is
  * reported as WRONG, never with a speed.
  *
- * Each time is the median of several runs after a warm-up run (more runs
- * for fast implementations, at least 3). GFLOP/s counts 2*N*K*P*Q*C*R*S
+ * The implementations of a shape are timed in interleaved rounds (11 by
+ * default, bench.h says why), each round running every one of them in a
+ * rotating order, after one checked warm-up run each; a time is the median
+ * over the rounds, and every ratio (to the naive convolution, to each peer,
+ * of 2 threads to 1) is computed within each round, then its median and
+ * range taken (bench_timing.c says why). GFLOP/s counts 2*N*K*P*Q*C*R*S
  * flops (bias additions left out), and % peak divides by the FMA peak this
  * program measures at start-up with the same thread count. A stream-like
  * triad measures memory bandwidth, the second roof of the roofline plot.
@@ -77,6 +82,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: bench [--csv FILE] [--machine-csv FILE] [--peer-csv FILE] [--variant NAME]\n"
             "             [--only LIST] [--shapes LIST] [--threads LIST] [--budget SECONDS]\n"
+            "             [--rounds N]\n"
             "Times chapter 06's convolutions, the naive one and the library peers of this build\n"
             "on each layer shape; prints a table per shape and a summary of GFLOP/s.\n"
             "  --csv FILE          write one CSV row per measurement\n"
@@ -86,10 +92,12 @@ static void usage(FILE *f)
             "  --only LIST         time only these implementations: %s\n"
             "  --shapes LIST       time only these shapes: %s\n"
             "  --threads LIST      thread counts for the threaded rows: 1, 2 or 1,2 (default 1,2)\n"
-            "  --budget SECONDS    about this much timing per measurement (3 to 25 runs),\n"
-            "                      0.001 to 3600 (default 1)\n"
+            "  --budget SECONDS    about this much timing per measurement over all rounds\n"
+            "                      (each round runs it at least once), 0.001 to 3600 (default 1)\n"
+            "  --rounds N          interleaved rounds per shape: every implementation runs once\n"
+            "                      in each, ratios are taken within a round; 3 to %d (default %d)\n"
             "LISTs are comma-separated, e.g. --only naive,fast --shapes cifar-conv1.\n",
-            in, sn);
+            in, sn, BENCH_MAX_ROUNDS, BENCH_DEFAULT_ROUNDS);
 }
 
 /* Checks each comma-separated name of list (the value of option) against
@@ -145,7 +153,8 @@ static int parse_threads(BenchOptions *o, const char *option, const char *list)
 static int is_option(const char *o)
 {
     static const char *const options[] = {"--csv",    "--machine-csv", "--variant", "--only",
-                                          "--shapes", "--peer-csv",    "--threads", "--budget"};
+                                          "--shapes", "--peer-csv",    "--threads", "--budget",
+                                          "--rounds"};
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         if (strcmp(o, options[i]) == 0) return 1;
     return 0;
@@ -155,7 +164,8 @@ static int is_option(const char *o)
  * (the usage is printed), or -1 with an error for a bad command line. */
 static int parse_options(int argc, char **argv, BenchOptions *o)
 {
-    *o = (BenchOptions){.variant = "solution", .threads = {1, 2}, .nthreads = 2, .threads_text = "1,2", .budget = 1.0};
+    *o = (BenchOptions){.variant = "solution", .threads = {1, 2}, .nthreads = 2, .threads_text = "1,2", .budget = 1.0,
+                        .rounds = BENCH_DEFAULT_ROUNDS};
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -188,6 +198,8 @@ static int parse_options(int argc, char **argv, BenchOptions *o)
             float budget; /* cli_float refuses nan, inf and anything out of range */
             rc = cli_float(&budget, a, v, 1e-3, 3600.0);
             if (rc == 0) o->budget = budget;
+        } else if (strcmp(a, "--rounds") == 0) {
+            rc = cli_int(&o->rounds, a, v, 3, BENCH_MAX_ROUNDS);
         }
         if (rc != 0) return -1;
     }
@@ -336,7 +348,8 @@ int main(int argc, char **argv)
     double fpi;
     const char *isa = bench_fma_isa(&fpi);
 
-    printf("Chapter 06 benchmark (%s code): median of >= 3 runs after a warm-up\n", opt.variant);
+    printf("Chapter 06 benchmark (%s code): %d interleaved rounds after a checked warm-up; times and ratios "
+           "are medians over the rounds\n", opt.variant, opt.rounds);
     printf("  cores online: %ld; micro-kernel picked at run time: %s; FMA peak loop: %s\n", cores, kname, isa);
     describe_machine(&opt, cores);
     double peak[2] = {0, 0}, bw[2] = {0, 0};

@@ -16,6 +16,7 @@
 #include "bench.h"
 
 #include "conv.h"
+#include "error.h"
 #include "parallel.h"
 
 #include <string.h>
@@ -62,22 +63,28 @@ int bench_run_openblas(BenchProblem *pr)
 #endif
 
 #ifdef HAVE_DNNL
-/* oneDNN splits the work when the primitive is built, so it is rebuilt
- * (untimed: in bench_time_impl's warm-up run) whenever the thread count
- * changes. */
+/* oneDNN splits the work when the primitive is built, so each thread count
+ * has its own, built (untimed: in the checked warm-up run) the first time
+ * that count runs. */
 int bench_run_onednn(BenchProblem *pr)
 {
-    if (!pr->onednn || pr->onednn_threads != parallel_max_threads()) {
-        onednn_conv_free(pr->onednn);
-        pr->onednn = onednn_conv_new(pr->x, pr->w, pr->b, pr->p);
-        if (!pr->onednn) return -1;
-        pr->onednn_threads = parallel_max_threads();
-        printf("  %-40s     (oneDNN picked %s)\n", "", onednn_conv_describe(pr->onednn));
+    int t = parallel_max_threads();
+    if (t < 1 || t > 2) return cnn_error("oneDNN peer: %d threads (the benchmark times 1 or 2)", t);
+    if (!pr->onednn[t - 1]) {
+        pr->onednn[t - 1] = onednn_conv_new(pr->x, pr->w, pr->b, pr->p);
+        if (!pr->onednn[t - 1]) return -1;
+        printf("  (oneDNN picked %s at %d thread%s)\n", onednn_conv_describe(pr->onednn[t - 1]), t,
+               t == 1 ? "" : "s");
     }
-    return onednn_conv_run(pr->onednn);
+    return onednn_conv_run(pr->onednn[t - 1]);
 }
 
-int bench_finish_onednn(BenchProblem *pr) { return onednn_conv_result(pr->onednn, pr->y); }
+int bench_finish_onednn(BenchProblem *pr)
+{
+    int t = parallel_max_threads();
+    if (t < 1 || t > 2 || !pr->onednn[t - 1]) return cnn_error("oneDNN peer: no primitive for %d threads", t);
+    return onednn_conv_result(pr->onednn[t - 1], pr->y);
+}
 #endif
 
 void bench_print_peers(const char *coretype, const char *auto_core)
@@ -124,10 +131,14 @@ int bench_torch_row(const char *line, BenchResults *results, FILE *csv, const ch
         if (strcmp(sh->name, name) != 0 || results->count >= BENCH_MAX_RESULTS) continue;
         int P = conv_output_size(sh->hw, sh->rs, sh->pad, sh->stride), Q = P;
         double fl = bench_shape_flops(sh, P, Q);
-        BenchResult r = {sh->name, "pytorch", "PyTorch conv2d", threads, 0, 0, ms, fl / (ms * 1e-3) * 1e-9, 0};
+        /* Timed in another process, before this one started: no rounds,
+         * so no ratios round by round (reps -1: its script counted them). */
+        BenchResult r = {.shape = sh->name, .impl = "pytorch", .label = "PyTorch conv2d", .threads = threads,
+                         .reps = -1, .ms = ms, .gflops = fl / (ms * 1e-3) * 1e-9};
         r.pct = 100.0 * r.gflops / peak[threads - 1];
+        r.gflops_min = r.gflops_max = r.gflops;
         bench_results_keep(results, &r);
-        if (csv) bench_csv_row(csv, variant, sh, "pytorch", threads, -1, ms, r.gflops, r.pct, "ok");
+        if (csv) bench_csv_row(csv, variant, sh, &r, "ok");
         count++;
     }
     return count;

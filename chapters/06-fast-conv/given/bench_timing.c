@@ -11,9 +11,18 @@
  * Every implementation is run once before it is timed: that run warms the
  * caches, lets the allocator settle, and is checked against the naive
  * convolution, so a wrong result is reported as WRONG and never with a
- * speed. The time is then the median of several runs: the median, not the
- * mean, so one run slowed by another program on the machine does not move
- * it.
+ * speed.
+ *
+ * Then the implementations are timed in interleaved rounds: each round runs
+ * every one of them once, in an order that rotates from round to round.
+ * Timing them one after another would let a change of the machine between
+ * them (another program starting, the clock speed changing with the heat)
+ * pass for a difference between them: on a shared 2-core machine that moved
+ * the ratio of two implementations from 0.53 to 0.81 between two runs of
+ * the same code. In a round they all meet the same machine, so a ratio is
+ * computed within each round, and the table gives the median over the
+ * rounds (not the mean: a round hit by a disturbance does not move it) and
+ * the range, which says how far the number can be trusted.
  */
 #include "bench.h"
 
@@ -125,8 +134,7 @@ int bench_problem_init(BenchProblem *pr, const BenchShape *sh, int P, int Q)
                          tensor_new(sh->n, sh->k, P, Q),
                          {sh->pad, sh->pad, sh->stride, sh->stride},
                          malloc((size_t)sh->c * sh->rs * sh->rs * P * Q * sizeof(float)),
-                         NULL,
-                         0};
+                         {NULL, NULL}};
     if (!pr->x || !pr->w || !pr->b || !pr->y || !pr->ref || !pr->col) {
         bench_problem_free(pr);
         return cnn_error("out of memory for shape %s", sh->name);
@@ -153,18 +161,18 @@ void bench_problem_free(BenchProblem *pr)
     tensor_free(pr->ref);
     free(pr->col);
 #ifdef HAVE_DNNL
-    onednn_conv_free(pr->onednn);
+    onednn_conv_free(pr->onednn[0]);
+    onednn_conv_free(pr->onednn[1]);
 #endif
     *pr = (BenchProblem){0};
 }
 
-int bench_time_impl(const BenchImpl *im, BenchProblem *pr, double budget, int *reps, double *median,
-                    int *wrong)
+int bench_check_impl(const BenchImpl *im, BenchProblem *pr, double *seconds, int *wrong)
 {
     tensor_fill(pr->y, NAN); /* a result that writes nothing cannot pass */
     double t0 = bench_now();
     if (im->run(pr) != 0) return -1;
-    double first = bench_now() - t0;
+    *seconds = bench_now() - t0;
     if (im->finish && im->finish(pr) != 0) return -1;
     /* The fast versions add the same products in another order: the
      * tolerance grows with the length of each sum. */
@@ -177,67 +185,148 @@ int bench_time_impl(const BenchImpl *im, BenchProblem *pr, double budget, int *r
             *wrong = 1;
             break;
         }
-    if (*wrong) {
-        *reps = 0;
-        *median = 0.0;
-        return 0;
-    }
-    int n = first > 0 ? (int)(budget / first) : 20;
-    n = n < 3 ? 3 : n > 25 ? 25 : n;
-    double times[25];
-    for (int r = 0; r < n; r++) {
-        t0 = bench_now();
-        if (im->run(pr) != 0) return -1;
-        times[r] = bench_now() - t0;
-    }
-    qsort(times, (size_t)n, sizeof times[0], cmp_double);
-    *reps = n;
-    *median = n % 2 ? times[n / 2] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
     return 0;
+}
+
+void bench_stats(double *v, int n, double *median, double *min, double *max)
+{
+    qsort(v, (size_t)n, sizeof v[0], cmp_double);
+    *median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    *min = v[0];
+    *max = v[n - 1];
+}
+
+/* ---- the rounds --------------------------------------------------------- */
+
+/* One implementation at one thread count, as the rounds time it. */
+typedef struct Entry {
+    const BenchImpl *im;
+    int threads, runs_per_turn, wrong;
+    double seconds[BENCH_MAX_ROUNDS]; /* per round: the mean time of its runs */
+} Entry;
+
+enum { MAX_ENTRIES = 32 };
+
+/* The entry of implementation name at `threads` threads that was timed, or
+ * NULL (not listed, not run at that count, or wrong). */
+static const Entry *find_entry(const Entry *e, int n, const char *name, int threads)
+{
+    for (int i = 0; i < n; i++)
+        if (e[i].threads == threads && !e[i].wrong && strcmp(e[i].im->name, name) == 0) return &e[i];
+    return NULL;
+}
+
+/* other's time over self's, round by round (nothing when other is absent
+ * or is self). */
+static BenchRatio ratio_between(const Entry *self, const Entry *other, int rounds)
+{
+    BenchRatio r = {0};
+    if (!other || other == self) return r;
+    double v[BENCH_MAX_ROUNDS];
+    for (int i = 0; i < rounds; i++) v[i] = other->seconds[i] / self->seconds[i];
+    bench_stats(v, rounds, &r.median, &r.min, &r.max);
+    r.rounds = rounds;
+    return r;
+}
+
+/* The checked warm-up run of every entry, which also sets how many runs
+ * fill its turn in a round. 0, or -1 (message printed). */
+static int check_entries(Entry *e, int n, BenchProblem *pr, const BenchOptions *opt, int *any_wrong)
+{
+    double turn = opt->budget / opt->rounds;
+    for (int i = 0; i < n; i++) {
+        bench_set_threads(e[i].threads);
+        double first = 0.0;
+        if (bench_check_impl(e[i].im, pr, &first, &e[i].wrong) != 0) {
+            fprintf(stderr, "bench: %s on %s: %s\n", e[i].im->name, pr->shape->name, cnn_last_error());
+            return -1;
+        }
+        *any_wrong |= e[i].wrong;
+        int runs = first > 0 ? (int)(turn / first) : 25;
+        e[i].runs_per_turn = runs < 1 ? 1 : runs > 25 ? 25 : runs;
+    }
+    return 0;
+}
+
+/* The rounds: round r starts with entry r mod n, so no implementation is
+ * always the first (after a pause) or the last. A dot per round. 0, or -1
+ * (message printed). */
+static int run_rounds(Entry *e, int n, BenchProblem *pr, int rounds)
+{
+    printf("  %d rounds ", rounds);
+    fflush(stdout);
+    for (int r = 0; r < rounds; r++) {
+        for (int j = 0; j < n; j++) {
+            Entry *x = &e[(r + j) % n];
+            if (x->wrong) continue;
+            bench_set_threads(x->threads);
+            double t0 = bench_now();
+            for (int k = 0; k < x->runs_per_turn; k++)
+                if (x->im->run(pr) != 0) {
+                    fprintf(stderr, "\nbench: %s on %s: %s\n", x->im->name, pr->shape->name, cnn_last_error());
+                    return -1;
+                }
+            x->seconds[r] = (bench_now() - t0) / x->runs_per_turn;
+        }
+        putchar('.');
+        fflush(stdout);
+    }
+    printf("\n");
+    return 0;
+}
+
+/* The result of entry e among all n, from its rounds. */
+static BenchResult entry_result(const Entry *all, int n, const Entry *e, const BenchShape *sh, double flops,
+                                const double peak[2], int rounds)
+{
+    BenchResult r = {.shape = sh->name, .impl = e->im->name, .label = e->im->label, .threads = e->threads,
+                     .wrong = e->wrong};
+    if (e->wrong) return r;
+    double v[BENCH_MAX_ROUNDS], median, fastest, slowest;
+    memcpy(v, e->seconds, sizeof v[0] * (size_t)rounds);
+    bench_stats(v, rounds, &median, &fastest, &slowest);
+    r.rounds = rounds;
+    r.reps = rounds * e->runs_per_turn;
+    r.ms = median * 1e3;
+    r.gflops = flops / median * 1e-9;
+    r.gflops_min = flops / slowest * 1e-9;
+    r.gflops_max = flops / fastest * 1e-9;
+    r.pct = 100.0 * r.gflops / peak[e->threads - 1];
+    r.vs_naive = ratio_between(e, find_entry(all, n, "naive", 1), rounds);
+    r.vs_openblas = ratio_between(e, find_entry(all, n, "openblas", e->threads), rounds);
+    r.vs_onednn = ratio_between(e, find_entry(all, n, "onednn", e->threads), rounds);
+    if (e->threads > 1) r.vs_1thread = ratio_between(e, find_entry(all, n, e->im->name, 1), rounds);
+    return r;
 }
 
 int bench_time_shape(const BenchShape *sh, const BenchOptions *opt, const char *kname, const double peak[2],
                      FILE *csv, BenchResults *results, int *any_wrong)
 {
     int P = conv_output_size(sh->hw, sh->rs, sh->pad, sh->stride), Q = P;
-    double fl = bench_shape_flops(sh, P, Q);
     BenchProblem pr;
     if (bench_problem_init(&pr, sh, P, Q) != 0) {
         fprintf(stderr, "bench: %s\n", cnn_last_error());
         return -1;
     }
     bench_print_shape(sh, P, Q);
-    double naive_gflops = 0.0;
+    Entry entries[MAX_ENTRIES];
+    int n = 0;
+    for (int i = 0; i < bench_nimpls; i++)
+        for (int ti = 0; ti < opt->nthreads && n < MAX_ENTRIES; ti++)
+            if (bench_listed(opt->only, bench_impls[i].name) && bench_runs(&bench_impls[i], opt->threads[ti], kname))
+                entries[n++] = (Entry){.im = &bench_impls[i], .threads = opt->threads[ti]};
     int status = 0;
-    for (int i = 0; i < bench_nimpls && status == 0; i++) {
-        const BenchImpl *im = &bench_impls[i];
-        if (!bench_listed(opt->only, im->name)) continue;
-        for (int ti = 0; ti < opt->nthreads; ti++) {
-            int t = opt->threads[ti];
-            if (!bench_runs(im, t, kname)) continue;
-            bench_set_threads(t);
-            int reps = 0, wrong = 0;
-            double med = 0.0;
-            if (bench_time_impl(im, &pr, opt->budget, &reps, &med, &wrong) != 0) {
-                fprintf(stderr, "bench: %s on %s: %s\n", im->name, sh->name, cnn_last_error());
-                status = 1;
-                break;
-            }
-            BenchResult r = {sh->name, im->name, im->label, t, reps, wrong, med * 1e3, 0, 0};
-            if (!wrong) {
-                r.gflops = fl / med * 1e-9;
-                r.pct = 100.0 * r.gflops / peak[t - 1];
-            }
-            bench_results_keep(results, &r);
-            *any_wrong |= wrong;
-            if (strcmp(im->name, "naive") == 0 && !wrong) naive_gflops = r.gflops;
-            bench_print_row(&r, naive_gflops);
-            if (csv)
-                bench_csv_row(csv, opt->variant, sh, im->name, t, reps, r.ms, r.gflops, r.pct,
-                              wrong ? "wrong" : "ok");
-            fflush(stdout);
-        }
+    if (check_entries(entries, n, &pr, opt, any_wrong) != 0 || run_rounds(entries, n, &pr, opt->rounds) != 0)
+        status = 1;
+    else
+        bench_print_header();
+    for (int i = 0; i < n && status == 0; i++) {
+        BenchResult r = entry_result(entries, n, &entries[i], sh, bench_shape_flops(sh, P, Q), peak, opt->rounds);
+        bench_results_keep(results, &r);
+        bench_print_row(&r);
+        if (csv) bench_csv_row(csv, opt->variant, sh, &r, r.wrong ? "wrong" : "ok");
     }
+    fflush(stdout);
     bench_problem_free(&pr);
     return status;
 }

@@ -28,3 +28,7 @@ cli_case 2 "--shapes: unknown shape 'cifar_conv1' (the shapes:" $bench --shapes 
 cli_case 2 "--only: unknown implementation 'nope' (the implementations: naive," $bench --only nope || return 1
 cli_case 2 "--only: an empty name in 'naive,'" $bench --only naive, || return 1
 cli_case 2 "leaves nothing to time: at 2 threads only these run: fast" $bench --only naive --threads 2 || return 1
+cli_case 2 "--rounds: expected a whole number from 3 to 51, got '2'" $bench --rounds 2 || return 1
+cli_case 2 "--rounds: expected a whole number from 3 to 51, got 'x'" $bench --rounds x || return 1
+# A short run times in rounds and reports ratios taken within them.
+cli_case 0 "2t vs 1t" $bench --shapes digits-conv1 --only naive,fast --budget 0.01 --rounds 3 || return 1
