@@ -827,6 +827,9 @@ int grade_command(int argc, char **argv)
     Outcome probe = {0};
     if (run_one(&g, &run, &snap, NULL, &probe, out_path, err_path) != 0) goto interrupted;
     if (!probe.passed) {
+        /* Whatever stopped the program before its tests (a constructor, a
+         * runtime that could not start) usually said so on stderr. */
+        if (!g.quiet) show_output("what the test program printed as it started (stderr)", err_path);
         for (size_t i = 0; i < n; i++) outcomes[i].reason = strdup(probe.reason);
         free(probe.reason);
         status = report_all(&g, outcomes, n, 0, only >= 0 ? outcomes[0].test->points : total, json_path);
