@@ -19,7 +19,7 @@ TEST ?=
 CH2 = $(if $(CH),$(shell printf '%02d' $$((10#$(CH))) 2>/dev/null))
 SLUG = $(notdir $(firstword $(wildcard chapters/$(CH2)-*)))
 
-.PHONY: help deps lib chapter programs grade grader skeletons check-skeletons manifest check-manifest solution-objects test test-core figures datasets clean
+.PHONY: help deps lib chapter programs grade watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core figures datasets clean
 
 help: ## print this help
 	@echo "The CNN workbook. Commands for students (variables in CAPS):"
@@ -53,12 +53,28 @@ chapter: deps lib ##! build a chapter's tests (as grading does): make chapter CH
 	   SRC=$(if $(filter 1,$(SOLUTION)),solutions,chapters)/$(SLUG) \
 	   OUT=$(BUILD)/$(if $(filter 1,$(SOLUTION)),solution,student)/$(SLUG) all
 
-grade: deps $(GRADER) ## grade a chapter: make grade CH=01 [SOLUTION=1] [TEST=name]; no CH: progress table
+grade: deps $(GRADER) ## grade a chapter: make grade CH=01 [SOLUTION=1] [TEST=name]; no CH: your progress over all chapters
 ifeq ($(CH),)
-	@grader/progress.sh $(if $(filter 1,$(SOLUTION)),--solution)
+	@$(GRADER) progress $(if $(filter 1,$(SOLUTION)),--solution)
 else
 	@$(GRADER) grade $(if $(filter 1,$(SOLUTION)),--solution) $(if $(TEST),--test $(TEST)) $(CH)
 endif
+
+watch: deps $(GRADER) ## grade a chapter again on every save of its files: make watch CH=02 (Ctrl-C stops)
+	@test -n "$(CH)" || { echo "make watch: which chapter? e.g. make watch CH=02" >&2; exit 2; }
+	@$(GRADER) watch $(CH)
+
+hint: $(GRADER) ## the next hint for the first failing test: make hint CH=02 [TEST=name]
+	@test -n "$(CH)" || { echo "make hint: which chapter? e.g. make hint CH=02" >&2; exit 2; }
+	@$(GRADER) hint $(CH) $(if $(TEST),--test $(TEST))
+
+# compile_commands.json for clangd (and any editor that reads it): every
+# chapter's files as grading compiles them.
+compdb: deps lib ## write compile_commands.json, so your editor (clangd) knows how each file is compiled
+	@for d in chapters/[0-9][0-9]-*; do n=$${d#chapters/}; \
+	   $(MAKE) -s -f grader/chapter.mk CHAPTER=$$n SRC=$$d OUT=$(BUILD)/student/$$n compdb; done | \
+	 sed -e 's|@ROOT@|$(CURDIR)|g' -e '$$ s/,$$//' | { echo "["; cat; echo "]"; } >compile_commands.json
+	@echo "wrote compile_commands.json ($$(grep -c '"file"' compile_commands.json) files)"
 
 skeletons: $(GRADER) ##! regenerate chapters/*/ skeletons from solutions/ (refuses to overwrite edited files; FORCE=1)
 	@$(GRADER) skeletons write $(if $(filter 1,$(FORCE)),--force)

@@ -53,6 +53,34 @@ static void add_c_string(Buf *b, const char *s)
     buf_puts(b, "\"");
 }
 
+void chapter_changes(const Checksums *sums, const char *slug, Buf *changed)
+{
+    char mine[512];
+    snprintf(mine, sizeof mine, "chapters/%s", slug);
+    char **files;
+    size_t nfiles = list(mine, false, is_source, &files);
+    for (size_t k = 0; k < nfiles; k++) {
+        char path[1024], hex[65];
+        snprintf(path, sizeof path, "%s/%s", mine, files[k]);
+        const Checksum *c = checksums_find(sums, "skeleton", path);
+        if (!c || sha256_file(path, hex) != 0 || strcmp(hex, c->sha) != 0) {
+            if (changed->len) buf_puts(changed, ", ");
+            buf_puts(changed, files[k]);
+        }
+    }
+    free_list(files, nfiles);
+    /* A shipped file the student deleted counts as a change too. */
+    size_t n = strlen(mine);
+    for (size_t k = 0; k < sums->count; k++) {
+        const Checksum *c = &sums->items[k];
+        if (strcmp(c->kind, "skeleton") == 0 && strncmp(c->path, mine, n) == 0 && c->path[n] == '/' &&
+            !path_exists(c->path)) {
+            if (changed->len) buf_puts(changed, ", ");
+            buf_printf(changed, "%s (deleted)", c->path + n + 1);
+        }
+    }
+}
+
 int assemble_command(int argc, char **argv)
 {
     bool solution = false, all_yours = false;
@@ -91,32 +119,8 @@ int assemble_command(int argc, char **argv)
         char mine[512], reference[512];
         snprintf(mine, sizeof mine, "chapters/%s", slug);
         snprintf(reference, sizeof reference, "solutions/%s", slug);
-        /* Which of the chapter's files are not the shipped skeletons. */
         Buf changed = {0};
-        char **files;
-        size_t nfiles = list(mine, false, is_source, &files);
-        for (size_t k = 0; k < nfiles; k++) {
-            char path[1024], hex[65];
-            snprintf(path, sizeof path, "%s/%s", mine, files[k]);
-            const Checksum *c = checksums_find(&sums, "skeleton", path);
-            if (!c || sha256_file(path, hex) != 0 || strcmp(hex, c->sha) != 0) {
-                if (changed.len) buf_puts(&changed, ", ");
-                buf_puts(&changed, files[k]);
-            }
-        }
-        free_list(files, nfiles);
-        /* A shipped file the student deleted counts as a change too. */
-        for (size_t k = 0; k < sums.count; k++) {
-            const Checksum *c = &sums.items[k];
-            size_t n = strlen(mine);
-            if (strcmp(c->kind, "skeleton") == 0 && strncmp(c->path, mine, n) == 0 && c->path[n] == '/') {
-                struct stat st;
-                if (stat(c->path, &st) != 0) {
-                    if (changed.len) buf_puts(&changed, ", ");
-                    buf_printf(&changed, "%s (deleted)", c->path + n + 1);
-                }
-            }
-        }
+        chapter_changes(&sums, slug, &changed);
         bool has_reference = path_is_dir(reference);
         const char *src;
         int yours;

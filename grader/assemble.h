@@ -21,6 +21,14 @@
 #ifndef GRADER_ASSEMBLE_H
 #define GRADER_ASSEMBLE_H
 
+#include "manifest.h"
+#include "text.h"
+
 int assemble_command(int argc, char **argv);
+
+/* Appends to *changed the names of chapters/<slug>'s files that are not the
+ * skeletons the workbook shipped (comma-separated; "x.c (deleted)" for one
+ * that is gone). Empty: the chapter is untouched, not started. */
+void chapter_changes(const Checksums *sums, const char *slug, Buf *changed);
 
 #endif

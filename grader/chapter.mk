@@ -50,7 +50,7 @@ INCLUDES := -I$(SRC) $(foreach d,$(CHAPTER_DEPS),-Isolutions/$(d)) $(if $(NET_SR
 CFLAGS_CH := $(CFLAGS_ALL) $(INCLUDES) $(CHAPTER_CFLAGS)
 LIBS_CH := $(LIB) $(LDLIBS_ALL) $(CHAPTER_LDLIBS)
 
-.PHONY: all tests
+.PHONY: all tests compdb
 # Keep every object (pattern-rule intermediates too) for incremental rebuilds.
 .SECONDARY:
 all: tests
@@ -84,3 +84,8 @@ $(OUT)/obj/%.o: %.c $(FLAGS_STAMP)
 include grader/lib.mk
 
 -include $(wildcard $(OUT)/obj/*.d $(OUT)/obj/*/*.d $(OUT)/obj/*/*/*.d $(OUT)/obj/*/*/*/*.d $(OUT)/obj/*/*/*/*/*.d $(OUT)/obj/*/*/*/*/*/*.d)
+
+# compile_commands.json entries (make compdb), one per source this build
+# compiles: @ROOT@ stands for the workbook's folder.
+compdb:
+	@$(foreach f,$(CH_SRCS) $(DEP_SRCS) $(NET_SRCS) $(TEST_SRCS),printf '{"directory": "@ROOT@", "file": "%s", "command": "%s -c %s"},\n' '$(f)' '$(CC) $(CFLAGS_CH) $(if $(filter $(TEST_SRCS),$(f)),$(CRITERION_CFLAGS) -I$(TESTDIR))' '$(f)';)

@@ -2,6 +2,7 @@
  * code, runs every test alone inside the sandbox, and scores it.
  *
  *   grader grade [--solution | --src DIR] [--test NAME] [--quiet] [--no-symbol-check] NN
+ *   grader grade --check-lesson NN      the lesson's exercise table lists every test
  *
  * The steps, each bounded in time:
  *
@@ -26,6 +27,7 @@
 #include "grade.h"
 
 #include "files.h"
+#include "hints.h"
 #include "manifest.h"
 #include "report.h"
 #include "sandbox.h"
@@ -69,7 +71,7 @@ typedef struct {
     char src[512];           /* the sources graded */
     char variant[600];       /* student, solution, planted/<src> */
     char who[600];           /* "your chapter", "the solution", the planted folder */
-    bool quiet, symbol_check;
+    bool quiet, brief, symbol_check;
     const char *only_test;
     /* where */
     char build[512];         /* build or build/san */
@@ -77,6 +79,7 @@ typedef struct {
     char result_dir[1300];   /* build/grade/<NN>-<variant> */
     char scratch[1400];      /* the run's private folder */
     TestList tests;
+    Buf *lesson_problems;    /* --check-lesson: where lesson and tests disagree */
 } Grade;
 
 /* ---- small helpers ----------------------------------------------------------------- */
@@ -130,6 +133,10 @@ static int read_tests(Grade *g, const Snapshot *snap)
         fprintf(stderr, "grade: %s/tests declares no GRADED_TEST, so there is nothing to grade\n", g->chapter_dir);
         return -1;
     }
+    /* The lesson's order: each step's unit tests before what builds on them. */
+    char lesson[400];
+    snprintf(lesson, sizeof lesson, "%s/README.md", g->chapter_dir);
+    testlist_order_by_lesson(&g->tests, lesson, g->lesson_problems);
     return 0;
 }
 
@@ -213,12 +220,12 @@ static bool run_make(const Grade *g, const char *const *args, const char *log)
 }
 
 /* The lines of the build log worth showing when the build failed. */
-static void show_build_errors(const char *log)
+static void show_build_errors(const char *log, int max_lines)
 {
     char *text;
     if (read_file(log, 4u << 20, &text, NULL, NULL) != 0) return;
     int shown = 0;
-    for (char *line = strtok(text, "\n"); line && shown < 30; line = strtok(NULL, "\n")) {
+    for (char *line = strtok(text, "\n"); line && shown < max_lines; line = strtok(NULL, "\n")) {
         if (strstr(line, "error") || strstr(line, "warning") || strstr(line, "undefined reference") ||
             strstr(line, "grade:")) {
             Buf safe = {0};
@@ -333,6 +340,8 @@ static int check_symbols(const Grade *g, Buf *refusal)
 
 typedef struct {
     char bin[1600], tests_dir[1600], home[1600], end_dir[1600], end_path[1700], out_dir[1600];
+    char failures[1600];     /* where a test draws its failures (scratch) */
+    char failures_kept[1400]; /* where they are kept: build/grade/NN-variant/failures */
     char *env[16];
     char env_text[16][1800];
 } Run;
@@ -363,16 +372,20 @@ static int make_scratch(Grade *g, Run *run, const Snapshot *snap)
     snprintf(run->tests_dir, sizeof run->tests_dir, "%s/tests", g->scratch);
     snprintf(run->home, sizeof run->home, "%s/home", g->scratch);
     snprintf(run->end_dir, sizeof run->end_dir, "%s/end", g->scratch);
+    snprintf(run->failures, sizeof run->failures, "%s/failures", g->scratch);
+    snprintf(run->failures_kept, sizeof run->failures_kept, "%s/failures", g->result_dir);
+    remove_tree(run->failures_kept); /* this grade's pictures only */
     snprintf(run->end_path, sizeof run->end_path, "%s/mark", run->end_dir);
     snprintf(run->out_dir, sizeof run->out_dir, "%s/out", g->scratch);
     snprintf(run->bin, sizeof run->bin, "%s/bin", g->scratch);
     if (mkdir(run->tests_dir, 0755) || mkdir(run->home, 0700) || mkdir(run->end_dir, 0700) ||
-        mkdir(run->out_dir, 0700) || mkdir(run->bin, 0755)) {
+        mkdir(run->out_dir, 0700) || mkdir(run->bin, 0755) || mkdir(run->failures, 0700)) {
         fprintf(stderr, "grade: cannot fill the scratch folder %s: %s\n", g->scratch, strerror(errno));
         return -1;
     }
     if (user != (uid_t)-1) {
-        if (chown(run->home, user, (gid_t)user) != 0 || chown(run->end_dir, user, (gid_t)user) != 0) {
+        if (chown(run->home, user, (gid_t)user) != 0 || chown(run->end_dir, user, (gid_t)user) != 0 ||
+            chown(run->failures, user, (gid_t)user) != 0) {
             fprintf(stderr, "grade: cannot hand the scratch folder to the sandbox user: %s\n", strerror(errno));
             return -1;
         }
@@ -414,6 +427,7 @@ static int make_scratch(Grade *g, Run *run, const Snapshot *snap)
     snprintf(run->env_text[n++], sizeof run->env_text[0], "GRADER_RECORD_FD=%d", CHANNEL_FD);
     snprintf(run->env_text[n++], sizeof run->env_text[0], "GRADER_END_PATH=%s", run->end_path);
     snprintf(run->env_text[n++], sizeof run->env_text[0], "CNN_DATASETS=%s/datasets", g->scratch);
+    snprintf(run->env_text[n++], sizeof run->env_text[0], "GRADER_FAILURES_DIR=%s", run->failures);
     snprintf(run->env_text[n++], sizeof run->env_text[0],
              "ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:disable_coredump=1:%s", asan ? asan : "");
     snprintf(run->env_text[n++], sizeof run->env_text[0], "UBSAN_OPTIONS=print_stacktrace=1:%s",
@@ -431,6 +445,40 @@ static double test_limit(const GradedTest *t)
     const char *override = getenv("GRADE_TIMEOUT");
     if (override && atof(override) > 0) return atof(override);
     return t->timeout;
+}
+
+/* Moves the pictures a failing test drew (common/testing.c, in the scratch
+ * folder) to build/grade/NN-<variant>/failures/, and makes the message name
+ * them where they now are. */
+static void keep_failure_pictures(const Run *run, Outcome *o)
+{
+    char **files;
+    size_t n;
+    if (list_files(run->failures, &files, &n) != 0) return;
+    if (n) mkdir_p(run->failures_kept, 0755);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = files[i] + strlen(run->failures) + 1;
+        char dest[3000];
+        snprintf(dest, sizeof dest, "%s/%s", run->failures_kept, name);
+        if (rename(files[i], dest) != 0 && copy_file(files[i], dest, 0644) == 0) unlink(files[i]);
+    }
+    free_list(files, n);
+    if (!o->reason) return;
+    /* The message says where the test wrote: put the kept folder instead. */
+    Buf fixed = {0};
+    size_t len = strlen(run->failures);
+    for (const char *p = o->reason; *p;) {
+        const char *hit = strstr(p, run->failures);
+        if (!hit) {
+            buf_puts(&fixed, p);
+            break;
+        }
+        buf_add(&fixed, p, (size_t)(hit - p));
+        buf_puts(&fixed, run->failures_kept);
+        p = hit + len;
+    }
+    free(o->reason);
+    o->reason = fixed.data ? fixed.data : strdup("");
 }
 
 /* Runs test t (NULL: the start-up probe) and fills *o. stdout and stderr go
@@ -481,6 +529,7 @@ static int run_one(const Grade *g, const Run *run, const Snapshot *snap, const G
 
     VerdictInput in = {t, &r, limit, run->end_path, err_path, buf_str(&changed), sanitized ? 0 : MEMORY_LIMIT};
     o->reason = verdict(&in);
+    keep_failure_pictures(run, o);
     o->passed = o->reason == NULL;
     o->got = o->passed && t ? t->points : 0;
     buf_free(&changed);
@@ -575,16 +624,41 @@ static void setup_paths(Grade *g, const char *src_option, bool solution)
  * program never reached its tests); prints and writes the report. */
 static int report_all(const Grade *g, Outcome *outcomes, size_t n, int score, int total, const char *json_path)
 {
-    if (!g->quiet) {
-        printf("Grading chapter %s (%s): %s\n\n", g->chapter, g->slug, g->who);
-        report_table(stdout, outcomes, n);
-        printf("\n");
-        report_details(stdout, outcomes, n, g->chapter, 200);
-    }
-    printf("Chapter %s: %d/%d points\n", g->chapter, score, total);
     char summary[128];
     snprintf(summary, sizeof summary, "Chapter %s: %d/%d points", g->chapter, score, total);
-    if (report_write_json(json_path, outcomes, n, score, total, summary) != 0)
+    if (g->brief) {
+        /* make watch: the score and the first thing to fix, then the table. */
+        printf("%s\n", summary);
+        for (size_t i = 0; i < n; i++) {
+            if (outcomes[i].passed) continue;
+            Buf safe = {0};
+            buf_add_display(&safe, outcomes[i].reason ? outcomes[i].reason : "failed", true);
+            printf("\nFirst to fix: %s (%d point%s)\n", outcomes[i].test->full, outcomes[i].test->points,
+                   outcomes[i].test->points == 1 ? "" : "s");
+            for (const char *p = buf_str(&safe); *p;) {
+                const char *nl = strchr(p, '\n');
+                size_t len = nl ? (size_t)(nl - p) : strlen(p);
+                printf("    %.*s\n", (int)len, p);
+                p += len + (nl ? 1 : 0);
+            }
+            printf("    (hints: make hint CH=%s; all its output: make grade CH=%s TEST=%s)\n", g->chapter, g->chapter,
+                   outcomes[i].test->name);
+            buf_free(&safe);
+            break;
+        }
+        printf("\n");
+        report_table(stdout, outcomes, n);
+    } else {
+        if (!g->quiet) {
+            printf("Grading chapter %s (%s): %s\n\n", g->chapter, g->slug, g->who);
+            report_table(stdout, outcomes, n);
+            printf("\n");
+            report_details(stdout, outcomes, n, g->chapter, 200);
+        }
+        printf("%s\n", summary);
+    }
+    int hints = strcmp(g->variant, "student") == 0 ? hints_used_total(g->chapter) : 0;
+    if (report_write_json(json_path, outcomes, n, score, total, summary, hints) != 0)
         fprintf(stderr, "grade: cannot write %s\n", json_path);
     return score == total && total > 0 ? 0 : 1;
 }
@@ -595,12 +669,15 @@ int grade_command(int argc, char **argv)
     memset(&g, 0, sizeof g);
     g.symbol_check = true;
     const char *src_option = NULL, *chapter = NULL;
-    bool solution = false;
+    bool solution = false, check_lesson = false;
+    Buf lesson_problems = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--solution") == 0) solution = true;
         else if (strcmp(a, "--quiet") == 0) g.quiet = true;
+        else if (strcmp(a, "--brief") == 0) g.brief = true;
         else if (strcmp(a, "--no-symbol-check") == 0) g.symbol_check = false;
+        else if (strcmp(a, "--check-lesson") == 0) check_lesson = true;
         else if (strcmp(a, "--src") == 0 || strcmp(a, "--test") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0]) die_usage("%s needs a value", a);
             if (strcmp(a, "--src") == 0) src_option = argv[++i];
@@ -636,9 +713,25 @@ int grade_command(int argc, char **argv)
     /* 1, 2: the tests are the workbook's, and say what they are worth. */
     Snapshot snap = {0};
     if (snapshot_verify(&snap, g.chapter_dir, g.chapter) != 0) return 3;
+    if (check_lesson) g.lesson_problems = &lesson_problems;
     if (read_tests(&g, &snap) != 0) {
         snapshot_free(&snap);
         return 3;
+    }
+    if (check_lesson) {
+        /* --check-lesson (make test): the lesson's table and the tests agree,
+         * and the hints (make hint), where written, cover every test. */
+        char hints[400];
+        snprintf(hints, sizeof hints, "%s/tests/hints.txt", g.chapter_dir);
+        if (path_exists(hints)) hints_check(hints, &g.tests, true, &lesson_problems);
+        int bad = lesson_problems.len > 0;
+        if (bad) fputs(buf_str(&lesson_problems), stdout);
+        else printf("%s/README.md lists all %zu tests of chapter %s with their points, in the order they run%s\n",
+                    g.chapter_dir, g.tests.count, g.chapter, path_exists(hints) ? "; each has three hints" : "");
+        buf_free(&lesson_problems);
+        snapshot_free(&snap);
+        testlist_free(&g.tests);
+        return bad;
     }
     int total = total_points(&g);
     long only = -1;
@@ -684,7 +777,7 @@ int grade_command(int argc, char **argv)
     if (!built) {
         if (!g.quiet) {
             printf("Chapter %s did not compile, so no test could run. The compiler said:\n\n", g.chapter);
-            show_build_errors(log_path);
+            show_build_errors(log_path, g.brief ? 6 : 30);
             printf("\nFix the first error first: later ones are often caused by it.\n");
         }
         printf("Chapter %s: 0/%d points (did not compile)\n", g.chapter, total);
@@ -695,7 +788,7 @@ int grade_command(int argc, char **argv)
         }
         char summary[128];
         snprintf(summary, sizeof summary, "Chapter %s did not compile.", g.chapter);
-        report_write_json(json_path, none, g.tests.count, 0, total, summary);
+        report_write_json(json_path, none, g.tests.count, 0, total, summary, 0);
         free(none);
         snapshot_free(&snap);
         testlist_free(&g.tests);

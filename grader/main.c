@@ -7,14 +7,20 @@
  *   grader skeletons write|check      chapters/ skeletons from solutions/
  *   grader check-json FILE            is FILE valid JSON? (for make test)
  *   grader assemble [--solution]      whose code each chapter of the programs is
+ *   grader progress [--solution]      every chapter's score, cached (make grade)
+ *   grader watch NN                   grade again on every save (make watch)
+ *   grader hint NN [--test NAME]      the next hint (make hint)
  *
  * The Makefile builds it as build/bin/grader and runs it from the workbook's
  * top folder: `make grade`, `make manifest`, `make skeletons`.
  */
 #include "assemble.h"
 #include "grade.h"
+#include "hints.h"
 #include "jsoncheck.h"
 #include "manifest.h"
+#include "progress.h"
+#include "watch.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,10 +32,16 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "skeletons") == 0) return skeletons_command(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "check-json") == 0) return check_json_command(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "assemble") == 0) return assemble_command(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "progress") == 0) return progress_command(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "watch") == 0) return watch_command(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "hint") == 0) return hint_command(argc - 1, argv + 1);
     fprintf(stderr, "usage: grader grade [--solution | --src DIR] [--test NAME] [--quiet] NN\n"
                     "       grader manifest write|check [--checksums]\n"
                     "       grader skeletons write [--force] | check\n"
                     "       grader check-json FILE\n"
-                    "       grader assemble [--solution] [--build DIR]\n");
+                    "       grader assemble [--solution] [--build DIR]\n"
+                    "       grader progress [--solution]\n"
+                    "       grader watch NN\n"
+                    "       grader hint NN [--test NAME]\n");
     return 2;
 }

@@ -49,10 +49,13 @@ void report_table(FILE *out, const Outcome *o, size_t n)
     size_t reason_width = name_width < 44 ? 60 + (44 - name_width) : 60;
     for (size_t i = 0; i < n; i++) {
         Buf name = {0}, why = {0};
-        buf_add_display(&name, o[i].test->full, false);
+        /* A name longer than the column is cut, so the columns stay straight
+         * (the details below give it whole). */
+        first_line(&name, o[i].test->full, name_width);
         if (!o[i].passed) first_line(&why, o[i].reason, reason_width);
-        fprintf(out, "  %-*s %3d/%-3d %-4s  %s\n", (int)name_width, buf_str(&name), o[i].got,
-                o[i].test->points, o[i].passed ? "pass" : "FAIL", buf_str(&why));
+        size_t pad = name_width > columns(buf_str(&name)) ? name_width - columns(buf_str(&name)) : 0;
+        fprintf(out, "  %s%*s %3d/%-3d %-4s  %s\n", buf_str(&name), (int)pad, "", o[i].got, o[i].test->points,
+                o[i].passed ? "pass" : "FAIL", buf_str(&why));
         buf_free(&name);
         buf_free(&why);
     }
@@ -84,12 +87,13 @@ void report_details(FILE *out, const Outcome *o, size_t n, const char *chapter, 
     fprintf(out, "\n");
 }
 
-int report_write_json(const char *path, const Outcome *o, size_t n, int score, int total, const char *summary)
+int report_write_json(const char *path, const Outcome *o, size_t n, int score, int total, const char *summary,
+                      int hints_used)
 {
     Buf j = {0};
     buf_printf(&j, "{\n  \"score\": %d,\n  \"max_score\": %d,\n  \"output\": \"", score, total);
     buf_add_json(&j, summary);
-    buf_puts(&j, "\",\n  \"tests\": [");
+    buf_printf(&j, "\",\n  \"extra_data\": {\"hints_used\": %d},\n  \"tests\": [", hints_used);
     for (size_t i = 0; i < n; i++) {
         buf_puts(&j, i ? ",\n    {\"name\": \"" : "\n    {\"name\": \"");
         buf_add_json(&j, o[i].test->full);

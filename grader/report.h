@@ -29,8 +29,9 @@ void report_table(FILE *out, const Outcome *outcomes, size_t n);
 void report_details(FILE *out, const Outcome *outcomes, size_t n, const char *chapter, int max_lines);
 
 /* Writes path (results.json) for these outcomes; summary is the top-level
- * "output". Returns 0, or -1 when the file could not be written. */
+ * "output"; hints_used (make hint) goes into Gradescope's "extra_data".
+ * Returns 0, or -1 when the file could not be written. */
 int report_write_json(const char *path, const Outcome *outcomes, size_t n, int score, int total,
-                      const char *summary);
+                      const char *summary, int hints_used);
 
 #endif

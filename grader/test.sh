@@ -151,6 +151,63 @@ tamper_checks() {
 }
 check "changed test files stop the grade; make skeletons keeps a student's work" tamper_checks
 
+echo "== the student loop"
+# make watch, driven as a student would in a terminal (tmux): it grades the
+# untouched chapter 02, regrades when conv_single.c is saved, stops on Ctrl-C.
+watch_check() {
+    local t=build/watchtest sock=cnn-watch-$$ pane
+    command -v tmux >/dev/null || { echo "tmux is not installed (apt-get install tmux)"; return 1; }
+    rm -rf "$t"; mkdir -p "$t"
+    cp -r Makefile chapters solutions common grader datasets "$t"/ || return 1
+    rm -rf "$t"/datasets/fashion-mnist "$t"/datasets/cifar-10-batches-bin
+    pane() { tmux -L "$sock" capture-pane -p -t watch 2>/dev/null; }
+    wait_for() { # wait_for SECONDS REGEX
+        local i
+        for i in $(seq 1 "$1"); do pane | grep -qE "$2" && return 0; sleep 1; done
+        echo "after $1 s the watch screen does not show /$2/:"; pane | head -n 20; return 1
+    }
+    # remain-on-exit: the pane stays readable after Ctrl-C has ended it (make
+    # itself is interrupted too, and says so; the watch must stop cleanly).
+    (cd "$t" && tmux -L "$sock" new-session -d -s watch -x 160 -y 60 \; set-option -g remain-on-exit on \; \
+        send-keys 'make watch CH=02' Enter) || return 1
+    local ok=0
+    if wait_for 120 '^Chapter 02: 1/26 points'; then
+        echo "started: $(pane | grep -m1 '^Chapter 02')"
+        cp "$t"/solutions/02-convolution/conv_single.c "$t"/chapters/02-convolution/conv_single.c
+        if wait_for 60 '^Chapter 02: 10/26 points'; then
+            echo "after saving conv_single.c: $(pane | grep -m1 '^Chapter 02'), first to fix: $(pane | grep -m1 'First to fix')"
+            tmux -L "$sock" send-keys -t watch C-c
+            wait_for 20 '^watch: stopped\.' && echo "Ctrl-C: $(pane | grep -m1 'watch: stopped')" && ok=1
+        fi
+    fi
+    tmux -L "$sock" kill-server 2>/dev/null
+    [ $ok = 1 ]
+}
+check "make watch regrades on every save and stops on Ctrl-C (in tmux)" watch_check
+hint_check() {
+    local out
+    grader/grade.sh 02 >/dev/null
+    rm -f build/grade/02-student/hints-used.txt
+    out=$(make -s hint CH=02) && [[ "$out" == "Hint 1 of 3 for conv_naive/single_tutorial_example"* ]] ||
+        { echo "first hint: $out"; return 1; }
+    out=$(make -s hint CH=02) && [[ "$out" == "Hint 2 of 3 for"* ]] || { echo "second hint: $out"; return 1; }
+    grep -q "2 hints used" <(make -s grade) || { echo "the progress table does not count the 2 hints"; return 1; }
+    grader/grade.sh 02 >/dev/null
+    grep -q '"hints_used": 2' build/grade/02-student/results.json || { echo "results.json does not count them"; return 1; }
+    rm -f build/grade/02-student/hints-used.txt
+    echo "make hint gave levels 1 and 2; the table and results.json counted 2 hints"
+}
+check "make hint gives the next level and the hints are counted" hint_check
+lessons_check() {
+    local ch bad=0
+    for d in chapters/[0-9][0-9]-*; do
+        ch=${d#chapters/}; ch=${ch%%-*}
+        build/tools/grader grade --check-lesson "$ch" || bad=1
+    done
+    return $bad
+}
+check "every lesson's exercise table lists its tests, with their points, in the order they run" lessons_check
+
 echo "== your own network"
 check "the programs run your chapters: a broken function of yours breaks training" grader/yours.sh
 

@@ -208,3 +208,68 @@ long testlist_find(const TestList *list, const char *name)
     }
     return matches == 1 ? found : -1;
 }
+
+void testlist_order_by_lesson(TestList *list, const char *lesson_path, Buf *problems)
+{
+    char *text;
+    if (read_file(lesson_path, 4u << 20, &text, NULL, NULL) != 0) {
+        if (problems) buf_printf(problems, "%s: cannot read the lesson\n", lesson_path);
+        return;
+    }
+    GradedTest *ordered = malloc((list->count ? list->count : 1) * sizeof *ordered);
+    bool *placed = calloc(list->count ? list->count : 1, sizeof *placed);
+    if (!ordered || !placed) {
+        free(ordered);
+        free(placed);
+        free(text);
+        return;
+    }
+    size_t n = 0;
+    /* Table rows only: lines that start with '|'. */
+    for (char *line = text; *line;) {
+        char *end = strchr(line, '\n');
+        if (end) *end = '\0';
+        if (line[0] == '|') {
+            for (char *p = strchr(line, '`'); p; p = strchr(p, '`')) {
+                char *close = strchr(p + 1, '`');
+                if (!close) break;
+                char name[200];
+                size_t len = (size_t)(close - p - 1);
+                int points = -1;
+                if (len < sizeof name && close[1] == ' ' && close[2] == '(' && isdigit((unsigned char)close[3])) {
+                    memcpy(name, p + 1, len);
+                    name[len] = '\0';
+                    points = atoi(close + 3);
+                    long i = testlist_find(list, name);
+                    if (i < 0) {
+                        if (problems) buf_printf(problems, "%s names `%s` (%d), which is no test of the chapter\n",
+                                                 lesson_path, name, points);
+                    } else if (placed[i]) {
+                        if (problems) buf_printf(problems, "%s names `%s` twice\n", lesson_path, name);
+                    } else {
+                        if (problems && points != list->tests[i].points)
+                            buf_printf(problems, "%s gives %s %d point%s; the test is worth %d\n", lesson_path,
+                                       list->tests[i].full, points, points == 1 ? "" : "s",
+                                       list->tests[i].points);
+                        placed[i] = true;
+                        ordered[n++] = list->tests[i];
+                    }
+                }
+                p = close + 1;
+            }
+        }
+        if (!end) break;
+        line = end + 1;
+    }
+    for (size_t i = 0; i < list->count; i++) {
+        if (placed[i]) continue;
+        if (problems)
+            buf_printf(problems, "%s does not list %s (%d) in its exercise table\n", lesson_path,
+                       list->tests[i].full, list->tests[i].points);
+        ordered[n++] = list->tests[i];
+    }
+    memcpy(list->tests, ordered, list->count * sizeof *ordered);
+    free(ordered);
+    free(placed);
+    free(text);
+}

@@ -14,6 +14,8 @@
 #ifndef GRADER_TESTLIST_H
 #define GRADER_TESTLIST_H
 
+#include "text.h"
+
 #include <stddef.h>
 
 typedef struct {
@@ -38,6 +40,16 @@ typedef struct {
 int testlist_read(TestList *list, char *const *files, size_t n, char *error, size_t error_size);
 
 void testlist_free(TestList *list);
+
+/* Reorders the tests as the chapter's lesson lists them: the lesson's
+ * exercise table names every test as `name` (points) -- or `suite/name`
+ * (points) -- step by step, so the unit test of each step comes before
+ * anything that uses it, and the first failure shown is the first thing to
+ * fix. Tests the lesson does not name keep their source order, after the
+ * others. When problems is not NULL, it receives one line per disagreement
+ * between the lesson and the tests (a test it does not name, a name that is
+ * no test, points that differ) -- `make test` fails on any. */
+void testlist_order_by_lesson(TestList *list, const char *lesson_path, Buf *problems);
 
 /* The index of the test called name ("suite/name" or just "name" when that is
  * unique), or -1. */
