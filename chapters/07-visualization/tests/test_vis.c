@@ -81,6 +81,30 @@ GRADED_TEST(vis, normalize_global_keeps_magnitudes, 2,
     tensor_free(t);
 }
 
+GRADED_TEST(vis, normalize_rounds_exact_halves_up, 1,
+            "Values that land exactly on a half (0.5, 2.5, 126.5, 254.5) round up, those just below or above a half "
+            "round to the nearest byte: floor(q + 0.5), not rint/lrint, which send halves to the even neighbour (TODO 7.1).")
+{
+    /* One tile with lo = -3, hi = 507: a range of 510, so the step is
+     * exactly 0.5 and v - lo = 1, 5, 253, 509 give the halves 0.5, 2.5,
+     * 126.5, 254.5 (exactly, in float, whichever order the formula takes).
+     * Their floors are even, so round-half-to-even drops them; 0.98 and
+     * 1.02 above lo give 0.49 and 0.51, one on each side of the half. */
+    Tensor *t = test_tensor(1, 1, 2, 4, (const float[]){-3, -2.02f, -2, -1.98f, 2, 250, 506, 507});
+    uint8_t got[8];
+    memset(got, 7, sizeof got);
+    cr_assert_eq(vis_normalize(got, t, VIS_NORM_TILE), 0, "vis_normalize failed: %s", cnn_last_error());
+    static const float q[8] = {0, 0.49f, 0.5f, 0.51f, 2.5f, 126.5f, 254.5f, 255};
+    static const uint8_t want[8] = {0, 0, 1, 1, 3, 127, 255, 255};
+    for (int i = 0; i < 8; i++)
+        cr_expect(got[i] == want[i], "byte %d: (v - lo) * 255 / (hi - lo) = %g must round to %d, got %d%s", i,
+                  (double)q[i], want[i], got[i],
+                  got[i] + 1 == want[i] && q[i] - (float)(int)q[i] == 0.5f
+                      ? " (an exact half rounded down: rint/lrint/nearbyint round halves to even)"
+                      : "");
+    tensor_free(t);
+}
+
 /* ---- 7.2 upscaling -------------------------------------------------------- */
 
 GRADED_TEST(vis, upscale_nearest_neighbour, 2,
@@ -318,6 +342,49 @@ GRADED_TEST(vis, top_patches_weaker_candidates_drop_out, 1,
     tensor_free(b);
 }
 
+/* Five 4x6 images of 0.5 whose strongest pixel (one per image) is given;
+ * under planted filter 1 a pixel p fires 2 * p - 1. */
+static Tensor *images_with_maxima(const float best[5])
+{
+    static const int at[5][2] = {{0, 0}, {3, 5}, {1, 2}, {2, 0}, {0, 5}};
+    Tensor *x = tensor_new(5, 1, 4, 6);
+    cr_assert(x);
+    tensor_fill(x, 0.5f);
+    for (int n = 0; n < 5; n++) *tensor_at(x, n, 0, at[n][0], at[n][1]) = best[n];
+    return x;
+}
+
+GRADED_TEST(vis, top_patches_tie_at_last_kept_slot, 1,
+            "When the list is full, a candidate only as strong as the last one kept stays out: it must be strictly "
+            "stronger to enter, so of equal activations the earliest image keeps the last place (TODO 7.5).")
+{
+    Tensor *w, *b;
+    planted_filters(&w, &b);
+    /* Activations 13, 9, 17, 9, 9: with topk 3 the list is 17, 13, 9
+     * (image 1) by image 3, and images 3 and 4 tie with its last place. */
+    Tensor *x = images_with_maxima((const float[]){7, 5, 9, 5, 5});
+    VisHit hits[5];
+    memset(hits, 0xff, sizeof hits);
+    cr_assert_eq(vis_top_patches(hits, 3, x, w, b, 1), 0, "vis_top_patches failed: %s", cnn_last_error());
+    expect_hit(hits[0], 0, 2, 1, 2, 17);
+    expect_hit(hits[1], 1, 0, 0, 0, 13);
+    expect_hit(hits[2], 2, 1, 3, 5, 9);
+    tensor_free(x);
+    /* Five equal images: topk 1 keeps image 0 and topk 2 images 0 and 1,
+     * however many equal ones come after. */
+    x = images_with_maxima((const float[]){5, 5, 5, 5, 5});
+    memset(hits, 0xff, sizeof hits);
+    cr_assert_eq(vis_top_patches(hits, 1, x, w, b, 1), 0, "vis_top_patches failed: %s", cnn_last_error());
+    expect_hit(hits[0], 0, 0, 0, 0, 9);
+    memset(hits, 0xff, sizeof hits);
+    cr_assert_eq(vis_top_patches(hits, 2, x, w, b, 1), 0, "vis_top_patches failed: %s", cnn_last_error());
+    expect_hit(hits[0], 0, 0, 0, 0, 9);
+    expect_hit(hits[1], 1, 1, 3, 5, 9);
+    tensor_free(x);
+    tensor_free(w);
+    tensor_free(b);
+}
+
 /* ---- 7.6 patches ---------------------------------------------------------- */
 
 GRADED_TEST(vis, extract_patch_with_zero_outside, 2,
@@ -343,4 +410,46 @@ GRADED_TEST(vis, extract_patch_with_zero_outside, 2,
     tensor_free(x);
     tensor_free(patch);
     tensor_free(want);
+}
+
+GRADED_TEST(vis, extract_patch_at_every_border, 2,
+            "Patches at all four corners, along all four edges and inside a 4x6 image, 3x3 and 5x5: each row and "
+            "column is checked against its own bound (rows 0..H-1, columns 0..W-1) (TODO 7.6).")
+{
+    /* value 1000*n + 100*c + 10*h + w + 1: never 0, so a read from the image
+     * cannot pass for a zero of the outside */
+    Tensor *x = tensor_new(2, 2, 4, 6);
+    cr_assert(x);
+    for (int n = 0; n < 2; n++)
+        for (int c = 0; c < 2; c++)
+            for (int h = 0; h < 4; h++)
+                for (int w = 0; w < 6; w++) *tensor_at(x, n, c, h, w) = 1000 * n + 100 * c + 10 * h + w + 1;
+    static const int rows[3] = {0, 1, 3}, cols[3] = {0, 2, 5};
+    for (int side = 3; side <= 5; side += 2) {
+        Tensor *patch = tensor_new(1, 2, side, side), *want = tensor_new(1, 2, side, side);
+        cr_assert(patch && want);
+        for (int n = 0; n < 2; n++)
+            for (int a = 0; a < 3; a++)
+                for (int e = 0; e < 3; e++) {
+                    const VisHit hit = {n, rows[a], cols[e], 1.0f};
+                    for (int c = 0; c < 2; c++)
+                        for (int i = 0; i < side; i++)
+                            for (int j = 0; j < side; j++) {
+                                int y = hit.h - side / 2 + i, xx = hit.w - side / 2 + j;
+                                bool inside = y >= 0 && y < 4 && xx >= 0 && xx < 6;
+                                *tensor_at(want, 0, c, i, j) = inside ? (float)(1000 * n + 100 * c + 10 * y + xx + 1) : 0;
+                            }
+                    tensor_fill(patch, -1);
+                    cr_assert_eq(vis_extract_patch(patch, x, hit), 0, "vis_extract_patch failed: %s", cnn_last_error());
+                    char what[160];
+                    snprintf(what, sizeof what, "%dx%d patch at (%d,%d) of image %d (4x6)%s%s%s%s", side, side, hit.h,
+                             hit.w, n, hit.h - side / 2 < 0 ? ", over the top" : "",
+                             hit.h + side / 2 > 3 ? ", over the bottom" : "", hit.w - side / 2 < 0 ? ", over the left" : "",
+                             hit.w + side / 2 > 5 ? ", over the right" : "");
+                    expect_tensor_close(patch, want, 0, 0, what);
+                }
+        tensor_free(patch);
+        tensor_free(want);
+    }
+    tensor_free(x);
 }
