@@ -77,8 +77,7 @@ int conv2d_backward(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const 
         }
     }
     if (dx) {
-        /* Each n owns dx[n]. */
-        OMP(parallel for schedule(static) if (work > PARALLEL_MIN_WORK))
+        OMP(parallel for schedule(static) if (work > PARALLEL_MIN_WORK)) /* each n owns dx[n] */
         for (int n = 0; n < N; n++) {
             for (int k = 0; k < K; k++) {
                 for (int pp = 0; pp < P; pp++) {

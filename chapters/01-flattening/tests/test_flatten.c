@@ -33,6 +33,49 @@ GRADED_TEST(flatten, index_matches_core_layout, 2,
     tensor_free(t);
 }
 
+GRADED_TEST(flatten, index_beyond_32_bits, 2,
+            "flat_index must compute in size_t: a large batch has offsets past 2^31 and 2^32, where an int wraps.")
+{
+    /* Batches of 224x224 RGB images: one image is 3*224*224 = 150,528 floats,
+     * so image 20,000 starts past 2^31 (where a signed int overflows) and
+     * image 40,000 past 2^32 (where even an unsigned int wraps). Nothing is
+     * allocated: only the index is computed. */
+    const struct { int n, c, h, w, C, H, W; size_t want; } cases[] = {
+        {20000, 0, 0, 0, 3, 224, 224, 3010560000u},                  /* past 2^31 */
+        {40000, 0, 0, 0, 3, 224, 224, 6021120000u},                  /* past 2^32 */
+        {40000, 2, 223, 223, 3, 224, 224, 6021270527u},              /* the last pixel of that image */
+        {0, 1000, 100, 7, 2000, 1000, 3000, 3000300007u},            /* a channel far along: c*H*W alone is 3e9 */
+        {1, 0, 0, 5, 1, 65536, 65536, 4294967301u},                  /* one 65536x65536 map: 2^32 + 5 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t got = flat_index(cases[i].n, cases[i].c, cases[i].h, cases[i].w, cases[i].C, cases[i].H, cases[i].W);
+        cr_expect_eq(got, cases[i].want,
+                     "flat_index(%d,%d,%d,%d) with C=%d H=%d W=%d: expected %zu, got %zu%s",
+                     cases[i].n, cases[i].c, cases[i].h, cases[i].w, cases[i].C, cases[i].H, cases[i].W,
+                     cases[i].want, got,
+                     got == (size_t)(unsigned)cases[i].want || got == (size_t)(long long)(int)(unsigned)cases[i].want
+                         ? " (the offset wrapped at 32 bits: multiply in size_t, not int)" : "");
+    }
+}
+
+GRADED_TEST(flatten, unflatten_beyond_32_bits, 1,
+            "unflatten_index must keep the whole size_t offset: past 2^32 a 32-bit remainder gives the wrong column.")
+{
+    const struct { size_t i; int C, H, W, n, c, h, w; } cases[] = {
+        {6021270527u, 3, 224, 224, 40000, 2, 223, 223}, /* the last pixel of image 40,000 */
+        {4294967301u, 1, 65536, 65536, 1, 0, 0, 5},     /* 2^32 + 5 in one 65536x65536 map */
+        {4294967296u + 1000u, 3, 7, 5, 40904459, 2, 6, 1}, /* small images, a huge batch */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        int n = -1, c = -1, h = -1, w = -1;
+        unflatten_index(cases[k].i, cases[k].C, cases[k].H, cases[k].W, &n, &c, &h, &w);
+        cr_expect(n == cases[k].n && c == cases[k].c && h == cases[k].h && w == cases[k].w,
+                  "unflatten_index(%zu) with C=%d H=%d W=%d: expected (%d,%d,%d,%d), got (%d,%d,%d,%d)",
+                  cases[k].i, cases[k].C, cases[k].H, cases[k].W, cases[k].n, cases[k].c, cases[k].h, cases[k].w,
+                  n, c, h, w);
+    }
+}
+
 GRADED_TEST(flatten, unflatten_inverts_flatten, 3,
             "unflatten_index(flat_index(n,c,h,w)) must give back (n,c,h,w).")
 {
@@ -109,4 +152,23 @@ GRADED_TEST(flatten, neighbours_drift_apart, 2,
     cr_expect_eq(flat_distance(1, 0, 0, 32, 32), 1024, "same pixel, next channel: expected 1024 (= H*W), got %ld", flat_distance(1, 0, 0, 32, 32));
     cr_expect_eq(flat_distance(0, -1, 1, 32, 20), -19, "up and right with W=20: expected -19, got %ld", flat_distance(0, -1, 1, 32, 20));
     cr_expect_eq(flat_distance(0, 1, 0, 10, 20), 20, "neighbour below with H=10 W=20: expected 20 (= W, not H), got %ld", flat_distance(0, 1, 0, 10, 20));
+}
+
+GRADED_TEST(flatten, distance_beyond_32_bits, 1,
+            "flat_distance must compute in long: channels of a large map are more than 2^31 elements apart.")
+{
+    /* 8192x8192 maps hold 2^26 values, so 40 channels apart is 2^31 + 2^29,
+     * past what an int holds; -40 the same distance backwards. */
+    const struct { int dc, dh, dw, H, W; long want; } cases[] = {
+        {40, 0, 0, 8192, 8192, 2684354560L},
+        {-40, 0, 0, 8192, 8192, -2684354560L},
+        {100, 3, -2, 8192, 4096, 3355455486L}, /* 100*8192*4096 + 3*4096 - 2, a non-square map */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        long got = flat_distance(cases[i].dc, cases[i].dh, cases[i].dw, cases[i].H, cases[i].W);
+        cr_expect_eq(got, cases[i].want,
+                     "flat_distance(dc=%d, dh=%d, dw=%d) with H=%d W=%d: expected %ld, got %ld%s",
+                     cases[i].dc, cases[i].dh, cases[i].dw, cases[i].H, cases[i].W, cases[i].want, got,
+                     got == (long)(int)(unsigned)cases[i].want ? " (the product wrapped at 32 bits: multiply in long)" : "");
+    }
 }

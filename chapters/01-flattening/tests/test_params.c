@@ -91,6 +91,60 @@ GRADED_TEST(params, table_follows_hidden_units, 2,
     free(text);
 }
 
+/* Compares text with the expected lines one by one and reports, for every
+ * line that differs, its number, the line expected and the line printed
+ * (between | marks, so spaces show). */
+static void expect_lines(const char *text, const char *const *lines, size_t count, const char *what)
+{
+    const char *p = text;
+    for (size_t i = 0; i < count; i++) {
+        if (*p == '\0') {
+            cr_expect(0, "%s: line %zu is missing (the table ended early); expected\n  |%s|\nthe whole output was:\n%s",
+                      what, i + 1, lines[i], text);
+            return;
+        }
+        const char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        cr_expect(len == strlen(lines[i]) && strncmp(p, lines[i], len) == 0,
+                  "%s: line %zu differs (column widths and order matter)\n  expected |%s|\n  printed  |%.*s|%s",
+                  what, i + 1, lines[i], (int)len, p, end ? "" : "\n  (and it has no newline at its end)");
+        p = end ? end + 1 : p + len;
+    }
+    cr_expect(*p == '\0', "%s: %zu lines expected, but more were printed after them:\n%s", what, count, p);
+}
+
+GRADED_TEST(params, table_matches_line_by_line, 2,
+            "print_param_table: each row in the header's format (name left in 24 columns, numbers right in 15), checked line by line.")
+{
+    /* The exact table: a row that prints the right numbers in the wrong
+     * column, without the widths, or in another order, is still wrong. */
+    const char *const want512[] = {
+        "First dense layer with 512 hidden units:",
+        "  input image               input features      parameters",
+        "  8x8 digits                            64          33,280",
+        "  32x32 RGB (CIFAR-10)               3,072       1,573,376",
+        "  224x224 RGB (ImageNet)           150,528      77,070,848",
+        "A conv layer with 32 filters of 3x3x3: 896 parameters, whatever the image size.",
+    };
+    const char *const want100[] = {
+        "First dense layer with 100 hidden units:",
+        "  input image               input features      parameters",
+        "  8x8 digits                            64           6,500",
+        "  32x32 RGB (CIFAR-10)               3,072         307,300",
+        "  224x224 RGB (ImageNet)           150,528      15,052,900",
+        "A conv layer with 32 filters of 3x3x3: 896 parameters, whatever the image size.",
+    };
+    int status;
+    char *text = table_text(512, &status);
+    cr_assert_eq(status, 0, "print_param_table(512) failed: %s", cnn_last_error());
+    expect_lines(text, want512, sizeof want512 / sizeof want512[0], "print_param_table(512)");
+    free(text);
+    text = table_text(100, &status);
+    cr_assert_eq(status, 0, "print_param_table(100) failed: %s", cnn_last_error());
+    expect_lines(text, want100, sizeof want100 / sizeof want100[0], "print_param_table(100)");
+    free(text);
+}
+
 GRADED_TEST(params, table_rejects_bad_hidden, 1,
             "print_param_table(0) must fail with a message.")
 {

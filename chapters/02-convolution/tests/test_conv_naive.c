@@ -193,6 +193,48 @@ GRADED_TEST(conv_naive, multi_pytorch_reference, 2,
     tensor_free(x); tensor_free(w); tensor_free(expected); tensor_free(y);
 }
 
+GRADED_TEST(conv_naive, multi_non_square, 2,
+            "2.2: rectangular inputs and kernels with several channels: r < R runs over the kernel's "
+            "rows (w->h), s < S over its columns (w->w); a wide and a tall kernel on a 4x7 input")
+{
+    /* x(c,h,w) = 10c + h + w/10 on a 4x7 map. Each filter is a few deltas,
+     * so every expected value is a short sum that can be checked by hand. */
+    Tensor *x = ramp_tensor(1, 2, 4, 7);
+
+    /* A wide 2x3 filter: channel 0 has a 1 at its bottom-right (1,2);
+     * channel 1 has -2 at (0,0) and 0.5 at (1,0). */
+    Tensor *ww = tensor_new(1, 2, 2, 3);
+    cr_assert(ww, "%s", cnn_last_error());
+    *tensor_at(ww, 0, 0, 1, 2) = 1.0f;
+    *tensor_at(ww, 0, 1, 0, 0) = -2.0f;
+    *tensor_at(ww, 0, 1, 1, 0) = 0.5f;
+    Tensor *yw = nan_tensor(1, 1, 3, 5), *ew = tensor_new(1, 1, 3, 5);
+    cr_assert(ew, "%s", cnn_last_error());
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 5; j++)
+            *tensor_at(ew, 0, 0, i, j) = *tensor_at(x, 0, 0, i + 1, j + 2) - 2.0f * *tensor_at(x, 0, 1, i, j) +
+                                         0.5f * *tensor_at(x, 0, 1, i + 1, j);
+    cr_assert_eq(conv2d_multi_channel(yw, x, ww), 0, "%s", cnn_last_error());
+    expect_tensor_close(yw, ew, TEST_ATOL, TEST_RTOL,
+                        "x [1,2,4,7], wide w [1,2,2,3]: y(i,j) = x0(i+1,j+2) - 2 x1(i,j) + 0.5 x1(i+1,j)");
+
+    /* A tall 3x1 filter: channel 0 has a 1 at its bottom (2,0), channel 1 a 3 at (0,0). */
+    Tensor *wt = tensor_new(1, 2, 3, 1);
+    cr_assert(wt, "%s", cnn_last_error());
+    *tensor_at(wt, 0, 0, 2, 0) = 1.0f;
+    *tensor_at(wt, 0, 1, 0, 0) = 3.0f;
+    Tensor *yt = nan_tensor(1, 1, 2, 7), *et = tensor_new(1, 1, 2, 7);
+    cr_assert(et, "%s", cnn_last_error());
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 7; j++)
+            *tensor_at(et, 0, 0, i, j) = *tensor_at(x, 0, 0, i + 2, j) + 3.0f * *tensor_at(x, 0, 1, i, j);
+    cr_assert_eq(conv2d_multi_channel(yt, x, wt), 0, "%s", cnn_last_error());
+    expect_tensor_close(yt, et, TEST_ATOL, TEST_RTOL,
+                        "x [1,2,4,7], tall w [1,2,3,1]: y(i,j) = x0(i+2,j) + 3 x1(i,j)");
+    tensor_free(x); tensor_free(ww); tensor_free(yw); tensor_free(ew);
+    tensor_free(wt); tensor_free(yt); tensor_free(et);
+}
+
 /* ---- step 2.3: batch, filters, bias ------------------------------------- */
 
 GRADED_TEST(conv_naive, valid_bias_per_output, 2,

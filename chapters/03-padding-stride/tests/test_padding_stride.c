@@ -330,3 +330,50 @@ GRADED_TEST(padding_stride, rejects_bad_configs, 1,
     cr_expect(isnan(y->data[0]), "y was written although the call was rejected");
     tensor_free(x); tensor_free(w); tensor_free(w7); tensor_free(y);
 }
+
+/* Counts the values of t that differ from `guard` and returns the flat index
+ * of the first (or the size of t when there is none). */
+static size_t first_not(const Tensor *t, float guard, size_t *count)
+{
+    size_t first = tensor_size(t);
+    *count = 0;
+    for (size_t i = 0; i < tensor_size(t); i++)
+        if (t->data[i] != guard) {
+            if (*count == 0) first = i;
+            (*count)++;
+        }
+    return first;
+}
+
+GRADED_TEST(padding_stride, writes_only_inside_y, 1,
+            "3.3: conv2d_forward writes every value of y and nothing else: the output loops stop at i < P and "
+            "j < Q, so the memory just before and after y keeps its guard value")
+{
+    /* y is images 1..2 of a [4,K,P,Q] block whose images 0 and 3 are
+     * guards. A loop that runs to i <= P or j <= Q writes its extra row or
+     * column into the next channel or image, where a later write hides it,
+     * except after the last one: there it lands in the guard. The shape is
+     * not square and pads and strides differ per direction, so the last row
+     * and the last column both hang over a border. */
+    const float GUARD = 12345.0f;
+    Tensor *x = test_random_tensor(2, 2, 5, 7, 111);
+    Tensor *w = test_random_tensor(3, 2, 3, 2, 112);
+    const Conv2dParams p = {1, 2, 2, 1}; /* P = (5+2-3)/2 + 1 = 3, Q = (7+4-2)/1 + 1 = 10 */
+    Tensor *block = filled_tensor(4, 3, 3, 10, GUARD);
+    Tensor before = tensor_batch(block, 0, 1), y = tensor_batch(block, 1, 2), after = tensor_batch(block, 3, 1);
+    tensor_fill(&y, NAN);
+    cr_assert_eq(conv2d_forward(&y, x, w, NULL, p), 0, "conv2d_forward rejected y [2,3,3,10] (it sizes y with conv_output_size: does step 3.1 pass?): %s",
+                 cnn_last_error());
+    size_t unwritten = 0;
+    for (size_t i = 0; i < tensor_size(&y); i++) unwritten += isnan(y.data[i]);
+    cr_expect(unwritten == 0, "%zu of the %zu values of y [2,3,3,10] were never written (still NaN)", unwritten,
+              tensor_size(&y));
+    size_t n_after, n_before;
+    size_t at = first_not(&after, GUARD, &n_after);
+    first_not(&before, GUARD, &n_before);
+    cr_expect(n_after == 0,
+              "conv2d_forward wrote %zu value(s) past the end of y, the first %zu float(s) after its last one: the "
+              "output loops run one step too far (i <= P or j <= Q instead of <)", n_after, at + 1);
+    cr_expect(n_before == 0, "conv2d_forward wrote %zu value(s) before the start of y", n_before);
+    tensor_free(x); tensor_free(w); tensor_free(block);
+}

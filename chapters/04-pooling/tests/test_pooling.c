@@ -328,3 +328,73 @@ GRADED_TEST(pooling, avgpool_pytorch_overlapping, 2,
     check_avg_case(OVERLAP);
     check_avg_case(RECT);
 }
+
+/* ---- every step: writes stay inside y ---------------------------------------- */
+
+/* Checks that the guard images around y (block images 0 and last) still
+ * hold `guard` and that y holds no NaN, naming the function in `what`. */
+static void expect_only_y_written(const Tensor *block, float guard, const char *what)
+{
+    const Tensor y = tensor_batch(block, 1, block->n - 2);
+    size_t unwritten = 0, before = 0, after = 0, first_after = 0;
+    for (size_t i = 0; i < tensor_size(&y); i++) unwritten += isnan(y.data[i]);
+    const size_t image = tensor_size(block) / (size_t)block->n;
+    for (size_t i = 0; i < image; i++) before += block->data[i] != guard;
+    const float *tail = y.data + tensor_size(&y);
+    for (size_t i = 0; i < image; i++)
+        if (tail[i] != guard && after++ == 0) first_after = i;
+    cr_expect(unwritten == 0, "%s: %zu of the %zu values of y were never written (still NaN)", what, unwritten,
+              tensor_size(&y));
+    cr_expect(after == 0,
+              "%s wrote %zu value(s) past the end of y, the first %zu float(s) after its last one: an output loop "
+              "runs one step too far (ph <= P or pw <= Q instead of <)", what, after, first_after + 1);
+    cr_expect(before == 0, "%s wrote %zu value(s) before the start of y", what, before);
+}
+
+GRADED_TEST(pooling, writes_only_inside_y, 1,
+            "Every pooling function writes each value of y (and of argmax) and nothing past them: the output "
+            "loops stop at ph < P and pw < Q, and the memory after y keeps its guard value.")
+{
+    /* y is images 1..2 of a block whose images 0 and 3 are guards: a loop
+     * that runs to ph <= P or pw <= Q writes an extra row or column, which
+     * the next channel's values hide, except after the last channel. The
+     * 7x9 input is pooled with a 3x2 window at stride (2,3), so the
+     * windows leave gaps between columns and drop the last row. */
+    const float GUARD = 12345.0f;
+    Tensor *x = test_random_tensor(2, 2, 7, 9, 41);
+    const Pool2dParams p = {3, 2, 2, 3}; /* P = (7-3)/2 + 1 = 3, Q = (9-2)/3 + 1 = 3 */
+    Tensor *block = tensor_new(4, 2, 3, 3);
+    cr_assert(block, "%s", cnn_last_error());
+
+    tensor_fill(block, GUARD);
+    Tensor y = tensor_batch(block, 1, 2);
+    tensor_fill(&y, NAN);
+    cr_assert(avgpool2d_forward(&y, x, p) == 0, "avgpool2d_forward returned an error: %s", cnn_last_error());
+    expect_only_y_written(block, GUARD, "avgpool2d_forward (window 3x2, stride 2,3)");
+
+    /* argmax gets guards of its own, 18 entries each side */
+    enum { COUNT = 2 * 2 * 3 * 3, PAD = COUNT };
+    int32_t idx[PAD + COUNT + PAD];
+    for (int i = 0; i < PAD + COUNT + PAD; i++) idx[i] = (i >= PAD && i < PAD + COUNT) ? -1 : -7;
+    tensor_fill(block, GUARD);
+    tensor_fill(&y, NAN);
+    cr_assert(maxpool2d_forward(&y, idx + PAD, x, p) == 0, "maxpool2d_forward returned an error: %s",
+              cnn_last_error());
+    expect_only_y_written(block, GUARD, "maxpool2d_forward (window 3x2, stride 2,3)");
+    int bad_before = 0, bad_after = 0, unset = 0;
+    for (int i = 0; i < PAD; i++) bad_before += idx[i] != -7, bad_after += idx[PAD + COUNT + i] != -7;
+    for (int i = 0; i < COUNT; i++) unset += idx[PAD + i] == -1;
+    cr_expect(unset == 0, "maxpool2d_forward left %d of the %d argmax entries unwritten (-1)", unset, COUNT);
+    cr_expect(bad_after == 0 && bad_before == 0,
+              "maxpool2d_forward wrote %d argmax entries past the end of the array and %d before it: argmax has "
+              "one entry per output, N*C*P*Q = %d", bad_after, bad_before, COUNT);
+
+    Tensor *block2 = tensor_new(4, 2, 3, 4); /* 2x2 windows: P = 7/2 = 3, Q = 9/2 = 4 */
+    cr_assert(block2, "%s", cnn_last_error());
+    tensor_fill(block2, GUARD);
+    Tensor y2 = tensor_batch(block2, 1, 2);
+    tensor_fill(&y2, NAN);
+    cr_assert(maxpool2x2_forward(&y2, x) == 0, "maxpool2x2_forward returned an error: %s", cnn_last_error());
+    expect_only_y_written(block2, GUARD, "maxpool2x2_forward");
+    tensor_free(x), tensor_free(block), tensor_free(block2);
+}

@@ -3,6 +3,7 @@
  * test_conv_backward.c -- chapter 05: the convolution's backward pass. */
 #include "conv_backward.h"
 #include "grad_helpers.h"
+#include "parallel.h"
 
 /* Runs conv2d_backward on a committed PyTorch case and compares dx, dw, db. */
 static void check_conv_case(const char *name, Conv2dParams p, bool want_dx)
@@ -125,4 +126,50 @@ GRADED_TEST(conv_backward, accumulates_where_patches_overlap, 1,
     expect_tensor_close(dw, edw, 1e-5f, 0.0f, "dw (each tap sums the pixels it ever touched)");
     Tensor *tensors[] = {x, w, dy, dx, dw, edx, edw};
     for (size_t i = 0; i < sizeof tensors / sizeof *tensors; i++) tensor_free(tensors[i]);
+}
+
+/* conv2d_backward with the given number of threads, into fresh zeroed dx, dw, db. */
+static void conv_backward_on_threads(Tensor *grads[3], int threads, const Tensor *dy, const Tensor *x,
+                                     const Tensor *w, Conv2dParams p)
+{
+    grads[0] = tensor_new_like(x);
+    grads[1] = tensor_new_like(w);
+    grads[2] = tensor_new(w->n, 1, 1, 1);
+    cr_assert(grads[0] && grads[1] && grads[2], "out of memory");
+    parallel_set_num_threads(threads);
+    int rc = conv2d_backward(grads[0], grads[1], grads[2], dy, x, w, p);
+    parallel_set_num_threads(1);
+    cr_assert_eq(rc, 0, "conv2d_backward on %d thread(s) failed: %s", threads, cnn_last_error());
+}
+
+GRADED_TEST(conv_backward, same_bits_on_1_and_2_threads, 2,
+            "Above PARALLEL_MIN_WORK the loops run on threads: each thread must own whole outputs (dw[k] and db[k] per "
+            "filter, dx[n] per image), so 2 threads give the very bits 1 thread gives.")
+{
+    /* x [4,8,12,10], w [16,8,3,3], pad 1: N*K*P*Q*C*R*S = 552,960 multiply-adds,
+     * past the 200,000 of PARALLEL_MIN_WORK, so the threaded branch runs. */
+    const int N = 4, C = 8, H = 12, W = 10, K = 16, R = 3, S = 3;
+    const Conv2dParams p = {1, 1, 1, 1};
+    cr_assert((long)N * K * H * W * C * R * S > PARALLEL_MIN_WORK, "the case must be big enough to start threads");
+    Tensor *x = test_random_tensor(N, C, H, W, 901), *w = test_random_tensor(K, C, R, S, 902);
+    Tensor *dy = test_random_tensor(N, K, H, W, 903);
+    Tensor *one[3], *two[3];
+    conv_backward_on_threads(one, 1, dy, x, w, p);
+    conv_backward_on_threads(two, 2, dy, x, w, p);
+    static const char *const what[3] = {
+        ("dx on 2 threads vs 1 thread (bit for bit: a difference means a thread added into another's images, "
+         "or every thread ran every image)"),
+        "dw on 2 threads vs 1 thread (bit for bit: a difference means two threads added into one filter's dw)",
+        "db on 2 threads vs 1 thread (bit for bit)",
+    };
+    for (int i = 0; i < 3; i++) expect_tensor_close(two[i], one[i], 0.0f, 0.0f, what[i]);
+    /* And the 1-thread answer is the right one, not merely a repeatable one. */
+    Tensor *num = tensor_new_like(one[2]);
+    cr_assert(num, "out of memory");
+    for (int k = 0; k < K; k++)
+        for (int n = 0; n < N; n++)
+            for (int i = 0; i < H * W; i++) num->data[k] += dy->data[((size_t)n * K + k) * H * W + i];
+    expect_tensor_close(one[2], num, 1e-4f, 1e-5f, "db on 1 thread (the sum of dy over n, p, q)");
+    for (int i = 0; i < 3; i++) tensor_free(one[i]), tensor_free(two[i]);
+    tensor_free(num); tensor_free(x); tensor_free(w); tensor_free(dy);
 }

@@ -3,6 +3,7 @@
  * test_dense.c -- chapter 05: the dense layer's backward pass. */
 #include "dense.h"
 #include "grad_helpers.h"
+#include "parallel.h"
 
 GRADED_TEST(dense, backward_matches_pytorch, 3,
             "dense_backward: dx = dy w, dw = dy^T x, db = column sums of dy (PyTorch autograd is the reference).")
@@ -88,4 +89,36 @@ GRADED_TEST(dense, null_gradients_are_skipped, 1,
                  cnn_last_error());
     expect_tensor_close(dw, want_dw, REF_ATOL, REF_RTOL, "dense dw with dx and db NULL");
     tensor_free(x); tensor_free(w); tensor_free(dy); tensor_free(want_dw); tensor_free(dw);
+}
+
+GRADED_TEST(dense, same_bits_on_1_and_2_threads, 1,
+            "Above PARALLEL_MIN_WORK the dense loops run on threads, one image (dx) or one unit (dw) per thread: "
+            "2 threads must give the very bits of 1 thread.")
+{
+    /* x [64, 300], w [40, 300]: N*M*D = 768,000 multiply-adds, past the
+     * 200,000 of PARALLEL_MIN_WORK, so the threaded branches run. */
+    const int N = 64, D = 300, M = 40;
+    cr_assert((long)N * M * D > PARALLEL_MIN_WORK, "the case must be big enough to start threads");
+    Tensor *x = test_random_tensor(N, D, 1, 1, 911), *w = test_random_tensor(M, D, 1, 1, 912);
+    Tensor *dy = test_random_tensor(N, M, 1, 1, 913);
+    Tensor *g[2][3];
+    for (int t = 0; t < 2; t++) {
+        g[t][0] = tensor_new_like(x);
+        g[t][1] = tensor_new_like(w);
+        g[t][2] = tensor_new(M, 1, 1, 1);
+        cr_assert(g[t][0] && g[t][1] && g[t][2], "out of memory");
+        parallel_set_num_threads(t + 1);
+        int rc = dense_backward(g[t][0], g[t][1], g[t][2], dy, x, w);
+        parallel_set_num_threads(1);
+        cr_assert_eq(rc, 0, "dense_backward on %d thread(s) failed: %s", t + 1, cnn_last_error());
+    }
+    static const char *const what[3] = {
+        "dense dx on 2 threads vs 1 thread (bit for bit: each image's row of dx belongs to one thread)",
+        "dense dw on 2 threads vs 1 thread (bit for bit: each unit's row of dw belongs to one thread)",
+        "dense db on 2 threads vs 1 thread (bit for bit)",
+    };
+    for (int i = 0; i < 3; i++) expect_tensor_close(g[1][i], g[0][i], 0.0f, 0.0f, what[i]);
+    for (int t = 0; t < 2; t++)
+        for (int i = 0; i < 3; i++) tensor_free(g[t][i]);
+    tensor_free(x); tensor_free(w); tensor_free(dy);
 }

@@ -119,6 +119,56 @@ GRADED_TEST(maxpool_backward, rejects_argmax_outside_window, 1,
     tensor_free(dy);
 }
 
+GRADED_TEST(maxpool_backward, rejects_argmax_outside_nonsquare_window, 1,
+            "The window check uses window_h for its rows and window_w for its columns: with a 2x3 or a 3x2 window, an "
+            "index one row below or one column right of the window, or in another channel, must be refused.")
+{
+    /* N, C, H, W, window_h, window_w, stride_h, stride_w; windows tile the map. */
+    const struct { int dims[8]; } shapes[] = {
+        {{1, 2, 4, 6, 2, 3, 2, 3}}, /* wide windows: rows 2pp..2pp+1, columns 3qq..3qq+2 */
+        {{1, 2, 6, 4, 3, 2, 3, 2}}, /* tall windows: rows 3pp..3pp+2, columns 2qq..2qq+1 */
+    };
+    for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+        const int *a = shapes[k].dims;
+        const Pool2dParams p = {a[4], a[5], a[6], a[7]};
+        Tensor *dx = tensor_new(a[0], a[1], a[2], a[3]), *dy = tensor_new(a[0], a[1], a[2] / a[4], a[3] / a[5]);
+        cr_assert(dx && dy, "out of memory");
+        tensor_fill(dy, 1.0f);
+        const int P = dy->h, Q = dy->w, outputs = (int)tensor_size(dy);
+        /* A valid argmax: every window's bottom-right pixel. */
+        int32_t good[8];
+        cr_assert(outputs == 8);
+        for (int c = 0, i = 0; c < a[1]; c++)
+            for (int pp = 0; pp < P; pp++)
+                for (int qq = 0; qq < Q; qq++, i++)
+                    good[i] = (int32_t)tensor_index(dx, 0, c, pp * p.stride_h + p.window_h - 1,
+                                                    qq * p.stride_w + p.window_w - 1);
+        cr_expect_eq(maxpool2d_backward(dx, dy, good, p), 0, "window %dx%d on %dx%d: a valid argmax was rejected: %s",
+                     p.window_h, p.window_w, a[2], a[3], cnn_last_error());
+        /* Output 0's window is rows 0..window_h-1, columns 0..window_w-1 of channel 0. */
+        const struct { int c, h, w; const char *where; } bad[] = {
+            {0, p.window_h, 0, "one row below the window"},
+            {0, p.window_h, p.window_w - 1, "one row below the window's bottom-right corner"},
+            {0, 0, p.window_w, "one column right of the window"},
+            {0, p.window_h - 1, p.window_w, "one column right of the window's bottom-right corner"},
+            {1, 0, 0, "at the window's top-left, but in channel 1"},
+        };
+        for (size_t b = 0; b < sizeof bad / sizeof *bad; b++) {
+            int32_t idx[8];
+            for (int i = 0; i < 8; i++) idx[i] = good[i];
+            idx[0] = (int32_t)tensor_index(dx, 0, bad[b].c, bad[b].h, bad[b].w);
+            cnn_clear_error();
+            cr_expect_eq(maxpool2d_backward(dx, dy, idx, p), -1,
+                         "window %dx%d (stride %d,%d) on a %dx%d map: argmax[0] = %d is x(0,%d,%d,%d), %s of output "
+                         "(0,0,0,0) (rows 0-%d, columns 0-%d of channel 0): it must be refused",
+                         p.window_h, p.window_w, p.stride_h, p.stride_w, a[2], a[3], (int)idx[0], bad[b].c, bad[b].h,
+                         bad[b].w, bad[b].where, p.window_h - 1, p.window_w - 1);
+        }
+        tensor_free(dx);
+        tensor_free(dy);
+    }
+}
+
 GRADED_TEST(avgpool_backward, pytorch_overlapping_windows, 2,
             "avgpool2d_backward: each input under a window gets dy / (window_h * window_w), added (+=).")
 {

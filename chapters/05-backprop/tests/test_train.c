@@ -107,6 +107,64 @@ GRADED_TEST(train, step_is_one_sgd_update, 2,
     dataset_free(&d);
 }
 
+GRADED_TEST(train, weight_decay_spares_biases, 2,
+            "train_step with weight_decay > 0: g = grad + weight_decay * w for the weights (decay flag true), plain grad "
+            "for the biases (decay flag false); v = momentum * v + g; w -= lr * v.")
+{
+    Dataset d = load_digits(8);
+    Model *a = digits_cnn(7), *b = digits_cnn(7);
+    SgdParams p = {.lr = 0.1f, .momentum = 0.9f, .weight_decay = 0.05f};
+    /* Biases start at zero, where decay would change nothing: give them
+     * values, the same in both models, so that decaying them shows. */
+    for (int i = 0; i < a->nparams; i++) {
+        cr_assert_eq(a->params[i].decay, b->params[i].decay);
+        if (a->params[i].decay) continue;
+        for (size_t j = 0; j < tensor_size(a->params[i].value); j++)
+            a->params[i].value->data[j] = b->params[i].value->data[j] = 0.1f * (float)(j % 7) - 0.25f;
+    }
+    /* Two steps by hand on b, the SGD of sgd.h written out; two train_steps on a. */
+    for (int step = 1; step <= 2; step++) {
+        model_zero_grad(b);
+        const Tensor *logits = model_forward(b, d.images);
+        cr_assert(logits, "%s", cnn_last_error());
+        float want_loss;
+        cr_assert_eq(softmax_cross_entropy(&want_loss, model_dlogits(b), logits, d.labels), 0);
+        cr_assert_eq(model_backward(b, d.images), 0, "%s", cnn_last_error());
+        for (int i = 0; i < b->nparams; i++) {
+            Param *q = &b->params[i];
+            const float wd = q->decay ? p.weight_decay : 0.0f;
+            for (size_t j = 0; j < tensor_size(q->value); j++) {
+                float g = q->grad->data[j] + wd * q->value->data[j];
+                q->velocity->data[j] = p.momentum * q->velocity->data[j] + g;
+                q->value->data[j] -= p.lr * q->velocity->data[j];
+            }
+        }
+        float loss = -1.0f;
+        int correct = -1;
+        cr_assert_eq(train_step(&loss, &correct, a, d.images, d.labels, p), 0, "train_step: %s", cnn_last_error());
+        cr_expect(fabsf(loss - want_loss) < 1e-5f, "step %d: train_step reported loss %g; the batch's loss is %g",
+                  step, (double)loss, (double)want_loss);
+        /* Compare after every step, and stop at the first that differs: one
+         * wrong parameter changes every gradient of the next step. */
+        bool all_close = true;
+        for (int i = 0; i < a->nparams; i++) {
+            char what[192];
+            static char report[8192];
+            snprintf(what, sizeof what, "%s after step %d with weight_decay %g (its decay flag is %s, so %s)",
+                     a->params[i].name, step, (double)p.weight_decay, a->params[i].decay ? "true" : "false",
+                     a->params[i].decay ? "it decays: g = grad + weight_decay * w" : "it must not decay: g = grad");
+            bool close = tensor_close(a->params[i].value, b->params[i].value, 1e-6f, 1e-5f, what, report,
+                                      sizeof report);
+            cr_expect(close, "%s", report);
+            all_close = all_close && close;
+        }
+        if (!all_close) break;
+    }
+    model_free(a);
+    model_free(b);
+    dataset_free(&d);
+}
+
 GRADED_TEST(train, evaluate_counts_every_image, 1,
             "evaluate: forward batch by batch (the last one may be short), sum hits and batch-size-weighted losses.")
 {

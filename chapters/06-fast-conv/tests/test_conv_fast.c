@@ -91,6 +91,61 @@ GRADED_TEST(forward, fast_two_threads, 3,
     check_forward_grid(run_fast, "conv2d_forward_fast", 2);
 }
 
+/* Runs conv2d_forward_fast on each shape at each thread count and compares
+ * it with the naive convolution; `why` says what the shapes are for. */
+static void check_forward_shapes(const FcShape *shapes, int count, const int *threads, int nthreads, const char *why)
+{
+    for (int t = 0; t < nthreads; t++) {
+        int old = fc_set_threads(threads[t]);
+        for (int g = 0; g < count; g++) {
+            const FcShape *sh = &shapes[g];
+            Case c = make_case(sh, 5000 + 10 * g);
+            tensor_fill(c.got, NAN);
+            cr_assert_eq(conv2d_forward_fast(c.got, c.x, c.w, c.b, sh->p), 0, "conv2d_forward_fast failed: %s",
+                         cnn_last_error());
+            char what[320], desc[160];
+            snprintf(what, sizeof what, "conv2d_forward_fast, %d thread(s), %s (%s); output", threads[t],
+                     fc_describe(sh, desc, sizeof desc), why);
+            expect_tensor_close(c.got, c.want, fc_tol(sh), fc_tol(sh), what);
+            free_case(&c);
+        }
+        fc_set_threads(old);
+    }
+}
+
+GRADED_TEST(forward, fast_channel_groups, 2,
+            "A small batch has fewer column blocks than threads, so conv2d_forward_fast splits the filters into channel groups: "
+            "task t is column block t / ngroups and channel group t % ngroups, the last group cut short at mpanels.")
+{
+    /* N*P*Q of at most 32 columns (one block, GEMM_NR = 32) and many filters
+     * (K / GEMM_MR panels): with T threads the plan makes min(mpanels, T)
+     * groups of whole panels. Inputs and kernels are not square. */
+    static const FcShape shapes[] = {
+        {1, 3, 5, 4, 44, 3, 2, {1, 0, 1, 1}},    /* 15 columns, 6 panels (the last half full) */
+        {1, 2, 3, 7, 21, 2, 3, {0, 1, 1, 2}},    /* 8 columns, 3 panels: with 2 groups the last has 1 */
+        {2, 4, 3, 3, 40, 3, 3, {1, 1, 1, 1}},    /* 2 images in one block of 18 columns, 5 panels */
+        {1, 128, 4, 4, 96, 3, 3, {1, 1, 1, 1}},  /* 16 columns, 12 panels, 1.8 M multiply-adds: threads start */
+    };
+    static const int threads[] = {2, 3, 4};
+    check_forward_shapes(shapes, sizeof shapes / sizeof *shapes, threads, 3,
+                         "few columns, many filters: channel groups");
+}
+
+GRADED_TEST(forward, fast_wide_padded_images, 2,
+            "Images 48 or more columns wide are packed straight from x, padding and all (no padded copy): the runs that "
+            "hang over the left or right border are clipped, for column strides 1, 2 and 3.")
+{
+    static const FcShape shapes[] = {
+        {2, 3, 5, 50, 4, 3, 3, {1, 1, 1, 1}},  /* stride 1: clipped at both borders */
+        {1, 2, 6, 53, 5, 3, 4, {1, 2, 1, 2}},  /* column stride 2, even kernel width, pad 2 */
+        {1, 3, 7, 64, 6, 2, 5, {0, 2, 2, 3}},  /* column stride 3, padding only left and right */
+        {2, 1, 4, 49, 3, 5, 3, {2, 0, 1, 2}},  /* padding only above and below, column stride 2 */
+    };
+    static const int threads[] = {1, 2};
+    check_forward_shapes(shapes, sizeof shapes / sizeof *shapes, threads, 2,
+                         "a wide image, packed without a padded copy");
+}
+
 /* The race tests. A data race only shows when two threads really overlap,
  * so these give each thread tens of milliseconds of work (many tasks, each
  * "pack, then multiply what was packed") and repeat the run: with shared
@@ -201,6 +256,34 @@ GRADED_TEST(backward, fast_two_threads, 3,
             "conv2d_backward_fast on 2 threads: each thread needs its own dcol scratch (strided shapes run your TODO 6.7 loop).")
 {
     for (int g = 0; g < FC_GRID_SIZE; g++) check_backward(&fc_grid[g], 2, 3000 + 10 * g, "conv2d_backward_fast");
+}
+
+GRADED_TEST(backward, fast_other_branches, 2,
+            "conv2d_backward_fast's other paths: stride 1 with padding as large as the kernel (your TODO 6.7 loop, not the "
+            "shortcut), wide images (the shortcut's forward pass packs them without a padded copy), few columns, many filters.")
+{
+    static const FcShape shapes[] = {
+        {2, 2, 5, 6, 3, 2, 3, {1, 3, 1, 1}},    /* stride 1, pad_w = S: the image loop, not the shortcut */
+        {1, 3, 4, 7, 2, 3, 3, {3, 1, 1, 1}},    /* stride 1, only pad_h >= R */
+        {1, 2, 4, 50, 3, 3, 3, {1, 1, 1, 1}},   /* stride 1, wide: dy is 50 wide and padded by 1 */
+        {1, 2, 6, 53, 4, 3, 4, {1, 2, 1, 2}},   /* column stride 2, wide */
+        {1, 40, 3, 5, 3, 3, 3, {1, 1, 1, 1}},   /* dx is a forward pass with 40 filters over 15 columns */
+    };
+    for (int t = 1; t <= 2; t++)
+        for (size_t g = 0; g < sizeof shapes / sizeof *shapes; g++)
+            check_backward(&shapes[g], t, 6000 + 10 * g, "conv2d_backward_fast");
+}
+
+GRADED_TEST(backward, large_filter_bank_on_two_threads, 1,
+            "A filter bank of more than 65,536 weights sums its per-thread partial dw on threads too: each element of dw "
+            "is summed by one thread, once.")
+{
+    /* w [64,128,3,3] = 73,728 weights: past the 65,536 at which the final
+     * sum of the partial dw starts threads. A 4x5 image keeps it quick. */
+    const FcShape sh = {2, 128, 4, 5, 64, 3, 3, {1, 1, 1, 1}};
+    cr_assert((long)sh.k * sh.c * sh.r * sh.s > 65536, "the case must be big enough to start threads");
+    check_backward(&sh, 2, 7000, "conv2d_backward_fast, a large filter bank");
+    check_backward(&sh, 1, 7000, "conv2d_backward_fast, a large filter bank");
 }
 
 GRADED_TEST_TIMEOUT(backward, fast_threads_do_not_race, 4, 20.0,

@@ -81,6 +81,30 @@ GRADED_TEST(vis, normalize_global_keeps_magnitudes, 2,
     tensor_free(t);
 }
 
+GRADED_TEST(vis, normalize_rounds_exact_halves_up, 1,
+            "Values that land exactly on a half (0.5, 2.5, 126.5, 254.5) round up, those just below or above a half "
+            "round to the nearest byte: floor(q + 0.5), not rint/lrint, which send halves to the even neighbour (TODO 7.1).")
+{
+    /* One tile with lo = -3, hi = 507: a range of 510, so the step is
+     * exactly 0.5 and v - lo = 1, 5, 253, 509 give the halves 0.5, 2.5,
+     * 126.5, 254.5 (exactly, in float, whichever order the formula takes).
+     * Their floors are even, so round-half-to-even drops them; 0.98 and
+     * 1.02 above lo give 0.49 and 0.51, one on each side of the half. */
+    Tensor *t = test_tensor(1, 1, 2, 4, (const float[]){-3, -2.02f, -2, -1.98f, 2, 250, 506, 507});
+    uint8_t got[8];
+    memset(got, 7, sizeof got);
+    cr_assert_eq(vis_normalize(got, t, VIS_NORM_TILE), 0, "vis_normalize failed: %s", cnn_last_error());
+    static const float q[8] = {0, 0.49f, 0.5f, 0.51f, 2.5f, 126.5f, 254.5f, 255};
+    static const uint8_t want[8] = {0, 0, 1, 1, 3, 127, 255, 255};
+    for (int i = 0; i < 8; i++)
+        cr_expect(got[i] == want[i], "byte %d: (v - lo) * 255 / (hi - lo) = %g must round to %d, got %d%s", i,
+                  (double)q[i], want[i], got[i],
+                  got[i] + 1 == want[i] && q[i] - (float)(int)q[i] == 0.5f
+                      ? " (an exact half rounded down: rint/lrint/nearbyint round halves to even)"
+                      : "");
+    tensor_free(t);
+}
+
 /* ---- 7.2 upscaling -------------------------------------------------------- */
 
 GRADED_TEST(vis, upscale_nearest_neighbour, 2,
@@ -318,6 +342,70 @@ GRADED_TEST(vis, top_patches_weaker_candidates_drop_out, 1,
     tensor_free(b);
 }
 
+/* Five 4x6 images of 0.5 whose strongest pixel (one per image) is given;
+ * under planted filter 1 a pixel p fires 2 * p - 1. */
+static Tensor *images_with_maxima(const float best[5])
+{
+    static const int at[5][2] = {{0, 0}, {3, 5}, {1, 2}, {2, 0}, {0, 5}};
+    Tensor *x = tensor_new(5, 1, 4, 6);
+    cr_assert(x);
+    tensor_fill(x, 0.5f);
+    for (int n = 0; n < 5; n++) *tensor_at(x, n, 0, at[n][0], at[n][1]) = best[n];
+    return x;
+}
+
+GRADED_TEST(vis, top_patches_tie_at_last_kept_slot, 1,
+            "When the list is full, a candidate only as strong as the last one kept stays out: it must be strictly "
+            "stronger to enter, so of equal activations the earliest image keeps the last place (TODO 7.5).")
+{
+    Tensor *w, *b;
+    planted_filters(&w, &b);
+    /* Activations 13, 9, 17, 9, 9: with topk 3 the list is 17, 13, 9
+     * (image 1) by image 3, and images 3 and 4 tie with its last place. */
+    Tensor *x = images_with_maxima((const float[]){7, 5, 9, 5, 5});
+    VisHit hits[5];
+    memset(hits, 0xff, sizeof hits);
+    cr_assert_eq(vis_top_patches(hits, 3, x, w, b, 1), 0, "vis_top_patches failed: %s", cnn_last_error());
+    expect_hit(hits[0], 0, 2, 1, 2, 17);
+    expect_hit(hits[1], 1, 0, 0, 0, 13);
+    expect_hit(hits[2], 2, 1, 3, 5, 9);
+    tensor_free(x);
+    /* Five equal images: topk 1 keeps image 0 and topk 2 images 0 and 1,
+     * however many equal ones come after. */
+    x = images_with_maxima((const float[]){5, 5, 5, 5, 5});
+    memset(hits, 0xff, sizeof hits);
+    cr_assert_eq(vis_top_patches(hits, 1, x, w, b, 1), 0, "vis_top_patches failed: %s", cnn_last_error());
+    expect_hit(hits[0], 0, 0, 0, 0, 9);
+    memset(hits, 0xff, sizeof hits);
+    cr_assert_eq(vis_top_patches(hits, 2, x, w, b, 1), 0, "vis_top_patches failed: %s", cnn_last_error());
+    expect_hit(hits[0], 0, 0, 0, 0, 9);
+    expect_hit(hits[1], 1, 1, 3, 5, 9);
+    tensor_free(x);
+    tensor_free(w);
+    tensor_free(b);
+}
+
+GRADED_TEST(vis, top_patches_count_stops_at_topk, 1,
+            "Once the list holds topk hits it stays that long: a stronger image takes a place, and a weaker one that "
+            "comes after it is still refused (TODO 7.5).")
+{
+    Tensor *w, *b;
+    planted_filters(&w, &b);
+    /* Activations 9, 13, 17, 1, 11 with topk 2: image 2 enters the full
+     * list and pushes image 0 out; images 3 and 4, weaker than both kept,
+     * must stay out. If the count grew past topk, the full-list check no
+     * longer fires and they overwrite the last place. */
+    Tensor *x = images_with_maxima((const float[]){5, 7, 9, 1, 6});
+    VisHit hits[2];
+    memset(hits, 0xff, sizeof hits);
+    cr_assert_eq(vis_top_patches(hits, 2, x, w, b, 1), 0, "vis_top_patches failed: %s", cnn_last_error());
+    expect_hit(hits[0], 0, 2, 1, 2, 17);
+    expect_hit(hits[1], 1, 1, 3, 5, 13);
+    tensor_free(x);
+    tensor_free(w);
+    tensor_free(b);
+}
+
 /* ---- 7.6 patches ---------------------------------------------------------- */
 
 GRADED_TEST(vis, extract_patch_with_zero_outside, 2,
@@ -343,4 +431,135 @@ GRADED_TEST(vis, extract_patch_with_zero_outside, 2,
     tensor_free(x);
     tensor_free(patch);
     tensor_free(want);
+}
+
+GRADED_TEST(vis, extract_patch_at_every_border, 2,
+            "Patches at all four corners, along all four edges and inside a 4x6 image, 3x3 and 5x5: each row and "
+            "column is checked against its own bound (rows 0..H-1, columns 0..W-1) (TODO 7.6).")
+{
+    /* value 1000*n + 100*c + 10*h + w + 1: never 0, so a read from the image
+     * cannot pass for a zero of the outside */
+    Tensor *x = tensor_new(2, 2, 4, 6);
+    cr_assert(x);
+    for (int n = 0; n < 2; n++)
+        for (int c = 0; c < 2; c++)
+            for (int h = 0; h < 4; h++)
+                for (int w = 0; w < 6; w++) *tensor_at(x, n, c, h, w) = 1000 * n + 100 * c + 10 * h + w + 1;
+    static const int rows[3] = {0, 1, 3}, cols[3] = {0, 2, 5};
+    for (int side = 3; side <= 5; side += 2) {
+        Tensor *patch = tensor_new(1, 2, side, side), *want = tensor_new(1, 2, side, side);
+        cr_assert(patch && want);
+        for (int n = 0; n < 2; n++)
+            for (int a = 0; a < 3; a++)
+                for (int e = 0; e < 3; e++) {
+                    const VisHit hit = {n, rows[a], cols[e], 1.0f};
+                    for (int c = 0; c < 2; c++)
+                        for (int i = 0; i < side; i++)
+                            for (int j = 0; j < side; j++) {
+                                int y = hit.h - side / 2 + i, xx = hit.w - side / 2 + j;
+                                bool inside = y >= 0 && y < 4 && xx >= 0 && xx < 6;
+                                *tensor_at(want, 0, c, i, j) = inside ? (float)(1000 * n + 100 * c + 10 * y + xx + 1) : 0;
+                            }
+                    tensor_fill(patch, -1);
+                    cr_assert_eq(vis_extract_patch(patch, x, hit), 0, "vis_extract_patch failed: %s", cnn_last_error());
+                    char what[160];
+                    snprintf(what, sizeof what, "%dx%d patch at (%d,%d) of image %d (4x6)%s%s%s%s", side, side, hit.h,
+                             hit.w, n, hit.h - side / 2 < 0 ? ", over the top" : "",
+                             hit.h + side / 2 > 3 ? ", over the bottom" : "", hit.w - side / 2 < 0 ? ", over the left" : "",
+                             hit.w + side / 2 > 5 ? ", over the right" : "");
+                    expect_tensor_close(patch, want, 0, 0, what);
+                }
+        tensor_free(patch);
+        tensor_free(want);
+    }
+    tensor_free(x);
+}
+
+/* ---- every step: writes stay inside the output ------------------------------ */
+
+GRADED_TEST(vis, writes_only_inside_outputs, 2,
+            "vis_normalize, vis_feature_maps, vis_top_patches and vis_extract_patch write their whole output and "
+            "nothing after it: every loop stops at its last element (< n, not <= n) (TODO 7.1, 7.4-7.6).")
+{
+    /* Each output is followed by guard values; a loop that runs one step
+     * too far leaves the output right (the extra write lands in the next
+     * tile or channel, which is written again later) except after the last
+     * one, where it changes a guard. */
+    const uint8_t GB = 0xA5;
+    const float GF = -12345.0f;
+
+    /* 7.1: two 2x3 tiles, then a third the call does not see (values far
+     * above both ranges, so reading it and writing its byte gives 255). */
+    Tensor *tiles = test_tensor(3, 1, 2, 3, (const float[]){0, 1, 2, 3, 4, 5, 5, 4, 3, 2, 1, 0,
+                                                           1000, 1000, 1000, 1000, 1000, 1000});
+    Tensor two = tensor_batch(tiles, 0, 2);
+    uint8_t bytes[12 + 8];
+    memset(bytes, GB, sizeof bytes);
+    cr_assert_eq(vis_normalize(bytes, &two, VIS_NORM_TILE), 0, "vis_normalize failed: %s", cnn_last_error());
+    expect_bytes(bytes, (const uint8_t[]){0, 51, 102, 153, 204, 255, 255, 204, 153, 102, 51, 0}, 12,
+                 "per-tile normalisation of two 2x3 tiles");
+    for (int i = 12; i < 20; i++)
+        cr_expect(bytes[i] == GB, "vis_normalize wrote byte %d of the output, past its 12 bytes (2 tiles of 2x3)",
+                  i);
+    tensor_free(tiles);
+
+    /* 7.4: maps [1,3,3,5] as image 0 of a block whose image 1 is a
+     * negative guard (an overrunning ReLU loop would set it to 0). */
+    Tensor *x = test_random_tensor(1, 2, 3, 5, 81);
+    Tensor *w = test_random_tensor(3, 2, 3, 1, 82);
+    Tensor *want = tensor_new(1, 3, 3, 5), *block = tensor_new(2, 3, 3, 5);
+    cr_assert(want && block);
+    cr_assert_eq(conv2d_forward(want, x, w, NULL, (Conv2dParams){1, 0, 1, 1}), 0, "the reference conv failed: %s",
+                 cnn_last_error());
+    for (size_t i = 0; i < tensor_size(want); i++)
+        if (want->data[i] < 0) want->data[i] = 0;
+    tensor_fill(block, GF);
+    Tensor maps = tensor_batch(block, 0, 1), past = tensor_batch(block, 1, 1);
+    cr_assert_eq(vis_feature_maps(&maps, x, w, NULL, true), 0, "vis_feature_maps failed: %s", cnn_last_error());
+    expect_tensor_close(&maps, want, TEST_ATOL, TEST_RTOL, "feature maps with ReLU, 3x1 kernel on 3x5");
+    size_t changed = 0;
+    for (size_t i = 0; i < tensor_size(&past); i++) changed += past.data[i] != GF;
+    cr_expect(changed == 0, "vis_feature_maps changed %zu value(s) after the end of maps [1,3,3,5]", changed);
+    tensor_free(x);
+    tensor_free(w);
+    tensor_free(want);
+    tensor_free(block);
+
+    /* 7.5: topk 3 of the planted images; images 3 and 4 enter a full list. */
+    Tensor *imgs = planted_images(), *fw, *fb;
+    planted_filters(&fw, &fb);
+    VisHit hits[3 + 3];
+    for (int i = 0; i < 6; i++) hits[i] = (VisHit){-77, -77, -77, -77.0f};
+    cr_assert_eq(vis_top_patches(hits, 3, imgs, fw, fb, 1), 0, "vis_top_patches failed: %s", cnn_last_error());
+    expect_hit(hits[0], 0, 1, 3, 0, 17);
+    expect_hit(hits[1], 1, 4, 0, 3, 17);
+    expect_hit(hits[2], 2, 3, 2, 1, 13);
+    for (int i = 3; i < 6; i++)
+        cr_expect(hits[i].n == -77 && hits[i].activation == -77.0f,
+                  "vis_top_patches wrote hits[%d], past the topk = 3 entries it owns: when the list is full the "
+                  "new candidate starts at index topk - 1", i);
+    tensor_free(imgs);
+    tensor_free(fw);
+    tensor_free(fb);
+
+    /* 7.6: a 3x3 patch of 2 channels at the bottom-right corner of a 4x6
+     * image, as image 0 of a block whose image 1 is a guard. */
+    Tensor *im = tensor_new(1, 2, 4, 6), *pblock = tensor_new(2, 2, 3, 3);
+    cr_assert(im && pblock);
+    for (int c = 0; c < 2; c++)
+        for (int h = 0; h < 4; h++)
+            for (int ww = 0; ww < 6; ww++) *tensor_at(im, 0, c, h, ww) = 100 * c + 10 * h + ww + 1;
+    tensor_fill(pblock, GF);
+    Tensor patch = tensor_batch(pblock, 0, 1), after = tensor_batch(pblock, 1, 1);
+    cr_assert_eq(vis_extract_patch(&patch, im, (VisHit){0, 3, 5, 1.0f}), 0, "vis_extract_patch failed: %s",
+                 cnn_last_error());
+    Tensor *pwant = test_tensor(1, 2, 3, 3, (const float[]){25, 26, 0, 35, 36, 0, 0, 0, 0,
+                                                           125, 126, 0, 135, 136, 0, 0, 0, 0});
+    expect_tensor_close(&patch, pwant, 0, 0, "3x3 patch at the bottom-right corner (3,5) of a 4x6 image");
+    changed = 0;
+    for (size_t i = 0; i < tensor_size(&after); i++) changed += after.data[i] != GF;
+    cr_expect(changed == 0, "vis_extract_patch changed %zu value(s) after the end of the patch [1,2,3,3]", changed);
+    tensor_free(im);
+    tensor_free(pblock);
+    tensor_free(pwant);
 }
