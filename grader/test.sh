@@ -177,7 +177,7 @@ echo "== grading anyone can trust"
 locale_proof() {
     local a=build/test-logs/locale-utf8.out b=build/test-logs/locale-c.out c=build/test-logs/locale-none.out
     env -i PATH=/usr/bin:/bin LC_ALL=C grader/grade.sh --solution 01 >"$b"
-    grep -q "^Chapter 01: 29/29 points" "$b" ||
+    grep -Eq '^Chapter 01: ([0-9]+)/\1 points' "$b" ||
         { echo "chapter 01's solution is not at full marks under env -i LC_ALL=C:"; tail -n 3 "$b"; return 1; }
     # (grading a skeleton exits 1: below full marks; the outputs are compared)
     env -i PATH=/usr/bin:/bin LANG=C.UTF-8 LC_ALL=C.UTF-8 grader/grade.sh 02 >"$a"
@@ -246,11 +246,22 @@ watch_check() {
     # itself is interrupted too, and says so; the watch must stop cleanly).
     (cd "$t" && tmux -L "$sock" new-session -d -s watch -x 160 -y 60 \; set-option -g remain-on-exit on \; \
         send-keys 'make watch CH=02' Enter) || return 1
-    local ok=0
-    if wait_for 120 '^Chapter 02: 1/26 points'; then
+    # score_at_least SECONDS MIN: the screen shows "Chapter 02: N/T points" with N >= MIN.
+    score_at_least() {
+        local i n
+        for i in $(seq 1 "$1"); do
+            n=$(pane | sed -n 's/^Chapter 02: \([0-9]*\)\/[0-9]* points.*/\1/p' | head -n 1)
+            [ -n "$n" ] && [ "$n" -ge "$2" ] && { score=$n; return 0; }
+            sleep 1
+        done
+        echo "after $1 s the watch screen shows no score of at least $2:"; pane | head -n 20; return 1
+    }
+    local ok=0 score=0 first
+    if score_at_least 120 0; then
+        first=$score
         echo "started: $(pane | grep -m1 '^Chapter 02')"
         cp "$t"/solutions/02-convolution/conv_single.c "$t"/chapters/02-convolution/conv_single.c
-        if wait_for 60 '^Chapter 02: 10/26 points'; then
+        if score_at_least 60 $((first + 1)); then
             echo "after saving conv_single.c: $(pane | grep -m1 '^Chapter 02'), first to fix: $(pane | grep -m1 'First to fix')"
             tmux -L "$sock" send-keys -t watch C-c
             wait_for 20 '^watch: stopped\.' && echo "Ctrl-C: $(pane | grep -m1 'watch: stopped')" && ok=1
