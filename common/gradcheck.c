@@ -167,7 +167,11 @@ int gradcheck_name_factor(char *out, size_t size, double f, double rel_tol, cons
     int found = 0;
 #define NAME(...) (text_add(&text, "%s", found++ ? "; " : ""), text_add(&text, __VA_ARGS__))
     if (!isfinite(f) || f == 0.0) return 0;
-    if (same(f, -1.0, rel_tol)) NAME("-1: the sign is flipped");
+    /* A kernel that is its own negative when turned around (an edge
+     * detector) gives exactly -1 when flipped, so the cause may be either. */
+    if (same(f, -1.0, rel_tol))
+        NAME("-1: the sign is flipped (or, with a kernel such as an edge detector that turns into its "
+             "negative when rotated, the kernel is flipped: a convolution instead of a cross-correlation)");
     int R, S, sh, sw;
     if (read_pair(what, "window ", &R, &S)) {
         int area = R * S;
