@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 extern char **environ;
 
@@ -50,6 +51,78 @@ int image_write_pgm(const char *path, const uint8_t *pixels, int width, int heig
 int image_write_ppm(const char *path, const uint8_t *rgb, int width, int height)
 {
     return write_pnm(path, "P6", 3, rgb, width, height);
+}
+
+/* ---- PNG, written directly ---------------------------------------------- */
+
+/* A PNG is a signature and a list of chunks: length (4 bytes, big-endian),
+ * type (4 letters), data, and a CRC-32 of type and data. Three chunks make
+ * an image: IHDR (size, 8-bit RGB), IDAT (the rows, each prefixed with a
+ * filter byte 0 = none, compressed with zlib's deflate) and IEND. zlib,
+ * which the core already uses for gzip, provides both the deflate and the
+ * CRC. Nothing in the file depends on the time, so equal pixels give equal
+ * files. */
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+static bool write_chunk(FILE *f, const char type[4], const uint8_t *data, uint32_t len)
+{
+    uint8_t head[8];
+    put_u32(head, len);
+    memcpy(head + 4, type, 4);
+    uLong crc = crc32(0L, (const Bytef *)type, 4);
+    if (len) crc = crc32(crc, data, len);
+    uint8_t tail[4];
+    put_u32(tail, (uint32_t)crc);
+    return fwrite(head, 1, 8, f) == 8 && (len == 0 || fwrite(data, 1, len, f) == len) &&
+           fwrite(tail, 1, 4, f) == 4;
+}
+
+int image_write_png(const char *path, const uint8_t *rgb, int width, int height)
+{
+    if (!path || !rgb) return cnn_error("image_write_png: missing path or pixels (NULL)");
+    if (width <= 0 || height <= 0 || width > 1 << 15 || height > 1 << 15)
+        return cnn_error("image_write_png: %s: a %dx%d image (each side must be 1 to 32768)", path, width, height);
+    size_t row = 1 + (size_t)width * 3, raw_size = row * (size_t)height;
+    uint8_t *raw = malloc(raw_size);
+    uLongf packed_size = compressBound((uLong)raw_size);
+    uint8_t *packed = malloc(packed_size);
+    if (!raw || !packed) {
+        free(raw), free(packed);
+        return cnn_error("image_write_png: %s: out of memory for a %dx%d image", path, width, height);
+    }
+    for (int y = 0; y < height; y++) {
+        raw[(size_t)y * row] = 0; /* filter: none */
+        memcpy(raw + (size_t)y * row + 1, rgb + (size_t)y * width * 3, (size_t)width * 3);
+    }
+    int zrc = compress2(packed, &packed_size, raw, (uLong)raw_size, 6);
+    free(raw);
+    if (zrc != Z_OK) {
+        free(packed);
+        return cnn_error("image_write_png: %s: zlib could not compress the image (%d)", path, zrc);
+    }
+    uint8_t ihdr[13];
+    put_u32(ihdr, (uint32_t)width);
+    put_u32(ihdr + 4, (uint32_t)height);
+    ihdr[8] = 8;  /* bits per sample */
+    ihdr[9] = 2;  /* colour type: RGB */
+    ihdr[10] = 0; /* deflate */
+    ihdr[11] = 0; /* adaptive filtering, one filter byte per row */
+    ihdr[12] = 0; /* not interlaced */
+    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        free(packed);
+        return cnn_error("image_write_png: cannot write %s: %s", path, strerror(errno));
+    }
+    bool ok = fwrite(signature, 1, 8, f) == 8 && write_chunk(f, "IHDR", ihdr, 13) &&
+              write_chunk(f, "IDAT", packed, (uint32_t)packed_size) && write_chunk(f, "IEND", NULL, 0);
+    free(packed);
+    if (fclose(f) != 0) ok = false;
+    if (!ok) return cnn_error("image_write_png: could not write all of %s", path);
+    return 0;
 }
 
 /* v in [lo, lo + 255/scale] -> 0..255, rounded. The comparisons come before

@@ -194,7 +194,7 @@ enum {
 };
 
 /* A 5x7 font (rows top to bottom, bit 4 the leftmost pixel), so that the
- * labels need no font installed: ImageMagick only writes the PNG. Letters
+ * labels need no font installed, and the PNG is written by image_write_png. Letters
  * are drawn in capitals. */
 static const struct {
     char c;
@@ -461,31 +461,18 @@ static void add_picture(Report *r, const Tensor *got, const Tensor *expected, fl
     /* The core's error buffer is the test's: keep what it said. */
     char saved_error[1024];
     snprintf(saved_error, sizeof saved_error, "%s", cnn_last_error());
-    char name[300], ppm[4096], png[4096], note[160];
+    char name[300], png[4096], note[160];
     picture_name(name, sizeof name, count);
-    snprintf(ppm, sizeof ppm, "%s/%s.ppm", dir, name);
     snprintf(png, sizeof png, "%s/%s.png", dir, name);
     Canvas cv = {0};
-    char program[4096];
-    if (image_find_convert(program, sizeof program) != 0) {
-        report_add(r, "\n  picture: not drawn (ImageMagick's convert not found: apt-get install imagemagick, "
-                      "or set CNN_CONVERT)");
-    } else if (!draw_mismatch(&cv, got, expected, atol, rtol, note, sizeof note)) {
+    /* Written directly (image_write_png): a test may draw several, and
+     * starting ImageMagick for each cost about 75 ms. */
+    if (!draw_mismatch(&cv, got, expected, atol, rtol, note, sizeof note))
         report_add(r, "\n  picture: not drawn (out of memory)");
-    } else if (image_write_ppm(ppm, cv.rgb, cv.width, cv.height) != 0) {
+    else if (image_write_png(png, cv.rgb, cv.width, cv.height) != 0)
         report_add(r, "\n  picture: not drawn (%.200s)", cnn_last_error());
-    } else {
-        if (image_convert(ppm, png, NULL) == 0) {
-            report_add(r, "\n  picture: %s (%s)", png, note);
-        } else {
-            /* image_convert's message starts with the PNG's path: said already. */
-            const char *why = cnn_last_error();
-            size_t len = strlen(png);
-            if (strncmp(why, png, len) == 0 && strncmp(why + len, ": ", 2) == 0) why += len + 2;
-            report_add(r, "\n  picture: not drawn (ImageMagick: %.200s)", why);
-        }
-        unlink(ppm);
-    }
+    else
+        report_add(r, "\n  picture: %s (%s)", png, note);
     free(cv.rgb);
     if (saved_error[0]) cnn_error("%s", saved_error);
     else cnn_clear_error();

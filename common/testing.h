@@ -50,11 +50,12 @@
  *    its own (so a scaled or garbage plane still shows its pattern); the
  *    plane's label says which values are black and white. The difference
  *    is scaled so the largest error is white (right cells stay dark, wrong
- *    ones are at least grey); red is NaN or infinity. The labels are drawn with a font
- *    built into testing.c, so only ImageMagick's convert is needed (for
- *    the PNG). Without the variable (a test binary run by hand) there is
- *    no picture; when ImageMagick is missing or fails, the message says so
- *    in one clause and the result of the test is the same.
+ *    ones are at least grey); red is NaN or infinity. The labels are drawn
+ *    with a font built into testing.c and the PNG is written with zlib
+ *    (image_write_png), so no other program runs. Without the variable (a
+ *    test binary run by hand) there is no picture; when the picture cannot
+ *    be written, the message says why in one clause and the result of the
+ *    test is the same.
  *
  * 4. Which tensor a bad address belongs to. Every tensor a test makes
  *    (tensor_new, tensor_new_like, tensor_new_nd, tensor_clone, test_tensor,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 #include <unistd.h>
 
 static char tmpdir[64];
@@ -87,6 +88,56 @@ Test(image, ppm_header_and_bytes, .timeout = 5)
     const char expected[] = "P6\n2 1\n255\n\xff\x00\x00\x00\x00\xff";
     cr_expect_eq(n, sizeof expected - 1, "file size %zu, expected %zu", n, sizeof expected - 1);
     cr_expect(memcmp(buf, expected, sizeof expected - 1) == 0, "PPM bytes differ");
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+Test(image, png_chunks_and_pixels, .timeout = 5)
+{
+    /* 3 wide, 2 high: every pixel different, so a swapped row or channel shows. */
+    const uint8_t rgb[18] = {255, 0, 0, 0, 255, 0, 0, 0, 255, 1, 2, 3, 100, 150, 200, 9, 8, 7};
+    char path[512];
+    cr_assert_eq(image_write_png(tmp_path(path, "a.png"), rgb, 3, 2), 0, "%s", cnn_last_error());
+    unsigned char buf[1024];
+    size_t n = read_file(path, buf, sizeof buf);
+    cr_assert_gt(n, 8 + 25 + 12 + 12, "a PNG of %zu bytes is too short for its chunks", n);
+    cr_expect(memcmp(buf, "\x89PNG\r\n\x1a\n", 8) == 0, "the PNG signature is wrong");
+    /* IHDR: 13 bytes, 3x2, 8-bit RGB, its CRC over type and data. */
+    cr_expect_eq(be32(buf + 8), 13u, "IHDR length %u", be32(buf + 8));
+    cr_expect(memcmp(buf + 12, "IHDR", 4) == 0, "the first chunk must be IHDR");
+    cr_expect(be32(buf + 16) == 3 && be32(buf + 20) == 2, "IHDR size %ux%u, expected 3x2", be32(buf + 16), be32(buf + 20));
+    cr_expect(buf[24] == 8 && buf[25] == 2, "bit depth %d, colour type %d: expected 8 and 2 (RGB)", buf[24], buf[25]);
+    cr_expect_eq(be32(buf + 29), (uint32_t)crc32(0L, buf + 12, 17), "IHDR's CRC is wrong");
+    /* IDAT inflates to the rows, each after a 0 filter byte. */
+    size_t at = 33;
+    uint32_t len = be32(buf + at);
+    cr_assert(memcmp(buf + at + 4, "IDAT", 4) == 0 && at + 12 + len <= n, "the second chunk must be a whole IDAT");
+    cr_expect_eq(be32(buf + at + 8 + len), (uint32_t)crc32(0L, buf + at + 4, len + 4), "IDAT's CRC is wrong");
+    unsigned char raw[64];
+    uLongf raw_len = sizeof raw;
+    cr_assert_eq(uncompress(raw, &raw_len, buf + at + 8, len), Z_OK, "IDAT does not inflate");
+    cr_assert_eq(raw_len, 2u * (1 + 9), "the rows inflate to %lu bytes, expected 20", (unsigned long)raw_len);
+    for (int y = 0; y < 2; y++) {
+        cr_expect_eq(raw[y * 10], 0, "row %d's filter byte is %d, expected 0 (none)", y, raw[y * 10]);
+        cr_expect(memcmp(raw + y * 10 + 1, rgb + y * 9, 9) == 0, "row %d's pixels differ", y);
+    }
+    at += 12 + len;
+    cr_expect(be32(buf + at) == 0 && memcmp(buf + at + 4, "IEND", 4) == 0 && at + 12 == n,
+              "the file must end with an empty IEND chunk");
+}
+
+Test(image, png_rejects_bad_input, .timeout = 5)
+{
+    char path[512];
+    const uint8_t rgb[3] = {0};
+    cr_expect_eq(image_write_png(tmp_path(path, "b.png"), rgb, 0, 1), -1, "a 0x1 image must be refused");
+    expect_message(path, "0x1");
+    cr_expect_eq(image_write_png(tmp_path(path, "no-such-folder/c.png"), rgb, 1, 1), -1,
+                 "writing into a missing folder must fail");
+    expect_message(path, "cannot write");
 }
 
 Test(image, write_fails_in_missing_folder, .timeout = 5)
