@@ -52,6 +52,12 @@ if [ "$what" = peers ]; then
     exit 0
 fi
 
+# Once everything was found, the answer is kept (like flags.mk's probes):
+# `make grade` asks each time, and compiling the test programs below costs
+# about 0.1 s. `make clean` forgets it.
+stamp="$(cd "$(dirname "$0")/.." && pwd)/build/tools/probes/deps-$what-${cc//\//_}"
+[ -f "$stamp" ] && exit 0
+
 need "a C compiler ($cc)" gcc "" command -v "$cc"
 need "make" make make command -v make
 need "pkg-config" pkg-config pkg-config command -v pkg-config
@@ -70,7 +76,10 @@ if [ "$what" = all ]; then
     need "ImageMagick (turns images into PNG)" imagemagick imagemagick is_imagemagick
 fi
 
-[ ${#problems[@]} -eq 0 ] && exit 0
+if [ ${#problems[@]} -eq 0 ]; then
+    mkdir -p "${stamp%/*}" 2>/dev/null && : >"$stamp" 2>/dev/null
+    exit 0
+fi
 
 echo "Missing: $(IFS=';'; echo "${problems[*]}" | sed 's/;/; /g')." >&2
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

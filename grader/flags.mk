@@ -22,9 +22,22 @@ ifeq ($(CI),true)
 WARNFLAGS += -Werror
 endif
 
-# Probe once per make invocation whether -fopenmp compiles and links.
-OPENMP_FLAG := $(shell printf '#include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n' | \
-                 $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
+# Probes: does a test program compile and link? A yes is kept in
+# build/tools/probes/ (one small file per question and compiler), so a make
+# with nothing to build does not compile a test program each time (about
+# 50 ms each, and a grade runs make three times); a no is asked again every
+# time, so installing the missing package is noticed at once. `make clean`
+# forgets them all. Use: $(call cached_probe,NAME,VARIABLE) where VARIABLE
+# holds a shell command that prints the answer (nothing for no).
+PROBE_DIR := build/tools/probes
+probe_file = $(PROBE_DIR)/$(1)-$(subst /,_,$(CC))
+cached_probe = $(shell cat '$(call probe_file,$(1))' 2>/dev/null || { r=$$($($(2))); \
+                 if [ -n "$$r" ]; then mkdir -p $(PROBE_DIR) && printf '%s\n' "$$r" >'$(call probe_file,$(1))'; fi; \
+                 printf '%s' "$$r"; })
+
+OPENMP_PROBE = printf '\043include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n' | \
+                 $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp
+OPENMP_FLAG := $(call cached_probe,openmp,OPENMP_PROBE)
 
 CRITERION_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
 CRITERION_LIBS := $(or $(shell pkg-config --libs criterion 2>/dev/null),-lcriterion)

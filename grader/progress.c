@@ -95,7 +95,10 @@ static bool parse_score(const char *text, int *score, int *total)
     return last && sscanf(last, "Chapter %*[0-9]: %d/%d", score, total) == 2;
 }
 
-static void start_grade(Row *r, bool solution)
+/* jobs: the tests each grade runs side by side (grade.c's --jobs): 1 when
+ * PARALLEL chapters are graded at once, so the machine's cores are shared
+ * out by chapter, not asked for twice over. */
+static void start_grade(Row *r, bool solution, const char *jobs)
 {
     char dir[64];
     snprintf(dir, sizeof dir, "build/grade/%s-%s", r->chapter, solution ? "solution" : "student");
@@ -105,8 +108,8 @@ static void start_grade(Row *r, bool solution)
     if (r->pid == 0) {
         FILE *out = freopen(r->out_path, "w", stdout);
         if (!out || !freopen("/dev/null", "w", stderr)) _exit(3);
-        char *argv[] = {"build/tools/grader", "grade", "--quiet", solution ? "--solution" : r->chapter,
-                        solution ? r->chapter : NULL, NULL};
+        char *argv[] = {"build/tools/grader", "grade", "--quiet", "--jobs", (char *)jobs,
+                        solution ? "--solution" : r->chapter, solution ? r->chapter : NULL, NULL};
         execv(argv[0], argv);
         _exit(3);
     }
@@ -194,8 +197,10 @@ int progress_command(int argc, char **argv)
     checksums_free(&sums);
 
     /* Grade what changed, PARALLEL at a time. */
-    size_t next = 0;
+    size_t next = 0, to_grade = 0;
     int running = 0;
+    for (size_t i = 0; i < count; i++) to_grade += rows[i].started && !rows[i].cached;
+    const char *jobs = to_grade > 1 ? "1" : "0"; /* 0: as many as the machine has cores, up to 2 */
     for (;;) {
         while (running < PARALLEL && next < count) {
             Row *r = &rows[next++];
@@ -204,7 +209,7 @@ int progress_command(int argc, char **argv)
                 printf("\r  grading chapter %s...", r->chapter);
                 fflush(stdout);
             }
-            start_grade(r, solution);
+            start_grade(r, solution, jobs);
             if (r->pid > 0) running++;
             else r->status = 3;
         }

@@ -98,6 +98,78 @@ static void kill_if_child(pid_t pid, uid_t uid, pid_t ppid, long threads, void *
 
 uid_t sandbox_user(void) { return sandbox_uid; }
 
+/* Claims a user id nobody else uses, so "every process of this user" means
+ * exactly the processes our tests started; (uid_t)-1 when none is free.
+ * Two graders at once (make -j, a batch of submissions) must not share a
+ * user, nor two slots of one grader: each would kill the other's tests. A
+ * lock held for the grader's lifetime claims the id (the same process may
+ * lock a file twice, so the ids this grader holds are skipped). */
+#define MAX_CLAIMED 8
+static uid_t claimed[MAX_CLAIMED];
+static int claimed_count;
+
+static uid_t claim_user(void)
+{
+    const char *want = getenv("GRADER_SANDBOX_USER");
+    uid_t first = 64000;
+    if (want && *want) first = (uid_t)strtoul(want, NULL, 10);
+    for (uid_t u = first; u < first + 100 && claimed_count < MAX_CLAIMED; u++) {
+        bool ours = false;
+        for (int i = 0; i < claimed_count; i++) ours = ours || claimed[i] == u;
+        if (ours) continue;
+        char lock_path[64];
+        snprintf(lock_path, sizeof lock_path, "/tmp/.cnn-grader-user-%u.lock", (unsigned)u);
+        int fd = open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0) continue;
+        struct flock lock;
+        memset(&lock, 0, sizeof lock);
+        lock.l_type = F_WRLCK;
+        lock.l_whence = SEEK_SET;
+        if (fcntl(fd, F_SETLK, &lock) != 0) {
+            close(fd);
+            continue;
+        }
+        TaskCount c = {u, 0};
+        for_each_process(count_tasks, &c);
+        if (c.tasks == 0) {
+            claimed[claimed_count++] = u; /* the lock stays held until the grader exits */
+            return u;
+        }
+        close(fd);
+    }
+    return (uid_t)-1;
+}
+
+uid_t sandbox_claim_another_user(void)
+{
+    return sandbox_uid == (uid_t)-1 ? (uid_t)-1 : claim_user();
+}
+
+int sandbox_become_worker(uid_t uid, char *error, size_t error_size)
+{
+    /* The parent's wake-up pipe is shared after fork: a SIGCHLD of ours
+     * must not wake the parent, nor the parent drain ours. */
+    if (wake_pipe[0] >= 0) {
+        close(wake_pipe[0]);
+        close(wake_pipe[1]);
+        wake_pipe[0] = wake_pipe[1] = -1;
+    }
+    if (pipe(wake_pipe) != 0) {
+        snprintf(error, error_size, "cannot create a pipe: %s", strerror(errno));
+        return -1;
+    }
+    set_cloexec_nonblock(wake_pipe[0], true);
+    set_cloexec_nonblock(wake_pipe[1], true);
+#ifdef PR_SET_CHILD_SUBREAPER
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* our tests' orphans come to us */
+#endif
+#ifdef PR_SET_PDEATHSIG
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* and we end with the grader */
+#endif
+    sandbox_uid = uid;
+    return 0;
+}
+
 int sandbox_setup(uid_t *uid, char *error, size_t error_size)
 {
     if (wake_pipe[0] < 0) {
@@ -123,36 +195,7 @@ int sandbox_setup(uid_t *uid, char *error, size_t error_size)
 #endif
     sandbox_uid = (uid_t)-1;
     const char *want = getenv("GRADER_SANDBOX_USER");
-    if (geteuid() == 0 && !(want && strcmp(want, "0") == 0)) {
-        /* A user id nobody else uses, so "every process of this user" means
-         * exactly the processes the tests started. */
-        uid_t first = 64000;
-        if (want && *want) first = (uid_t)strtoul(want, NULL, 10);
-        for (uid_t u = first; u < first + 100; u++) {
-            /* Two graders at once (make -j, a batch of submissions) must not
-             * share a user: each would kill the other's tests. A lock held
-             * for the grader's lifetime claims the id. */
-            char lock_path[64];
-            snprintf(lock_path, sizeof lock_path, "/tmp/.cnn-grader-user-%u.lock", (unsigned)u);
-            int fd = open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-            if (fd < 0) continue;
-            struct flock lock;
-            memset(&lock, 0, sizeof lock);
-            lock.l_type = F_WRLCK;
-            lock.l_whence = SEEK_SET;
-            if (fcntl(fd, F_SETLK, &lock) != 0) {
-                close(fd);
-                continue;
-            }
-            TaskCount c = {u, 0};
-            for_each_process(count_tasks, &c);
-            if (c.tasks == 0) {
-                sandbox_uid = u; /* the lock stays held until the grader exits */
-                break;
-            }
-            close(fd);
-        }
-    }
+    if (geteuid() == 0 && !(want && strcmp(want, "0") == 0)) sandbox_uid = claim_user();
     if (uid) *uid = sandbox_uid;
     return 0;
 }
@@ -196,20 +239,152 @@ static void kill_sandbox_user(void)
     }
 }
 
+/* Signals SIGKILL to every child of the grader (Linux: as a subreaper it
+ * inherits the orphans of a run) and returns how many there were. The
+ * kernel's list of our children is one small file; where it is missing
+ * (older kernels, CONFIG_PROC_CHILDREN off) every process in /proc is read
+ * instead, which costs a few milliseconds a run. */
+static int kill_children(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        ChildKill k = {getpid(), 0};
+        for_each_process(kill_if_child, &k);
+        return k.killed;
+    }
+    int killed = 0;
+    long pid;
+    while (fscanf(f, "%ld", &pid) == 1)
+        if (pid > 0 && kill((pid_t)pid, SIGKILL) == 0) killed++;
+    fclose(f);
+    return killed;
+}
+
+/* ---- a fork bomb, without a sandbox user ---------------------------------------------- */
+
+typedef struct { pid_t pid, ppid; char state; } ProcEntry;
+typedef struct { ProcEntry *items; size_t count, cap; } ProcTable;
+
+/* Every process's pid, parent and state, from /proc/<pid>/stat (Linux). */
+static void read_proc_table(ProcTable *t)
+{
+    t->count = 0;
+    DIR *d = opendir("/proc");
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        char path[300], line[1024];
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        size_t n = fread(line, 1, sizeof line - 1, f);
+        fclose(f);
+        line[n] = '\0';
+        /* "pid (comm) state ppid ...": comm may hold anything, so read from
+         * its last ')'. */
+        const char *close_paren = strrchr(line, ')');
+        char state;
+        long ppid;
+        if (!close_paren || sscanf(close_paren + 1, " %c %ld", &state, &ppid) != 2) continue;
+        if (t->count == t->cap) {
+            size_t cap = t->cap ? t->cap * 2 : 512;
+            ProcEntry *grown = realloc(t->items, cap * sizeof *grown);
+            if (!grown) break;
+            t->items = grown;
+            t->cap = cap;
+        }
+        t->items[t->count++] = (ProcEntry){(pid_t)atol(e->d_name), (pid_t)ppid, state};
+    }
+    closedir(d);
+}
+
+static int by_parent(const void *a, const void *b)
+{
+    const ProcEntry *x = a, *y = b;
+    return (x->ppid > y->ppid) - (x->ppid < y->ppid);
+}
+
+/* Sends sig to every descendant of the grader (its children, theirs, ...);
+ * returns how many of them were running (not stopped, not zombies). */
+static int signal_descendants(ProcTable *t, int sig)
+{
+    read_proc_table(t);
+    qsort(t->items, t->count, sizeof *t->items, by_parent);
+    pid_t *stack = malloc((t->count + 1) * sizeof *stack);
+    if (!stack) return 0;
+    size_t top = 0;
+    int running = 0;
+    stack[top++] = getpid();
+    while (top > 0) {
+        pid_t parent = stack[--top];
+        /* the block of entries whose ppid is parent (sorted by ppid) */
+        size_t lo = 0, hi = t->count;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (t->items[mid].ppid < parent) lo = mid + 1;
+            else hi = mid;
+        }
+        for (size_t k = lo; k < t->count && t->items[k].ppid == parent; k++) {
+            ProcEntry *c = &t->items[k];
+            if (c->pid == getpid() || c->pid <= 1) continue;
+            bool stopped = c->state == 'T' || c->state == 't' || c->state == 'Z' || c->state == 'X';
+            if (!stopped) running++;
+            if (!(sig == SIGSTOP && stopped)) kill(c->pid, sig);
+            if (top < t->count) stack[top++] = c->pid;
+        }
+    }
+    free(stack);
+    return running;
+}
+
+/* As root, the sandbox user's kill(-1) ends everything a run started at
+ * once. As anyone else, the run's processes are found as the grader's
+ * descendants (its orphans come to it as the subreaper; Criterion starts
+ * each test in a session of its own, so neither group nor session finds
+ * them), and a fork bomb outruns killing them one at a time: each death
+ * frees a slot for another fork. So they are frozen first -- SIGSTOP to
+ * every descendant still running, pass after pass until none runs (a
+ * stopped process cannot fork, so this converges) -- and only then killed. */
+static void stop_then_kill_descendants(void)
+{
+    ProcTable t = {0};
+    for (int pass = 0; pass < 200; pass++)
+        if (signal_descendants(&t, SIGSTOP) == 0) break;
+    signal_descendants(&t, SIGKILL);
+    free(t.items);
+}
+
+/* True when the grader has a child process (a zombie counts): anything a
+ * finished run left running is one, since its orphans come to us. */
+static bool has_children(void)
+{
+    char path[64], c;
+    snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)getpid());
+    FILE *f = fopen(path, "r");
+    if (!f) return true; /* cannot tell: look */
+    bool any = fread(&c, 1, 1, f) == 1;
+    fclose(f);
+    return any;
+}
+
 /* Kills the process group, the sandbox user's processes and (Linux) every
  * child the grader inherited as a subreaper, and reaps them all. Returns the
  * number of processes reaped besides `main_pid`. */
 static int kill_everything(pid_t group, pid_t main_pid, long *max_rss_kb)
 {
     int reaped = 0;
+#ifdef __linux__
+    if (sandbox_uid == (uid_t)-1 && has_children()) stop_then_kill_descendants();
+#endif
     double give_up = now_seconds() + 5.0;
     for (int round = 0; now_seconds() < give_up; round++) {
         int alive = 0;
         if (kill(-group, SIGKILL) == 0) alive = 1;
         kill_sandbox_user();
-        ChildKill k = {getpid(), 0};
-        for_each_process(kill_if_child, &k);
-        if (k.killed) alive = 1;
+        if (kill_children()) alive = 1;
         reaped += reap_finished(main_pid, max_rss_kb);
         if (!alive) {
             /* Nothing left to signal; wait for the last zombies to be ours. */

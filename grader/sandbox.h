@@ -70,6 +70,15 @@ int sandbox_setup(uid_t *uid, char *error, size_t error_size);
 /* The sandbox user's id, or (uid_t)-1 when there is none. */
 uid_t sandbox_user(void);
 
+/* Running tests side by side: each slot is a worker process of its own with
+ * its own sandbox user. The grader claims one more user id per extra slot
+ * ((uid_t)-1 when there is no sandbox user or none is free); a forked worker
+ * then calls sandbox_become_worker with its slot's id, which gives it its own
+ * wake-up pipe, makes it the subreaper of its own runs and ends it when the
+ * grader ends. Returns 0, or -1 with a message in error. */
+uid_t sandbox_claim_another_user(void);
+int sandbox_become_worker(uid_t uid, char *error, size_t error_size);
+
 /* Runs spec's program to its end (or its limit) and kills everything it left
  * behind. Returns 0 when the program ran (whatever its outcome, in *result),
  * -1 when it could not be started (result->error says why). Free the result

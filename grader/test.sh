@@ -203,7 +203,49 @@ locale_proof() {
     echo "chapter 02 graded identically under C.UTF-8, C and no locale: $(tail -n 1 "$b")"
 }
 check "grading is the same in every locale and under env -i" locale_proof
+# Two tests at a time (slots.h) must grade exactly as one at a time: the
+# same table, messages, pictures and results.json, whatever finished first.
+slots_check() {
+    local ch dir j
+    for ch in 05 06; do
+        dir=build/grade/$ch-student
+        for j in 1 2; do
+            GRADE_JOBS=$j grader/grade.sh "$ch" >"build/test-logs/slots-$ch-$j.out"
+            [ $? = 1 ] || { echo "chapter $ch's skeleton with $j slot(s): expected exit 1"; return 1; }
+            cp "$dir/results.json" "build/test-logs/slots-$ch-$j.json"
+            ls "$dir/failures" >"build/test-logs/slots-$ch-$j.pictures"
+        done
+        for what in out json pictures; do
+            diff "build/test-logs/slots-$ch-1.$what" "build/test-logs/slots-$ch-2.$what" ||
+                { echo "chapter $ch: its $what differs between one and two slots (above)"; return 1; }
+        done
+        echo "chapter $ch's skeleton: the same grade with one slot and two ($(tail -n 1 "build/test-logs/slots-$ch-2.out"))"
+    done
+}
+check "tests run two at a time grade exactly as one at a time" slots_check
 check "hostile submissions are graded honestly, in bounded time, leaving nothing behind" grader/hostile.sh
+# A student's laptop has no sandbox user (the grader is not root): what a
+# test leaves behind is then found as the grader's descendants, and a fork
+# bomb is frozen before it is killed. Proved as an ordinary user, in a
+# scratch copy of the workbook, on the cases that leave processes behind.
+unprivileged_check() {
+    [ "$(id -u)" = 0 ] || { echo "not root: this run is itself unprivileged (the check above proved it)"; return 0; }
+    local user=cnn-student dir=/tmp/cnn-unprivileged rc
+    id "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /bin/bash "$user" || return 1
+    rm -rf "$dir"; mkdir -p "$dir"
+    tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$dir" || return 1
+    chown -R "$user" "$dir"
+    runuser -u "$user" -- env -i PATH=/usr/bin:/bin HOME="$dir" bash -c \
+        "cd '$dir' && bash grader/hostile.sh fork_bomb orphan block_signals"
+    rc=$?
+    # Whatever happened, nothing of that user may stay: frozen, then killed.
+    local i
+    for i in 1 2 3 4 5; do pkill -STOP -u "$user" 2>/dev/null; done
+    pkill -KILL -u "$user" 2>/dev/null
+    rm -rf "$dir"
+    return $rc
+}
+check "without a sandbox user (not root), a fork bomb and orphans are still stopped" unprivileged_check
 # In a scratch copy of the workbook: a changed or unknown test file stops the
 # grade, and `make skeletons` never overwrites a student's work.
 tamper_checks() {

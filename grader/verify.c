@@ -110,32 +110,71 @@ int snapshot_verify(Snapshot *snap, const char *chapter_dir, const char *chapter
 }
 
 
-void snapshot_restore(const Snapshot *snap, const char *scratch, Buf *changed)
+static bool stat_seen(const char *path, FileSeen *seen)
+{
+    struct stat st;
+    memset(seen, 0, sizeof *seen);
+    if (stat(path, &st) != 0) return false;
+    seen->known = true;
+    seen->dev = (unsigned long long)st.st_dev;
+    seen->ino = (unsigned long long)st.st_ino;
+    seen->size = (unsigned long long)st.st_size;
+#if defined(__APPLE__)
+    seen->ctime_s = (long long)st.st_ctimespec.tv_sec;
+    seen->ctime_ns = (long long)st.st_ctimespec.tv_nsec;
+#else
+    seen->ctime_s = (long long)st.st_ctim.tv_sec;
+    seen->ctime_ns = (long long)st.st_ctim.tv_nsec;
+#endif
+    return true;
+}
+
+static void place(const Pristine *p, int where, const char *scratch, char *path, size_t size)
+{
+    if (where == 0) snprintf(path, size, "%s/%s", scratch, p->copy);
+    else snprintf(path, size, "%s", p->path);
+}
+
+void snapshot_note(Snapshot *snap, const char *scratch)
+{
+    for (size_t i = 0; i < snap->count; i++)
+        for (int where = 0; where < 2; where++) {
+            char path[2200];
+            place(&snap->files[i], where, scratch, path, sizeof path);
+            stat_seen(path, &snap->files[i].seen[where]);
+        }
+}
+
+void snapshot_restore(Snapshot *snap, const char *scratch, Buf *changed)
 {
     for (int where = 0; where < 2; where++) {
         for (size_t i = 0; i < snap->count; i++) {
+            Pristine *p = &snap->files[i];
             char path[2200];
-            if (where == 0) snprintf(path, sizeof path, "%s/%s", scratch, snap->files[i].copy);
-            else snprintf(path, sizeof path, "%s", snap->files[i].path);
+            place(p, where, scratch, path, sizeof path);
+            FileSeen now;
+            if (stat_seen(path, &now) && p->seen[where].known && memcmp(&now, &p->seen[where], sizeof now) == 0)
+                continue; /* untouched since it last held the right bytes */
             char *bytes;
             size_t size;
             bool truncated;
-            bool same = read_file(path, snap->files[i].size + 1, &bytes, &size, &truncated) == 0 &&
-                        size == snap->files[i].size && memcmp(bytes, snap->files[i].bytes, size) == 0;
+            bool same = read_file(path, p->size + 1, &bytes, &size, &truncated) == 0 && size == p->size &&
+                        memcmp(bytes, p->bytes, size) == 0;
             free(bytes);
-            if (same) continue;
-            if (!strstr(buf_str(changed), snap->files[i].path)) {
-                if (changed->len) buf_puts(changed, ", ");
-                buf_puts(changed, snap->files[i].path);
+            if (!same) {
+                if (!strstr(buf_str(changed), p->path)) {
+                    if (changed->len) buf_puts(changed, ", ");
+                    buf_puts(changed, p->path);
+                }
+                unlink(path);
+                FILE *f = fopen(path, "wb");
+                if (f) {
+                    fwrite(p->bytes, 1, p->size, f);
+                    fclose(f);
+                    chmod(path, 0644);
+                }
             }
-            unlink(path);
-            FILE *f = fopen(path, "wb");
-            if (f) {
-                fwrite(snap->files[i].bytes, 1, snap->files[i].size, f);
-                fclose(f);
-                chmod(path, 0644);
-            }
+            stat_seen(path, &p->seen[where]);
         }
     }
 }
-

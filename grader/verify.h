@@ -13,13 +13,25 @@
 
 #include "text.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* What stat() said of a file when it was last known to hold the snapshot's
+ * bytes. Its change time (ctime) moves on every write, chmod or utime, and
+ * no unprivileged program can set it back: while ctime, inode and size are
+ * the same, the bytes are too, and need not be read again. */
+typedef struct {
+    bool known;
+    unsigned long long dev, ino, size;
+    long long ctime_s, ctime_ns;
+} FileSeen;
 
 typedef struct {
     char *path;     /* in the workbook: chapters/04-pooling/tests/data/x.npy */
     char *copy;     /* in the scratch folder: tests/data/x.npy */
     char *bytes;
     size_t size;
+    FileSeen seen[2]; /* [0] the scratch copy, [1] the workbook's file */
 } Pristine;
 
 typedef struct {
@@ -34,7 +46,13 @@ int snapshot_verify(Snapshot *snap, const char *chapter_dir, const char *chapter
 /* Compares the scratch copies (scratch/<copy>) and the workbook's files with
  * the snapshot and rewrites every one that differs; appends the changed
  * files' names to *changed (comma-separated). */
-void snapshot_restore(const Snapshot *snap, const char *scratch, Buf *changed);
+void snapshot_restore(Snapshot *snap, const char *scratch, Buf *changed);
+
+/* Records the files' stat (see FileSeen) once the scratch copies are
+ * written, so that snapshot_restore reads only the files whose ctime,
+ * inode or size has moved since. Call again after moving to another
+ * scratch folder. */
+void snapshot_note(Snapshot *snap, const char *scratch);
 
 void snapshot_free(Snapshot *s);
 

@@ -18,8 +18,9 @@ CHAPTER_LDLIBS = $(shell pkg-config --libs openblas)
 endif
 # ... and with oneDNN (Debian: libdnnl-dev, no pkg-config file) when a test
 # program compiles and links against it.
-FC_DNNL := $(shell printf '\043include <dnnl.h>\nint main(void){return dnnl_version()->major < 1;}\n' | \
-             $(CC) -x c - -ldnnl -o /dev/null 2>/dev/null && echo yes)
+FC_DNNL_PROBE = printf '\043include <dnnl.h>\nint main(void){return dnnl_version()->major < 1;}\n' | \
+             $(CC) -x c - -ldnnl -o /dev/null 2>/dev/null && echo yes
+FC_DNNL := $(call cached_probe,dnnl,FC_DNNL_PROBE)
 ifeq ($(FC_DNNL),yes)
 CHAPTER_CFLAGS += -DHAVE_DNNL
 CHAPTER_LDLIBS += -ldnnl
