@@ -225,3 +225,24 @@ int write_if_changed(const char *path, const char *data, size_t size)
     if (file_equals(path, data, size)) return 0;
     return write_file_atomically(path, data, size);
 }
+
+int chapter_slug(const char *number, char *slug, size_t size, char *known, size_t known_size)
+{
+    char want[3];
+    snprintf(want, sizeof want, "%02d", atoi(number));
+    char **names;
+    size_t n;
+    slug[0] = '\0';
+    if (known && known_size) known[0] = '\0';
+    if (list_names("chapters", "", true, &names, &n) != 0) return -1;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) { /* sorted: the first match is the one */
+        const char *s = names[i];
+        if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] == '-')) continue;
+        if (!slug[0] && strncmp(s, want, 2) == 0) snprintf(slug, size, "%s", s);
+        if (known && used + 4 < known_size) used += (size_t)snprintf(known + used, known_size - used, "%.2s ", s);
+    }
+    if (known && used > 0) known[used - 1] = '\0'; /* no trailing space */
+    free_list(names, n);
+    return slug[0] ? 0 : -1;
+}

@@ -39,6 +39,12 @@ int list_names(const char *dir, const char *suffix, bool dirs_only, char ***name
 
 void free_list(char **items, size_t count);
 
+/* Chapter `number` ("04"; "4" works too) -> its folder's name under
+ * chapters/ ("04-pooling") in slug. 0, or -1 when there is no such chapter;
+ * then `known` (if not NULL, `known_size` bytes) lists the chapters there
+ * are ("01 02 ..."). */
+int chapter_slug(const char *number, char *slug, size_t size, char *known, size_t known_size);
+
 /* True when the file at path holds exactly data[0..size). */
 bool file_equals(const char *path, const char *data, size_t size);
 

@@ -613,31 +613,10 @@ static void show_output(const char *label, const char *path)
 
 static void setup_paths(Grade *g, const char *src_option, bool solution)
 {
-    char pattern[16];
-    snprintf(pattern, sizeof pattern, "%s-", g->chapter);
-    DIR *d = opendir("chapters");
-    Buf names = {0};
-    if (d) {
-        struct dirent *e;
-        char best[256] = "";
-        while ((e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.') continue;
-            if (strncmp(e->d_name, pattern, 3) == 0 && (!best[0] || strcmp(e->d_name, best) < 0))
-                snprintf(best, sizeof best, "%s", e->d_name);
-        }
-        closedir(d);
-        snprintf(g->slug, sizeof g->slug, "%s", best);
-    }
-    if (!g->slug[0]) {
-        DIR *dd = opendir("chapters");
-        if (dd) {
-            struct dirent *e;
-            while ((e = readdir(dd)) != NULL)
-                if (e->d_name[0] >= '0' && e->d_name[0] <= '9') buf_printf(&names, "%.2s ", e->d_name);
-            closedir(dd);
-        }
+    char known[200];
+    if (chapter_slug(g->chapter, g->slug, sizeof g->slug, known, sizeof known) != 0) {
         char msg[600];
-        snprintf(msg, sizeof msg, "there is no chapter %s (chapters: %s)", g->chapter, buf_str(&names));
+        snprintf(msg, sizeof msg, "there is no chapter %s (chapters: %s)", g->chapter, known);
         die_usage("%s", msg);
     }
     snprintf(g->chapter_dir, sizeof g->chapter_dir, "chapters/%s", g->slug);
@@ -671,7 +650,6 @@ static void setup_paths(Grade *g, const char *src_option, bool solution)
     for (char *p = flat_variant; *p; p++)
         if (*p == '/') *p = '_';
     snprintf(g->result_dir, sizeof g->result_dir, "build/grade/%s-%s", g->chapter, flat_variant);
-    buf_free(&names);
 }
 
 /* Every test fails with the same reason (the code was refused, or the

@@ -206,15 +206,8 @@ int hint_command(int argc, char **argv)
     }
     char number[3];
     snprintf(number, sizeof number, "%02d", atoi(chapter));
-    char **slugs;
-    size_t n;
-    char slug[200] = "";
-    if (list_names("chapters", "", true, &slugs, &n) == 0) {
-        for (size_t i = 0; i < n && !slug[0]; i++)
-            if (strncmp(slugs[i], number, 2) == 0 && slugs[i][2] == '-') snprintf(slug, sizeof slug, "%s", slugs[i]);
-        free_list(slugs, n);
-    }
-    if (!slug[0]) {
+    char slug[200];
+    if (chapter_slug(number, slug, sizeof slug, NULL, 0) != 0) {
         fprintf(stderr, "hint: there is no chapter %s\n", number);
         return 2;
     }

@@ -93,18 +93,12 @@ int watch_command(int argc, char **argv)
     }
     char number[3];
     snprintf(number, sizeof number, "%02d", atoi(argv[1]));
-    char **slugs;
-    size_t n;
-    char dir[300] = "";
-    if (list_names("chapters", "", true, &slugs, &n) == 0) {
-        for (size_t i = 0; i < n && !dir[0]; i++)
-            if (strncmp(slugs[i], number, 2) == 0 && slugs[i][2] == '-') snprintf(dir, sizeof dir, "chapters/%s", slugs[i]);
-        free_list(slugs, n);
-    }
-    if (!dir[0]) {
+    char slug[200], dir[300];
+    if (chapter_slug(number, slug, sizeof slug, NULL, 0) != 0) {
         fprintf(stderr, "watch: there is no chapter %s\n", number);
         return 2;
     }
+    snprintf(dir, sizeof dir, "chapters/%s", slug);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_interrupt;

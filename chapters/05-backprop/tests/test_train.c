@@ -70,6 +70,20 @@ GRADED_TEST_TIMEOUT(train, cnn_overfits_32_digits, 3, 10.0,
     dataset_free(&d);
 }
 
+/* The reference for one training step, from the functions the earlier tests
+ * checked: b's gradients for the batch d (zeroed first), the batch's loss
+ * in *loss, and the number of correct predictions before any update. */
+static int reference_gradients(Model *b, const Dataset *d, float *loss)
+{
+    model_zero_grad(b);
+    const Tensor *logits = model_forward(b, d->images);
+    cr_assert(logits, "%s", cnn_last_error());
+    cr_assert_eq(softmax_cross_entropy(loss, model_dlogits(b), logits, d->labels), 0);
+    int correct = count_correct(logits, d->labels);
+    cr_assert_eq(model_backward(b, d->images), 0, "%s", cnn_last_error());
+    return correct;
+}
+
 GRADED_TEST(train, step_is_one_sgd_update, 2,
             "train_step: zero the gradients first, then forward, loss, backward, and w -= lr * dw for every parameter.")
 {
@@ -78,13 +92,8 @@ GRADED_TEST(train, step_is_one_sgd_update, 2,
     SgdParams p = {.lr = 0.1f, .momentum = 0.0f, .weight_decay = 0.0f};
     /* Two steps by hand on b (momentum 0: w -= lr * dw), two train_steps on a. */
     for (int step = 1; step <= 2; step++) {
-        model_zero_grad(b);
-        const Tensor *logits = model_forward(b, d.images);
-        cr_assert(logits, "%s", cnn_last_error());
         float want_loss;
-        cr_assert_eq(softmax_cross_entropy(&want_loss, model_dlogits(b), logits, d.labels), 0);
-        int want_correct = count_correct(logits, d.labels);
-        cr_assert_eq(model_backward(b, d.images), 0, "%s", cnn_last_error());
+        int want_correct = reference_gradients(b, &d, &want_loss);
         for (int i = 0; i < b->nparams; i++)
             for (size_t j = 0; j < tensor_size(b->params[i].value); j++)
                 b->params[i].value->data[j] -= p.lr * b->params[i].grad->data[j];
@@ -124,12 +133,8 @@ GRADED_TEST(train, weight_decay_spares_biases, 2,
     }
     /* Two steps by hand on b, the SGD of sgd.h written out; two train_steps on a. */
     for (int step = 1; step <= 2; step++) {
-        model_zero_grad(b);
-        const Tensor *logits = model_forward(b, d.images);
-        cr_assert(logits, "%s", cnn_last_error());
         float want_loss;
-        cr_assert_eq(softmax_cross_entropy(&want_loss, model_dlogits(b), logits, d.labels), 0);
-        cr_assert_eq(model_backward(b, d.images), 0, "%s", cnn_last_error());
+        reference_gradients(b, &d, &want_loss);
         for (int i = 0; i < b->nparams; i++) {
             Param *q = &b->params[i];
             const float wd = q->decay ? p.weight_decay : 0.0f;

@@ -28,57 +28,56 @@ static void expect_bytes(const uint8_t *got, const uint8_t *want, size_t n, cons
         }
 }
 
+/* Normalises a [n,c,h,w] tensor holding `in` (at most 64 values) in `mode`
+ * and compares the bytes with `want`. The output starts as 7s, so a byte
+ * the code never writes shows. */
+static void expect_normalized(int n, int c, int h, int w, const float *in, VisNorm mode, const uint8_t *want,
+                              const char *what)
+{
+    Tensor *t = test_tensor(n, c, h, w, in);
+    uint8_t got[64];
+    size_t size = tensor_size(t);
+    cr_assert(size <= sizeof got);
+    memset(got, 7, sizeof got);
+    cr_assert_eq(vis_normalize(got, t, mode), 0, "vis_normalize failed: %s", cnn_last_error());
+    expect_bytes(got, want, size, what);
+    tensor_free(t);
+}
+
 /* ---- 7.1 normalisation ---------------------------------------------------- */
 
 GRADED_TEST(vis, normalize_per_tile, 3,
             "Each tile is stretched on its own: its minimum -> 0, its maximum -> 255, halves round up (TODO 7.1).")
 {
     /* tile 0: lo -1, hi 3, step 63.75; tile 1: lo 10, hi 40, step 8.5 */
-    Tensor *t = test_tensor(2, 1, 2, 2, (const float[]){-1, 0, 1, 3, 10, 20, 30, 40});
-    uint8_t got[8];
-    memset(got, 7, sizeof got);
-    cr_assert_eq(vis_normalize(got, t, VIS_NORM_TILE), 0, "vis_normalize failed: %s", cnn_last_error());
-    expect_bytes(got, (const uint8_t[]){0, 64, 128, 255, 0, 85, 170, 255}, 8,
-                 "per-tile normalisation of {-1,0,1,3} and {10,20,30,40}");
-    tensor_free(t);
+    expect_normalized(2, 1, 2, 2, (const float[]){-1, 0, 1, 3, 10, 20, 30, 40}, VIS_NORM_TILE,
+                      (const uint8_t[]){0, 64, 128, 255, 0, 85, 170, 255},
+                      "per-tile normalisation of {-1,0,1,3} and {10,20,30,40}");
 }
 
 GRADED_TEST(vis, normalize_rgb_tile_shares_one_range, 1,
             "The 3 channels of an RGB tile share one min and max, or the filter's colours change (TODO 7.1).")
 {
     /* one tile [3,1,2]: R {0,1}, G {2,3}, B {4,5}; range 0..5, step 51 */
-    Tensor *t = test_tensor(1, 3, 1, 2, (const float[]){0, 1, 2, 3, 4, 5});
-    uint8_t got[6];
-    cr_assert_eq(vis_normalize(got, t, VIS_NORM_TILE), 0, "vis_normalize failed: %s", cnn_last_error());
-    expect_bytes(got, (const uint8_t[]){0, 51, 102, 153, 204, 255}, 6, "RGB tile normalisation");
-    tensor_free(t);
+    expect_normalized(1, 3, 1, 2, (const float[]){0, 1, 2, 3, 4, 5}, VIS_NORM_TILE,
+                      (const uint8_t[]){0, 51, 102, 153, 204, 255}, "RGB tile normalisation");
 }
 
 GRADED_TEST(vis, normalize_dead_tile_is_mid_grey, 2,
             "A constant tile has max == min: draw it 128 (mid-grey) instead of dividing by zero (TODO 7.1).")
 {
-    Tensor *t = test_tensor(2, 1, 2, 2, (const float[]){0.7f, 0.7f, 0.7f, 0.7f, 0, 1, 2, 3});
-    uint8_t got[8];
-    cr_assert_eq(vis_normalize(got, t, VIS_NORM_TILE), 0, "vis_normalize failed: %s", cnn_last_error());
-    expect_bytes(got, (const uint8_t[]){128, 128, 128, 128, 0, 85, 170, 255}, 8,
-                 "a dead tile followed by {0,1,2,3}");
-    Tensor *flat = test_tensor(1, 1, 1, 3, (const float[]){-2, -2, -2});
-    cr_assert_eq(vis_normalize(got, flat, VIS_NORM_GLOBAL), 0, "vis_normalize failed: %s",
-                 cnn_last_error());
-    expect_bytes(got, (const uint8_t[]){128, 128, 128}, 3, "a constant tensor in global mode");
-    tensor_free(t);
-    tensor_free(flat);
+    expect_normalized(2, 1, 2, 2, (const float[]){0.7f, 0.7f, 0.7f, 0.7f, 0, 1, 2, 3}, VIS_NORM_TILE,
+                      (const uint8_t[]){128, 128, 128, 128, 0, 85, 170, 255}, "a dead tile followed by {0,1,2,3}");
+    expect_normalized(1, 1, 1, 3, (const float[]){-2, -2, -2}, VIS_NORM_GLOBAL, (const uint8_t[]){128, 128, 128},
+                      "a constant tensor in global mode");
 }
 
 GRADED_TEST(vis, normalize_global_keeps_magnitudes, 2,
             "VIS_NORM_GLOBAL uses one range for the whole tensor, so a weak tile stays dim (TODO 7.1).")
 {
     /* global range 0..4, step 63.75: {0,1} -> {0,64}, {0,4} -> {0,255}, {1,1} -> 64 */
-    Tensor *t = test_tensor(3, 1, 1, 2, (const float[]){0, 1, 0, 4, 1, 1});
-    uint8_t got[6];
-    cr_assert_eq(vis_normalize(got, t, VIS_NORM_GLOBAL), 0, "vis_normalize failed: %s", cnn_last_error());
-    expect_bytes(got, (const uint8_t[]){0, 64, 0, 255, 64, 64}, 6, "global normalisation");
-    tensor_free(t);
+    expect_normalized(3, 1, 1, 2, (const float[]){0, 1, 0, 4, 1, 1}, VIS_NORM_GLOBAL,
+                      (const uint8_t[]){0, 64, 0, 255, 64, 64}, "global normalisation");
 }
 
 GRADED_TEST(vis, normalize_rounds_exact_halves_up, 1,
