@@ -133,7 +133,9 @@ bool tensor_close(const Tensor *got, const Tensor *expected, float atol, float r
             int row, col;
             if (gradcheck_map_cell(expected, i, &row, &col)) cells[row][col] = true;
         }
-        if (isnan(err)) err = INFINITY;
+        /* A NaN has no size: it is counted (and named below), and the
+         * largest errors are those of the values that are numbers. */
+        if (isnan(err)) continue;
         if (err > max_abs) { max_abs = err; argmax = i; }
         if (fabs(e) > thr && e != 0.0) {
             double rel = err / fabs(e);
@@ -149,14 +151,17 @@ bool tensor_close(const Tensor *got, const Tensor *expected, float atol, float r
                tensor_shape_str(expected, es, sizeof es), bad, size, (double)atol, (double)rtol);
     report_add(&r, "  first bad index (n,c,h,w) = (%d,%d,%d,%d): expected %.6g, got %.6g\n",
                f[0], f[1], f[2], f[3], (double)expected->data[first], (double)got->data[first]);
-    report_add(&r, "  max abs error %.6g at (%d,%d,%d,%d); ", max_abs, m[0], m[1], m[2], m[3]);
-    if (rel_count == 0)
-        report_add(&r, "(relative error not meaningful: expected values are ~0)\n");
-    else if (rel_count < size)
-        report_add(&r, "max rel error %.3g at (%d,%d,%d,%d), over the %zu values with |expected| > %g\n",
-                   max_rel, q[0], q[1], q[2], q[3], rel_count, thr);
-    else
-        report_add(&r, "max rel error %.3g at (%d,%d,%d,%d)\n", max_rel, q[0], q[1], q[2], q[3]);
+    if (nans < size) { /* all NaN: no number to measure, the NaN line below says it all */
+        report_add(&r, "  max abs error %.6g at (%d,%d,%d,%d)%s; ", max_abs, m[0], m[1], m[2], m[3],
+                   nans ? " (of the values that are not NaN)" : "");
+        if (rel_count == 0)
+            report_add(&r, "(relative error not meaningful: expected values are ~0)\n");
+        else if (rel_count < size)
+            report_add(&r, "max rel error %.3g at (%d,%d,%d,%d), over the %zu values with |expected| > %g\n",
+                       max_rel, q[0], q[1], q[2], q[3], rel_count, thr);
+        else
+            report_add(&r, "max rel error %.3g at (%d,%d,%d,%d)\n", max_rel, q[0], q[1], q[2], q[3]);
+    }
     double factor;
     if (nans == size) {
         report_add(&r, "  every value is NaN: never written (tests often start outputs as NaN), or "

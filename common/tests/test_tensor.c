@@ -239,3 +239,22 @@ Test(testing, report_catches_shape_and_nan, .timeout = 5)
     cr_expect(strstr(report, "no tensor was produced"), "report: %s", report);
     tensor_free(a); tensor_free(b); tensor_free(c);
 }
+
+Test(testing, report_measures_numbers_and_counts_nans, .timeout = 5)
+{
+    /* A NaN has no size: the largest error is that of the numbers, and the
+     * NaNs are counted; when every value is NaN no error is quoted. */
+    float want[4] = {1, 2, 3, 4}, some[4] = {1, NAN, 3, 1}, none[4] = {NAN, NAN, NAN, NAN};
+    Tensor *e = test_tensor(1, 1, 2, 2, want), *g = test_tensor(1, 1, 2, 2, some), *n = test_tensor(1, 1, 2, 2, none);
+    char report[2048];
+    cr_assert_not(tensor_close(g, e, 1e-5f, 1e-4f, "y", report, sizeof report));
+    cr_expect(strstr(report, "max abs error 3 at (0,0,1,1) (of the values that are not NaN)"), "report:\n%s", report);
+    cr_expect(strstr(report, "1 of the values are NaN"), "report:\n%s", report);
+    cr_expect_not(strstr(report, "inf"), "a NaN must not be reported as an infinite error:\n%s", report);
+    cr_assert_not(tensor_close(n, e, 1e-5f, 1e-4f, "y", report, sizeof report));
+    cr_expect(strstr(report, "every value is NaN"), "report:\n%s", report);
+    cr_expect_not(strstr(report, "max abs error"), "no error can be measured on NaNs:\n%s", report);
+    tensor_free(e);
+    tensor_free(g);
+    tensor_free(n);
+}
