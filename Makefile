@@ -19,7 +19,7 @@ TEST ?=
 CH2 = $(if $(CH),$(shell printf '%02d' $$((10#$(CH))) 2>/dev/null))
 SLUG = $(notdir $(firstword $(wildcard chapters/$(CH2)-*)))
 
-.PHONY: help deps lib chapter programs grade watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core figures datasets clean
+.PHONY: help deps lib chapter programs grade grade-all watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core figures datasets clean
 
 help: ## print this help
 	@echo "The CNN workbook. Commands for students (variables in CAPS):"
@@ -67,6 +67,10 @@ watch: deps $(GRADER) ## grade a chapter again on every save of its files: make 
 hint: $(GRADER) ## the next hint for the first failing test: make hint CH=02 [TEST=name]
 	@test -n "$(CH)" || { echo "make hint: which chapter? e.g. make hint CH=02" >&2; exit 2; }
 	@$(GRADER) hint $(CH) $(if $(TEST),--test $(TEST))
+
+grade-all: deps lib $(GRADER) ##! grade a folder of submissions into a gradebook: make grade-all CH=02 SUBMISSIONS=DIR [OUT=file.csv]
+	@{ test -n "$(CH)" && test -n "$(SUBMISSIONS)"; } || { echo "make grade-all: give CH=NN and SUBMISSIONS=DIR (one folder per submission)" >&2; exit 2; }
+	@$(GRADER) batch $(CH) $(SUBMISSIONS) $(if $(OUT),--out $(OUT))
 
 # compile_commands.json for clangd (and any editor that reads it): every
 # chapter's files as grading compiles them.

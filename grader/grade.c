@@ -1,7 +1,7 @@
 /* grade.c -- `grader grade`: builds one chapter's tests, checks the student's
  * code, runs every test alone inside the sandbox, and scores it.
  *
- *   grader grade [--solution | --src DIR] [--test NAME] [--jobs N] [--quiet] [--no-symbol-check] NN
+ *   grader grade [--solution | --src DIR] [--test NAME] [--jobs N] [--tsv FILE] [--quiet] [--no-symbol-check] NN
  *   grader grade --check-lesson NN      the lesson's exercise table lists every test
  *
  * The steps, each bounded in time:
@@ -77,6 +77,7 @@ typedef struct {
     bool quiet, brief, symbol_check;
     int jobs;                /* tests run side by side (--jobs; 0: slots_default) */
     const char *only_test;
+    const char *tsv_path;    /* --tsv FILE: each test's points, for grader batch */
     /* where */
     char build[512];         /* build or build/san */
     char out[1200];          /* build/<variant>/<slug> */
@@ -692,6 +693,8 @@ static int report_all(const Grade *g, Outcome *outcomes, size_t n, int score, in
     int hints = strcmp(g->variant, "student") == 0 ? hints_used_total(g->chapter) : 0;
     if (report_write_json(json_path, outcomes, n, score, total, summary, hints) != 0)
         fprintf(stderr, "grade: cannot write %s\n", json_path);
+    if (g->tsv_path && report_write_tsv(g->tsv_path, outcomes, n) != 0)
+        fprintf(stderr, "grade: cannot write %s\n", g->tsv_path);
     return score == total && total > 0 ? 0 : 1;
 }
 
@@ -710,9 +713,11 @@ int grade_command(int argc, char **argv)
         else if (strcmp(a, "--brief") == 0) g.brief = true;
         else if (strcmp(a, "--no-symbol-check") == 0) g.symbol_check = false;
         else if (strcmp(a, "--check-lesson") == 0) check_lesson = true;
-        else if (strcmp(a, "--src") == 0 || strcmp(a, "--test") == 0 || strcmp(a, "--jobs") == 0) {
+        else if (strcmp(a, "--src") == 0 || strcmp(a, "--test") == 0 || strcmp(a, "--jobs") == 0 ||
+                 strcmp(a, "--tsv") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0]) die_usage("%s needs a value", a);
             if (strcmp(a, "--src") == 0) src_option = argv[++i];
+            else if (strcmp(a, "--tsv") == 0) g.tsv_path = argv[++i];
             else if (strcmp(a, "--test") == 0) g.only_test = argv[++i];
             else {
                 char *end;
@@ -828,6 +833,7 @@ int grade_command(int argc, char **argv)
         char summary[128];
         snprintf(summary, sizeof summary, "Chapter %s did not compile.", g.chapter);
         report_write_json(json_path, none, g.tests.count, 0, total, summary, 0);
+        if (g.tsv_path) report_write_tsv(g.tsv_path, none, g.tests.count);
         free(none);
         snapshot_free(&snap);
         testlist_free(&g.tests);

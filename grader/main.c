@@ -10,11 +10,13 @@
  *   grader progress [--solution]      every chapter's score, cached (make grade)
  *   grader watch NN                   grade again on every save (make watch)
  *   grader hint NN [--test NAME]      the next hint (make hint)
+ *   grader batch NN DIR               a folder of submissions -> a gradebook
  *
  * The Makefile builds it as build/bin/grader and runs it from the workbook's
  * top folder: `make grade`, `make manifest`, `make skeletons`.
  */
 #include "assemble.h"
+#include "batch.h"
 #include "grade.h"
 #include "hints.h"
 #include "jsoncheck.h"
@@ -35,6 +37,7 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "progress") == 0) return progress_command(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "watch") == 0) return watch_command(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "hint") == 0) return hint_command(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "batch") == 0) return batch_command(argc - 1, argv + 1);
     fprintf(stderr, "usage: grader grade [--solution | --src DIR] [--test NAME] [--quiet] NN\n"
                     "       grader manifest write|check [--checksums]\n"
                     "       grader skeletons write [--force] | check\n"
@@ -42,6 +45,7 @@ int main(int argc, char **argv)
                     "       grader assemble [--solution] [--build DIR]\n"
                     "       grader progress [--solution]\n"
                     "       grader watch NN\n"
-                    "       grader hint NN [--test NAME]\n");
+                    "       grader hint NN [--test NAME]\n"
+                    "       grader batch NN SUBMISSIONS_DIR [--out FILE] [--jobs N]\n");
     return 2;
 }

@@ -1,6 +1,8 @@
 /* report.c -- see report.h. */
 #include "report.h"
 
+#include "files.h"
+
 #include "text.h"
 
 #include <stdio.h>
@@ -113,5 +115,16 @@ int report_write_json(const char *path, const Outcome *o, size_t n, int score, i
         else remove(tmp);
     }
     buf_free(&j);
+    return status;
+}
+
+int report_write_tsv(const char *path, const Outcome *o, size_t n)
+{
+    Buf t = {0};
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&t, "%s\t%d\t%d\t%s\n", o[i].test->full, o[i].got, o[i].test->points,
+                   o[i].passed ? "pass" : "fail");
+    int status = write_file_atomically(path, buf_str(&t), t.len);
+    buf_free(&t);
     return status;
 }

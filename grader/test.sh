@@ -224,6 +224,38 @@ slots_check() {
 }
 check "tests run two at a time grade exactly as one at a time" slots_check
 check "hostile submissions are graded honestly, in bounded time, leaving nothing behind" grader/hostile.sh
+# A course's folder of submissions: the gradebook's rows are what grading
+# each one alone gives, a whole repository counts like bare files, files
+# that are not exercises are ignored, and bad input gets a clear message.
+batch_check() {
+    local s=build/batchtest/subs book=build/batchtest/gradebook.csv name want got
+    rm -rf build/batchtest; mkdir -p "$s"/full "$s"/empty "$s"/half "$s"/broken "$s"/'with space' \
+        "$s"/repo/chapters/02-convolution
+    cp solutions/02-convolution/conv_*.c "$s"/full/
+    echo 'GRADED_TEST(x, free, 100, "x") {}' >"$s"/full/test_free_points.c   # never reaches the grade
+    cp solutions/02-convolution/conv_*.c "$s"/half/ && cp chapters/02-convolution/conv_single.c "$s"/half/
+    cp solutions/02-convolution/conv_*.c "$s"/broken/ && echo 'this is not C' >>"$s"/broken/conv_multi.c
+    cp solutions/02-convolution/conv_*.c "$s"/repo/chapters/02-convolution/
+    cp solutions/02-convolution/conv_valid.c "$s"/'with space'/
+    make -s grade-all CH=02 SUBMISSIONS="$s" OUT="$book" || { echo "make grade-all failed"; return 1; }
+    for name in full empty half broken 'with space' repo; do
+        got=$(grep "^\"$name\"," "$book" | cut -d, -f2,3,4)
+        build/tools/grader grade --quiet --src "build/batch/02/${name// /_}/src" 02 >build/test-logs/batch-alone.out 2>&1
+        want=$(sed -n -E 's/^Chapter 02: ([0-9]+)\/([0-9]+) points.*/"\1","\2"/p' build/test-logs/batch-alone.out | tail -n 1)
+        [ "${got%,*}" = "$want" ] || { echo "$name: the gradebook says $got, grading it alone $want"; return 1; }
+        echo "$name: $got"
+    done
+    grep -q '^"full","28","28","full marks"' "$book" || { echo "the full solution is not at full marks"; return 1; }
+    grep -q '^"repo","28","28"' "$book" || { echo "a whole repository is not graded like bare files"; return 1; }
+    grep -q '^"broken","0","28","did not compile"' "$book" || { echo "a file that does not compile is not 0, did not compile"; return 1; }
+    grep -q '^"empty",.*"conv_multi.c conv_single.c conv_valid.c"' "$book" || { echo "missing files are not listed"; return 1; }
+    local out
+    out=$(expect_exit 2 make -s grade-all CH=02 SUBMISSIONS=build/batchtest/nowhere 2>&1)
+    [[ "$out" == *"not a folder of submissions"* ]] || { echo "a missing folder is not refused with a message: $out"; return 1; }
+    expect_exit 2 build/tools/grader batch 02 "$s" --jobs 9 >/dev/null 2>&1 || { echo "--jobs 9 is not refused"; return 1; }
+    echo "gradebook $book: every row as graded alone"
+}
+check "make grade-all grades a folder of submissions; each row matches grading it alone" batch_check
 # A student's laptop has no sandbox user (the grader is not root): what a
 # test leaves behind is then found as the grader's descendants, and a fork
 # bomb is frozen before it is killed. Proved as an ordinary user, in a
