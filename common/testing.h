@@ -10,7 +10,8 @@
  *                    "A delta kernel must return the input unchanged.")
  *        { ... }
  *
- *    It is a Criterion Test with a time limit (5 s, or GRADED_TEST_TIMEOUT's)
+ *    It is a Criterion Test with a time limit (5 s, or GRADED_TEST_TIMEOUT's
+ *    and GRADED_TEST_ALONE's)
  *    and a description "2|hint". The grader reads the suite, name, points,
  *    time limit and hint from this declaration in the source (never from the
  *    running binary), so a declaration must start at the beginning of a line.
@@ -98,6 +99,12 @@
 void grader_test_finished(void);
 
 #define GRADED_TEST(suite, name, points, hint) GRADED_TEST_TIMEOUT(suite, name, points, 5.0, hint)
+
+/* A test that looks for races between threads: a race shows only while
+ * the threads really run at once, so the grader runs this test with no
+ * other test beside it (it runs two at a time otherwise) and the machine's
+ * cores are its own. Otherwise the same as GRADED_TEST_TIMEOUT. */
+#define GRADED_TEST_ALONE(suite, name, points, seconds, hint) GRADED_TEST_TIMEOUT(suite, name, points, seconds, hint)
 
 /* Default tolerances for float32 results computed in a different order. */
 #define TEST_ATOL 1e-5f

@@ -584,6 +584,12 @@ static int slot_job(void *arg, int slot, size_t i, Outcome *o)
     return run_one(c->g, run, c->snap, o->test, o, out_path, err_path);
 }
 
+static bool slot_alone(void *arg, size_t i)
+{
+    const TestSlots *c = arg;
+    return c->outcomes[i].test->alone;
+}
+
 static void slot_progress(void *arg, size_t done, size_t n)
 {
     TestSlots *c = arg;
@@ -918,7 +924,7 @@ int grade_command(int argc, char **argv)
         goto done;
     }
     TestSlots ctx = {&g, runs, &snap, outcomes, !g.quiet && isatty(1)};
-    SlotJobs jobs = {slot_start, slot_job, slot_progress, &ctx};
+    SlotJobs jobs = {slot_start, slot_job, slot_progress, slot_alone, &ctx};
     if (slots == 1) {
         for (size_t i = 0; i < n; i++) {
             if (slot_job(&ctx, 0, i, &outcomes[i]) != 0) goto interrupted;

@@ -104,12 +104,26 @@ static void fail_job(Outcome *o, const char *why)
     o->got = 0;
 }
 
+static bool job_alone(const SlotJobs *jobs, size_t index)
+{
+    return jobs->alone && jobs->alone(jobs->ctx, index);
+}
+
 /* Hands worker w the next job, or tells it there is none (closes its
- * command pipe). */
-static void give_next(Worker *w, size_t *next, size_t n)
+ * command pipe). A job that must run alone is handed out only when no
+ * other worker is busy, and while it runs nothing else is: then w waits
+ * (returns with w->busy -1 and its pipe open) and is given work later. */
+static void give_next(const SlotJobs *jobs, Worker *workers, int slots, Worker *w, size_t *next, size_t n)
 {
     w->busy = -1;
     if (w->cmd_fd < 0) return;
+    bool others_busy = false, alone_running = false;
+    for (int s = 0; s < slots; s++) {
+        if (&workers[s] == w || workers[s].busy < 0) continue;
+        others_busy = true;
+        alone_running = alone_running || job_alone(jobs, (size_t)workers[s].busy);
+    }
+    if (*next < n && (alone_running || (others_busy && job_alone(jobs, *next)))) return; /* wait */
     if (*next < n) {
         uint32_t index = (uint32_t)*next;
         if (write_all(w->cmd_fd, &index, sizeof index) == 0) {
@@ -215,7 +229,7 @@ int slots_run(const SlotJobs *jobs, int slots, size_t n, Outcome *outcomes)
 
     size_t next = 0, done = 0;
     for (int s = 0; s < slots; s++)
-        if (workers[s].alive) give_next(&workers[s], &next, n);
+        if (workers[s].alive) give_next(jobs, workers, slots, &workers[s], &next, n);
     int status = 0;
     while (done < n) {
         struct pollfd fds[MAX_SLOTS];
@@ -256,8 +270,13 @@ int slots_run(const SlotJobs *jobs, int slots, size_t n, Outcome *outcomes)
             }
             done++;
             if (jobs->progress) jobs->progress(jobs->ctx, done, n);
-            give_next(w, &next, n);
+            give_next(jobs, workers, slots, w, &next, n);
         }
+        /* An idle worker may have work now: after a job that ran alone, or
+         * one that waited for the others to finish, or a worker's death. */
+        for (int s = 0; s < slots; s++)
+            if (workers[s].alive && workers[s].busy < 0 && workers[s].cmd_fd >= 0)
+                give_next(jobs, workers, slots, &workers[s], &next, n);
     }
     for (int s = 0; s < slots; s++)
         if (workers[s].pid > 0) end_worker(&workers[s], status != 0 ? SIGTERM : 0);

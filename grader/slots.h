@@ -10,13 +10,15 @@
  *
  * The grader hands out the jobs in order, one at a time, to whichever worker
  * is free, and gets back each job's Outcome through a pipe; outcomes[i] is
- * job i's, whatever order they finished in.
+ * job i's, whatever order they finished in. A job that must run alone
+ * waits until every slot is free, and nothing starts beside it.
  */
 #ifndef GRADER_SLOTS_H
 #define GRADER_SLOTS_H
 
 #include "report.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct {
@@ -28,6 +30,9 @@ typedef struct {
     int (*job)(void *ctx, int slot, size_t index, Outcome *o);
     /* In the grader, after each finished job (may be NULL). */
     void (*progress)(void *ctx, size_t done, size_t n);
+    /* In the grader: must job `index` run with no other job beside it (a
+     * test that looks for races needs the cores to itself)? May be NULL. */
+    bool (*alone)(void *ctx, size_t index);
     void *ctx;
 } SlotJobs;
 

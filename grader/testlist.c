@@ -127,8 +127,10 @@ int testlist_read(TestList *list, char *const *files, size_t n, char *error, siz
         for (const char *p = text; *p;) {
             /* Declarations start at the beginning of a line. */
             if (p == line_start) {
-                bool timeout = starts_with_word(p, "GRADED_TEST_TIMEOUT");
+                bool alone = starts_with_word(p, "GRADED_TEST_ALONE");
+                bool timeout = alone || starts_with_word(p, "GRADED_TEST_TIMEOUT");
                 bool plain = starts_with_word(p, "GRADED_TEST");
+                const char *macro = alone ? "GRADED_TEST_ALONE" : timeout ? "GRADED_TEST_TIMEOUT" : "GRADED_TEST";
                 int line = c.line;
                 if (timeout || plain) {
                     if (list->count == cap) {
@@ -139,16 +141,17 @@ int testlist_read(TestList *list, char *const *files, size_t n, char *error, siz
                     }
                     GradedTest *t = &list->tests[list->count];
                     memset(t, 0, sizeof *t);
-                    c.p = p + strlen(timeout ? "GRADED_TEST_TIMEOUT" : "GRADED_TEST");
+                    c.p = p + strlen(macro);
                     if (parse_declaration(&c, timeout, t) != 0) {
                         snprintf(error, error_size,
                                  "%s:%d: cannot read this %s declaration (suite, name, points,%s \"hint\")",
-                                 files[f], line, timeout ? "GRADED_TEST_TIMEOUT" : "GRADED_TEST",
+                                 files[f], line, macro,
                                  timeout ? " seconds," : "");
                         free(text);
                         testlist_free(list);
                         return -1;
                     }
+                    t->alone = alone;
                     snprintf(t->file, sizeof t->file, "%s", files[f]);
                     t->line = line;
                     for (size_t i = 0; i < list->count; i++) {

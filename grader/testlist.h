@@ -1,12 +1,13 @@
 /* testlist.h -- a chapter's graded tests, read from its test sources.
  *
  * The grader learns which tests exist, their points and their time limits
- * from the GRADED_TEST / GRADED_TEST_TIMEOUT declarations in the workbook's
+ * from the GRADED_TEST / _TIMEOUT / _ALONE declarations in the workbook's
  * test files, never from the test binary: a binary runs student code, and
  * what it prints about itself (its --list, say) could be anything.
  *
  *     GRADED_TEST(conv2d, identity_kernel, 2, "hint ...")
  *     GRADED_TEST_TIMEOUT(train, cnn_overfits, 3, 10.0, "hint ...")
+ *     GRADED_TEST_ALONE(forward, threads_do_not_race, 4, 20.0, "hint ...")
  *
  * A declaration starts at the beginning of a line and may continue over
  * several; the hint may be several adjacent string literals.
@@ -23,6 +24,7 @@ typedef struct {
     char full[161];        /* "suite/name", as --filter takes it */
     int points;
     double timeout;        /* seconds: GRADED_TEST's 5, or GRADED_TEST_TIMEOUT's */
+    bool alone;            /* GRADED_TEST_ALONE: no other test may run beside it */
     char hint[512];
     char file[256];        /* the source file and line of the declaration */
     int line;
