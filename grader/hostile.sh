@@ -39,6 +39,7 @@ cases=(
 "control_chars|skeleton|given/conv_check.c|-|-|at-most"
 "print_gb|solution|given/conv_check.c|-|-|equal"
 "exec|skeleton|given/conv_check.c|uses system, which starts another process or program|-|at-most"
+"assert_fails|solution|conv_single.c|the last it wrote to stderr: boxfort-worker: build/hostile/assert_fails/hostile.c:8: hostile_hook: Assertion|hostile: the shapes agree|below"
 )
 
 score_of() { sed -n -E 's/^Chapter 02: ([0-9]+)\/[0-9]+ points.*/\1/p' "$1" | tail -n 1; }

@@ -242,6 +242,55 @@ static char *sanitizer_reason(const char *err_path)
 }
 
 
+/* Criterion's own lines on stderr start with a tag such as "[----] " or
+ * "[FAIL] ": they say that the test crashed, not why. */
+static bool criterion_line(const char *line, size_t len)
+{
+    return len >= 7 && line[0] == '[' && line[5] == ']' && line[6] == ' ';
+}
+
+/* The last lines (at most max_lines, max_bytes) a test program wrote to
+ * its standard error, Criterion's own left out, made printable and joined
+ * by " | "; NULL when there are none. What a program says as it dies (an
+ * assert's message, the C library's "double free", a runtime's complaint)
+ * is often the whole story. */
+static char *last_words(const char *err_path, int max_lines, size_t max_bytes)
+{
+    char *text;
+    size_t size;
+    if (read_file(err_path, 4u << 20, &text, &size, NULL) != 0) return NULL;
+    const char *kept[16];
+    size_t kept_len[16];
+    int n = 0;
+    if (max_lines > 16) max_lines = 16;
+    for (size_t at = 0; at < size;) {
+        const char *line = text + at;
+        size_t len = strcspn(line, "\n");
+        at += len + 1;
+        while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r')) len--;
+        if (len == 0 || criterion_line(line, len)) continue;
+        if (n == max_lines) { /* keep the last max_lines: drop the oldest */
+            memmove(kept, kept + 1, (size_t)(n - 1) * sizeof *kept);
+            memmove(kept_len, kept_len + 1, (size_t)(n - 1) * sizeof *kept_len);
+            n--;
+        }
+        kept[n] = line;
+        kept_len[n++] = len;
+    }
+    Buf out = {0};
+    for (int k = 0; k < n && out.len < max_bytes; k++) {
+        if (k) buf_puts(&out, " | ");
+        for (size_t i = 0; i < kept_len[k] && out.len < max_bytes; i++) {
+            unsigned char c = (unsigned char)kept[k][i];
+            buf_add(&out, c >= ' ' && c <= '~' ? &kept[k][i] : "?", 1);
+        }
+    }
+    free(text);
+    if (out.len) return out.data;
+    buf_free(&out);
+    return NULL;
+}
+
 char *verdict(const VerdictInput *in)
 {
     const GradedTest *t = in->test;
@@ -301,9 +350,16 @@ char *verdict(const VerdictInput *in)
         if (sanitizer) reason = strdup(sanitizer);
         else if (r->signal == 9 && r->max_rss_kb > (long)(in->memory_limit >> 10) * 9 / 10)
             reason = format("ran out of memory (limit %zu MB)", in->memory_limit >> 20);
-        else if (r->signal && signal_reason(r->signal))
-            reason = format("the test program %s, before it could report", signal_reason(r->signal));
-        else if (r->signal) reason = format("the test program was killed by signal %d before it could report", r->signal);
+        else if (r->signal) {
+            char *words = last_words(in->errors_path, 3, 400);
+            const char *why = signal_reason(r->signal);
+            Buf b = {0};
+            if (why) buf_printf(&b, "the test program %s, before it could report", why);
+            else buf_printf(&b, "the test program was killed by signal %d before it could report", r->signal);
+            if (words) buf_printf(&b, "; the last it wrote to stderr: %s", words);
+            free(words);
+            reason = b.data;
+        }
         else if (r->exit_code == 0)
             reason = strdup("the test program ended before this test ran or reported: code that ends the "
                                "process (exit()?) ran before the test's checks");
@@ -317,7 +373,13 @@ char *verdict(const VerdictInput *in)
         reason = strdup(sanitizer);
     } else if (rec.signal) {
         const char *why = signal_reason(rec.signal);
-        reason = why ? strdup(why) : format("crashed with signal %d", rec.signal);
+        char *words = last_words(in->errors_path, 3, 400);
+        Buf b = {0};
+        if (why) buf_puts(&b, why);
+        else buf_printf(&b, "crashed with signal %d", rec.signal);
+        if (words) buf_printf(&b, "; the last it wrote to stderr: %s", words);
+        free(words);
+        reason = b.data;
     } else if (strcmp(rec.status, "SKIPPED") == 0) {
         reason = format("skipped: %s", rec.message && *rec.message ? rec.message : "no reason given");
     } else if (strcmp(rec.status, "PASSED") != 0) {
