@@ -522,6 +522,13 @@ static int run_one(const Grade *g, const Run *run, Snapshot *snap, const GradedT
     spec.processes = PROCESS_LIMIT;
     spec.file_bytes = OUTPUT_LIMIT;
     spec.as_sandbox_user = true;
+    /* Criterion's runner listens on a Unix socket named by its pid in /tmp
+     * (not $TMPDIR). A runner that was killed leaves it behind, and pids
+     * come round again (32768 of them on Linux by default): a later runner
+     * with the same pid then dies at start, "Could not initialize the
+     * message server: Address already in use". Seen about once in a
+     * thousand runs of a make test; never since this. */
+    spec.pid_file_format = "/tmp/criterion_%ld.sock";
     SandboxResult r;
     o->passed = false;
     o->got = 0;

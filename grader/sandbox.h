@@ -44,6 +44,9 @@ typedef struct {
     long processes;         /* > 0: at most this many more processes (and threads) */
     size_t file_bytes;      /* > 0: RLIMIT_FSIZE; writes past it fail (SIGXFSZ ignored) */
     bool as_sandbox_user;   /* run as the sandbox user (only when one was set up) */
+    const char *pid_file_format; /* e.g. "/tmp/criterion_%ld.sock": a path the program makes
+                               from its own pid; removed before it starts and after it ends
+                               (NULL: none). See grade.c for why. */
 } SandboxSpec;
 
 typedef struct {
