@@ -247,6 +247,20 @@ batch_check() {
     echo "gradebook $book: every row as graded alone"
 }
 check "make grade-all grades a folder of submissions; each row matches grading it alone" batch_check
+# Criterion's runner binds /tmp/criterion_<pid>.sock; a killed runner leaves
+# its socket, and pids come round. With a stale socket waiting at each of the
+# next 3000 pids, every test must still start (the sandbox removes it).
+stale_socket_check() {
+    local last max i p out
+    last=$(cat /proc/sys/kernel/ns_last_pid 2>/dev/null) || { echo "no /proc/sys/kernel/ns_last_pid: skipped"; return 0; }
+    max=$(cat /proc/sys/kernel/pid_max)
+    for i in $(seq 1 3000); do p=$(( (last + i) % max )); [ -e "/tmp/criterion_$p.sock" ] || : >"/tmp/criterion_$p.sock"; done
+    out=$(grader/grade.sh --solution 01 2>&1)
+    for i in $(seq 1 3000); do p=$(( (last + i) % max )); [ -f "/tmp/criterion_$p.sock" ] && rm -f "/tmp/criterion_$p.sock"; done
+    grep -Eq '^Chapter 01: ([0-9]+)/\1 points' <<<"$out" || { echo "with stale sockets waiting, chapter 01's solution lost points:"; tail -n 20 <<<"$out"; return 1; }
+    echo "stale sockets at the next 3000 pids: $(tail -n 1 <<<"$out")"
+}
+check "a stale Criterion socket at the pid a test gets does not stop it" stale_socket_check
 # A student's laptop has no sandbox user (the grader is not root): what a
 # test leaves behind is then found as the grader's descendants, and a fork
 # bomb is frozen before it is killed. Proved as an ordinary user, in a
