@@ -303,10 +303,13 @@ char *verdict(const VerdictInput *in)
             reason = format("the test program never got to its tests: code that runs when it starts (before "
                                "main, e.g. a constructor) did not finish within %.0f s",
                                limit);
-        else if (r->signal)
+        else if (r->signal) {
+            char *words = last_words(in->errors_path, 3, 400);
             reason = format("the test program crashed as it started, before any test ran (signal %d): code "
-                               "that runs before main?",
-                               r->signal);
+                               "that runs before main?%s%s",
+                               r->signal, words ? " The last it wrote to stderr: " : "", words ? words : "");
+            free(words);
+        }
         else if (!r->exited || r->exit_code != 0)
             reason = format("the test program ended with status %d as it started, before any test ran: code "
                                "that runs before main called exit()?",
