@@ -360,13 +360,15 @@ static bool is_syscall_instruction(const char *line)
 
 /* found[i] = whether object i's disassembly holds an instruction that enters
  * the kernel; one objdump for all of them (each file's part starts with a
- * "path:     file format ..." line). */
-static void find_syscall_instructions(const char *const *objects, size_t n, bool *found)
+ * "path:     file format ..." line). -1 when objdump failed: a scan that
+ * could not read the code (another machine's objects and the host's
+ * objdump, "can't disassemble for architecture UNKNOWN") must not pass it. */
+static int find_syscall_instructions(const char *const *objects, size_t n, bool *found)
 {
     for (size_t i = 0; i < n; i++) found[i] = false;
-    if (n == 0) return;
+    if (n == 0) return 0;
     char **argv = calloc(n + 4, sizeof *argv);
-    if (!argv) return;
+    if (!argv) return -1;
     argv[0] = binutil("OBJDUMP", "objdump");
     argv[1] = "-d";
     argv[2] = "--no-show-raw-insn";
@@ -384,6 +386,7 @@ static void find_syscall_instructions(const char *const *objects, size_t n, bool
         }
     }
     free(out);
+    return rc == 0 ? 0 : -1;
 }
 
 /* ---- the check ------------------------------------------------------------------------ */
@@ -463,7 +466,15 @@ int symcheck_run(const SymbolCheck *check, SymbolFindings *fs, char *error, size
     }
     free(lines);
     free(paths);
-    find_syscall_instructions(check->student_objects, check->student_count, has_syscall);
+    if (find_syscall_instructions(check->student_objects, check->student_count, has_syscall) != 0) {
+        snprintf(error, error_size, "%s could not disassemble the objects (is binutils installed? "
+                 "another machine's objects need its objdump, e.g. OBJDUMP=aarch64-linux-gnu-objdump)",
+                 binutil("OBJDUMP", "objdump"));
+        buf_free(&defined.names);
+        for (size_t i = 0; i < check->student_count; i++) buf_free(&undefined_of[i].names);
+        free(undefined_of), free(has_syscall);
+        return -1;
+    }
 
     for (size_t i = 0; i < check->student_count; i++) {
         const char *object = check->student_objects[i];
