@@ -122,6 +122,16 @@ export GRADE_TIMEOUT=${GRADE_TIMEOUT:-300}
 
 logdir=$BUILD/logs
 mkdir -p "$logdir"
+exec 3>&1   # the terminal, for a line a check must show beside its ok/FAIL
+say() { echo "$*"; echo "$*" >&3; }   # into the check's log and onto the terminal
+# Criterion 2.4.1 (Debian 12's) has a rare deadlock in its runner: a test's
+# process ends, the runner never reaps it and waits forever (Snaipe/Criterion
+# issues #345 and #468). Under emulation it was seen once in ten runs of
+# the core's tests. So the core's tests are bounded in time and a
+# hang is run once more, and a solution that lost points to a time limit is
+# graded once more; each retry is said on the terminal, so a flake stays
+# visible and a real failure fails twice.
+CORE_SECONDS=300   # the core's tests take about 40 s under emulation
 passed=0 failed=0 failures=() rows=() last_score=
 check() { # check NAME COMMAND...: run, count, keep the log
     local name=$1; shift
@@ -135,12 +145,36 @@ check() { # check NAME COMMAND...: run, count, keep the log
         tail -n 25 "$log" | sed 's/^/        /'
     fi
 }
+# The core's tests, bounded; once more after a hang, or after a test that
+# Criterion says timed out (each takes milliseconds natively: under this
+# deadlock the runner reported one as timed out, then hung).
+core_tests() {
+    local try out rc
+    for try in 1 2; do
+        out=$(timeout -k 10 "$CORE_SECONDS" make -s test-core 2>&1); rc=$?
+        echo "$out"
+        if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+            say "FLAKE? the core's tests hung (still running after $CORE_SECONDS s)"
+        elif [ "$rc" != 0 ] && [[ "$out" == *"Timed out."* ]]; then
+            say "FLAKE? a core test timed out: $(echo "$out" | grep -m 1 'Timed out.')"
+        else
+            return "$rc"
+        fi
+        [ "$try" = 2 ] || say "the core's tests, once more:"
+    done
+    return 1
+}
 # grade_expect CODE ARGS...: grade; succeed on exit CODE. The score ("35/35
 # points") is kept in last_score for the table.
 grade_expect() {
     local want=$1; shift
     local out rc
     out=$(grader/grade.sh "$@" 2>&1); rc=$?
+    if [ "$rc" != "$want" ] && [ "$want" = 0 ] && [[ "$out" == *"took longer than its time limit"* ]]; then
+        echo "$out"
+        say "FLAKE? a time limit in grader/grade.sh $*; graded once more:"
+        out=$(grader/grade.sh "$@" 2>&1); rc=$?
+    fi
     echo "$out"
     last_score=$(echo "$out" | sed -n -E 's/^Chapter [0-9]+: (.*)$/\1/p' | tail -n 1)
     [ "$rc" = "$want" ] || { echo "expected exit $want, got $rc"; return 1; }
@@ -160,7 +194,7 @@ svc_refused() {
 echo "test-arm64: cross-compiling with $CC into $BUILD, running under $(qemu-aarch64-static --version | head -n 1)"
 start=$SECONDS
 echo "== core"
-check "core unit tests (aarch64, qemu)" make -s test-core
+check "core unit tests (aarch64, qemu)" core_tests
 echo "== chapters"
 for d in chapters/[0-9][0-9]-*; do
     ch=${d#chapters/}; ch=${ch%%-*}
