@@ -19,16 +19,16 @@ TEST ?=
 CH2 = $(if $(CH),$(shell printf '%02d' $$((10#$(CH))) 2>/dev/null))
 SLUG = $(notdir $(firstword $(wildcard chapters/$(CH2)-*)))
 
-.PHONY: help deps lib chapter programs grade grade-all watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core figures datasets clean
+.PHONY: help deps lib chapter programs grade grade-all watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core test-arm64 figures datasets clean
 
 help: ## print this help
 	@echo "The CNN workbook. Commands for students (variables in CAPS):"
-	@grep -h -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
+	@grep -h -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | \
 	  awk -F':.*## ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
 	@echo "Options: SOLUTION=1 (the reference solution instead of your code), SANITIZE=1 (ASan+UBSan), CC=clang"
 	@echo
 	@echo "For instructors and maintainers:"
-	@grep -h -E '^[a-z][a-z-]*:.*##! ' $(MAKEFILE_LIST) | \
+	@grep -h -E '^[a-z][a-z0-9-]*:.*##! ' $(MAKEFILE_LIST) | \
 	  awk -F':.*##! ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
 	@echo "Options: CI=true (-Werror), FORCE=1 (make skeletons: overwrite edited chapter files)"
 
@@ -128,6 +128,10 @@ programs: deps lib $(GRADER) ##! build every program a student runs, from their 
 test: ##! the whole workbook holds: core tests, solutions full, skeletons below, planted bugs caught, figures
 	@grader/deps.sh all
 	@grader/test.sh
+
+# Not part of `make test`: under emulation it takes several minutes.
+test-arm64: ##! the workbook on arm64: cross-compiled, core tests and every chapter graded under qemu (Debian; root installs)
+	@grader/test-arm64.sh
 
 figures: programs ## regenerate every figure from your workbook (into docs/figures/ when every chapter is the reference)
 	@grader/deps.sh all

@@ -13,6 +13,7 @@
 set -uo pipefail
 what=${1:-build}
 cc=${CC:-cc}
+pkgconfig=${PKG_CONFIG:-pkg-config}   # a cross build's is its target's (flags.mk)
 
 missing_deb=() missing_brew=() problems=()
 need() { # need DESCRIPTION DEB BREW TEST-COMMAND...
@@ -35,7 +36,7 @@ is_imagemagick() {
 
 if [ "$what" = peers ]; then
     peers=()
-    pkg-config --exists openblas 2>/dev/null || peers+=(libopenblas-dev)
+    "$pkgconfig" --exists openblas 2>/dev/null || peers+=(libopenblas-dev)
     compiles '#include <dnnl.h>\nint main(void){return dnnl_version()->major < 1;}\n' -ldnnl 2>/dev/null ||
         peers+=(libdnnl-dev)
     /usr/bin/python3 -c 'import torch' 2>/dev/null || peers+=(python3-torch)
@@ -60,9 +61,16 @@ stamp="$(cd "$(dirname "$0")/.." && pwd)/build/tools/probes/deps-$what-${cc//\//
 
 need "a C compiler ($cc)" gcc "" command -v "$cc"
 need "make" make make command -v make
-need "pkg-config" pkg-config pkg-config command -v pkg-config
-need "nm and objdump (binutils: the grader checks what compiled code calls)" binutils "" command -v nm
-need "Criterion (unit-test library, found with pkg-config)" libcriterion-dev criterion pkg-config --exists criterion
+need "pkg-config ($pkgconfig)" pkg-config pkg-config command -v "$pkgconfig"
+need "nm and objdump (binutils: the grader checks what compiled code calls)" binutils "" command -v "${NM:-nm}"
+if [ -n "${CRITERION_LIBS:-}" ]; then
+    # a Criterion named in the environment (flags.mk): does a test program link?
+    # shellcheck disable=SC2086 # the flags are words
+    need "Criterion ($CRITERION_LIBS)" libcriterion-dev criterion \
+        compiles '#include <criterion/criterion.h>\nTest(deps, links) {}\n' ${CRITERION_CFLAGS:-} $CRITERION_LIBS
+else
+    need "Criterion (unit-test library, found with pkg-config)" libcriterion-dev criterion "$pkgconfig" --exists criterion
+fi
 need "zlib (reads the gzip datasets)" zlib1g-dev zlib compiles '#include <zlib.h>\nint main(void){return zlibVersion()[0]==0;}\n' -lz
 if ! compiles '#include <omp.h>\nint main(void){return omp_get_max_threads()<1;}\n' -fopenmp; then
     if [[ "$("$cc" --version 2>/dev/null)" == *clang* ]]; then

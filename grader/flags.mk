@@ -3,6 +3,12 @@
 # CC=clang works as well as gcc. CI=true adds -Werror. SANITIZE=1 builds
 # everything with AddressSanitizer and UBSan into build/san/ so the ordinary
 # build stays fast. OpenMP is used when the compiler can link it.
+#
+# A cross build (grader/test-arm64.sh) names its target's tools and
+# libraries in the environment: CC, AR, PKG_CONFIG (the target's, so that
+# chapter 06 finds the target's OpenBLAS or none), CRITERION_CFLAGS and
+# CRITERION_LIBS when its Criterion is not where pkg-config looks (with an
+# -rpath, so the tests find it as they run), and a BUILD of its own.
 
 CC ?= cc
 ifeq ($(origin CC),default)
@@ -39,8 +45,13 @@ OPENMP_PROBE = printf '\043include <omp.h>\nint main(void){return omp_get_max_th
                  $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp
 OPENMP_FLAG := $(call cached_probe,openmp,OPENMP_PROBE)
 
-CRITERION_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
-CRITERION_LIBS := $(or $(shell pkg-config --libs criterion 2>/dev/null),-lcriterion)
+PKG_CONFIG ?= pkg-config
+ifeq ($(origin CRITERION_CFLAGS),undefined)
+CRITERION_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
+endif
+ifeq ($(origin CRITERION_LIBS),undefined)
+CRITERION_LIBS := $(or $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null),-lcriterion)
+endif
 
 CFLAGS_ALL := -std=c11 $(WARNFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L \
               $(OPENMP_FLAG) $(SANFLAGS) -Icommon $(EXTRA_CFLAGS)

@@ -170,10 +170,20 @@ static const char *plain_words(const char *sym)
 
 /* ---- nm ----------------------------------------------------------------------- */
 
+/* The binutils that read the objects: nm and objdump, or the target's when
+ * the build is a cross build (NM=aarch64-linux-gnu-nm and
+ * OBJDUMP=aarch64-linux-gnu-objdump, set by grader/test-arm64.sh): the
+ * host's objdump cannot disassemble another architecture's code. */
+static char *binutil(const char *variable, const char *fallback)
+{
+    const char *set = getenv(variable);
+    return (char *)(set && *set ? set : fallback);
+}
+
 /* The symbols nm lists for a file, as "name type" lines (POSIX format). */
 static int nm_lines(const char *path, char **out)
 {
-    char *argv[] = {"nm", "-P", (char *)path, NULL};
+    char *argv[] = {binutil("NM", "nm"), "-P", (char *)path, NULL};
     int rc = sandbox_capture(argv, 60, 16u << 20, out);
     return rc == 0 ? 0 : -1;
 }
@@ -187,7 +197,7 @@ static int nm_all(const char *const *paths, size_t n, char **out)
     *out = NULL;
     char **argv = calloc(n + 4, sizeof *argv);
     if (!argv) return -1;
-    argv[0] = "nm";
+    argv[0] = binutil("NM", "nm");
     argv[1] = "-P";
     argv[2] = "-A";
     for (size_t i = 0; i < n; i++) argv[3 + i] = (char *)paths[i];
@@ -335,7 +345,8 @@ static void find_in_source(const char *source, const char *symbol, SymbolFinding
 
 /* ---- inline system calls ------------------------------------------------------------- */
 
-/* Whether an instruction line of objdump -d enters the kernel. */
+/* Whether an instruction line of objdump -d enters the kernel: x86's
+ * syscall, sysenter and int $0x80 (objdump's AT&T syntax), arm64's svc. */
 static bool is_syscall_instruction(const char *line)
 {
     const char *tab = strchr(line, '\t');
@@ -349,14 +360,16 @@ static bool is_syscall_instruction(const char *line)
 
 /* found[i] = whether object i's disassembly holds an instruction that enters
  * the kernel; one objdump for all of them (each file's part starts with a
- * "path:     file format ..." line). */
-static void find_syscall_instructions(const char *const *objects, size_t n, bool *found)
+ * "path:     file format ..." line). -1 when objdump failed: a scan that
+ * could not read the code (another machine's objects and the host's
+ * objdump, "can't disassemble for architecture UNKNOWN") must not pass it. */
+static int find_syscall_instructions(const char *const *objects, size_t n, bool *found)
 {
     for (size_t i = 0; i < n; i++) found[i] = false;
-    if (n == 0) return;
+    if (n == 0) return 0;
     char **argv = calloc(n + 4, sizeof *argv);
-    if (!argv) return;
-    argv[0] = "objdump";
+    if (!argv) return -1;
+    argv[0] = binutil("OBJDUMP", "objdump");
     argv[1] = "-d";
     argv[2] = "--no-show-raw-insn";
     for (size_t i = 0; i < n; i++) argv[3 + i] = (char *)objects[i];
@@ -373,6 +386,7 @@ static void find_syscall_instructions(const char *const *objects, size_t n, bool
         }
     }
     free(out);
+    return rc == 0 ? 0 : -1;
 }
 
 /* ---- the check ------------------------------------------------------------------------ */
@@ -415,13 +429,14 @@ int symcheck_run(const SymbolCheck *check, SymbolFindings *fs, char *error, size
     if (nm_all(paths, n, &lines) != 0) {
         /* Name the file nm could not read: ask for each in turn. */
         free(lines);
-        snprintf(error, error_size, "nm could not read the objects (is binutils installed?)");
+        snprintf(error, error_size, "%s could not read the objects (is binutils installed?)", binutil("NM", "nm"));
         for (size_t i = 0; i < n; i++) {
             char *one;
             int bad = nm_lines(paths[i], &one) != 0;
             free(one);
             if (bad) {
-                snprintf(error, error_size, "nm could not read %s (is binutils installed?)", paths[i]);
+                snprintf(error, error_size, "%s could not read %s (is binutils installed?)", binutil("NM", "nm"),
+                         paths[i]);
                 break;
             }
         }
@@ -451,7 +466,15 @@ int symcheck_run(const SymbolCheck *check, SymbolFindings *fs, char *error, size
     }
     free(lines);
     free(paths);
-    find_syscall_instructions(check->student_objects, check->student_count, has_syscall);
+    if (find_syscall_instructions(check->student_objects, check->student_count, has_syscall) != 0) {
+        snprintf(error, error_size, "%s could not disassemble the objects (is binutils installed? "
+                 "another machine's objects need its objdump, e.g. OBJDUMP=aarch64-linux-gnu-objdump)",
+                 binutil("OBJDUMP", "objdump"));
+        buf_free(&defined.names);
+        for (size_t i = 0; i < check->student_count; i++) buf_free(&undefined_of[i].names);
+        free(undefined_of), free(has_syscall);
+        return -1;
+    }
 
     for (size_t i = 0; i < check->student_count; i++) {
         const char *object = check->student_objects[i];

@@ -18,6 +18,9 @@
  *
  * It also looks for system-call instructions written in inline assembly
  * (objdump), which reach the kernel without any symbol.
+ *
+ * The environment variables NM and OBJDUMP name other binutils for a cross
+ * build's objects (grader/test-arm64.sh: aarch64-linux-gnu-nm, -objdump).
  */
 #ifndef GRADER_SYMCHECK_H
 #define GRADER_SYMCHECK_H

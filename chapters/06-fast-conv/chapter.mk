@@ -11,10 +11,10 @@ CHAPTER_NETWORK = model layers_naive epochs
 CHAPTER_CFLAGS = -O3 -fopenmp-simd
 
 # The benchmark compares with OpenBLAS when its development files exist,
-FC_OPENBLAS := $(shell pkg-config --exists openblas 2>/dev/null && echo yes)
+FC_OPENBLAS := $(shell $(PKG_CONFIG) --exists openblas 2>/dev/null && echo yes)
 ifeq ($(FC_OPENBLAS),yes)
-CHAPTER_CFLAGS += -DHAVE_OPENBLAS $(shell pkg-config --cflags openblas)
-CHAPTER_LDLIBS = $(shell pkg-config --libs openblas)
+CHAPTER_CFLAGS += -DHAVE_OPENBLAS $(shell $(PKG_CONFIG) --cflags openblas)
+CHAPTER_LDLIBS = $(shell $(PKG_CONFIG) --libs openblas)
 endif
 # ... and with oneDNN (Debian: libdnnl-dev, no pkg-config file) when a test
 # program compiles and links against it.
