@@ -224,8 +224,9 @@ find_imagemagick() {
 # ten times slower); chunks run in parallel, one thread each.
 convert_chunk() {
     local list=$1 out=$2 n
-    local -a paths
-    mapfile -t paths < <(cut -f3- "$list")
+    local -a paths=()
+    local path
+    while IFS= read -r path; do paths+=("$path"); done < <(cut -f3- "$list")   # no mapfile in bash 3.2
     n=${#paths[@]}
     # shellcheck disable=SC2086
     MAGICK_THREAD_LIMIT=1 $IM "${paths[@]}" -depth 8 -interlace plane "rgb:$out.rgb" 2> "$out.err" ||
@@ -281,7 +282,8 @@ convert_split() {
             say "  $split: $((done_count < total ? done_count : total))/$total images converted"
         fi
     done
-    for chunk in "${pids[@]}"; do
+    # ${pids[@]+...}: bash 3.2 (macOS) calls an empty array unbound under set -u.
+    for chunk in ${pids[@]+"${pids[@]}"}; do
         wait "$chunk" || die "$(cat "$work"/*.fail 2>/dev/null || echo "converting $split failed")"
     done
     say "  $split: $total/$total images converted"
