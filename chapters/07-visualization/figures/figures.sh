@@ -75,7 +75,7 @@ top_patches() {
         to_png "$(echo "$WORK/$name-patch-f$(printf %02d "$f")."p?m)" "$WORK/$name-patch-$f.png"
         args+=(-label "filter $f: its 8 strongest test images" "$WORK/$name-patch-$f.png")
     done
-    tile "$OUT/$outfile" 2 -geometry +14+6 -background white "${font[@]}" -- "${args[@]}"
+    tile "$OUT/$outfile" 2 -geometry +14+6 -background white "${font[@]}" -- ${args[@]+"${args[@]}"}
     made "$outfile"
 }
 
@@ -101,7 +101,7 @@ while IFS= read -r class_name; do
     k=$((k + 1))
 done <"$WORK/cifar-classes.txt"
 [ "$k" -gt 0 ] || { echo "  figdata-07 classes printed no class names" >&2; exit 1; }
-tile "$OUT/ch07-cifar-classes$s.png" 5 -geometry +8+6 -background white "${font[@]}" -- "${args[@]}"
+tile "$OUT/ch07-cifar-classes$s.png" 5 -geometry +8+6 -background white "${font[@]}" -- ${args[@]+"${args[@]}"}
 made "ch07-cifar-classes$s.png"
 filters_and_maps cifar10 cifar 3 16 4 8 800
 top_patches cifar10 cifar "ch07-cifar-top-patches$s.png" 8 7 6
