@@ -25,9 +25,10 @@ lint_only=0
 # The scripts a student's commands run (make grade, watch, hint, train,
 # figures, datasets, bench, deps and what those call). The maintainers'
 # (grader/test.sh, hostile.sh, plant.sh, portable.sh, test-arm64.sh,
-# yours.sh's callers, docs/*.sh, solutions/*/maintainer/) are not here.
+# docs/check_book.sh (headless Chromium), solutions/*/maintainer/) are not
+# here; each says so in its header.
 student_scripts() {
-    printf '%s\n' grader/deps.sh grader/grade.sh grader/yours.sh datasets/fetch.sh \
+    printf '%s\n' grader/deps.sh grader/grade.sh grader/yours.sh datasets/fetch.sh docs/book.sh \
         common/figures/*.sh chapters/*/figures/*.sh chapters/*/bench/*.sh
 }
 # The makefiles whose recipes a student's commands run (their shell lines
