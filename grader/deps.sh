@@ -59,8 +59,10 @@ if [ "$what" = peers ]; then
     peers=${peers# }
     [ -z "$peers" ] && exit 0
     if [ "$system" = Darwin ]; then
-        echo "make bench: without OpenBLAS, oneDNN or PyTorch the benchmark has no column for them;"
-        echo "  to add them: brew install openblas onednn pytorch"
+        brew_peers=$(printf '%s\n' $peers | sed -n -e 's/^libopenblas-dev$/openblas/p' -e 's/^libdnnl-dev$/onednn/p' | tr '\n' ' ')
+        echo "make bench: a library it compares with is missing, so the benchmark has no column for it; to add it (untested on a Mac):"
+        [ -n "$brew_peers" ] && echo "  brew install ${brew_peers% }"
+        case $peers in *python3-torch*) echo "  /usr/bin/python3 -m pip install --user torch" ;; esac
     elif [ "${BENCH_PEERS:-1}" != 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "make bench: installing the libraries it compares with: $peers (BENCH_PEERS=0 skips this)"
         export DEBIAN_FRONTEND=noninteractive
