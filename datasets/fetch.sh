@@ -224,15 +224,16 @@ find_imagemagick() {
 # ten times slower); chunks run in parallel, one thread each.
 convert_chunk() {
     local list=$1 out=$2 n
-    local -a paths
-    mapfile -t paths < <(cut -f3- "$list")
+    local -a paths=()
+    local path
+    while IFS= read -r path; do paths+=("$path"); done < <(cut -f3- "$list")   # no mapfile in bash 3.2
     n=${#paths[@]}
     # shellcheck disable=SC2086
-    MAGICK_THREAD_LIMIT=1 $IM "${paths[@]}" -depth 8 -interlace plane "rgb:$out.rgb" 2> "$out.err" ||
+    MAGICK_THREAD_LIMIT=1 $IM ${paths[@]+"${paths[@]}"} -depth 8 -interlace plane "rgb:$out.rgb" 2> "$out.err" ||
         { echo "ImageMagick failed on $list: $(head -n 3 "$out.err")" > "$out.fail"; return 1; }
     if [ "$(file_size "$out.rgb")" -ne $((n * 3072)) ]; then
         # shellcheck disable=SC2086
-        MAGICK_THREAD_LIMIT=1 $IM "${paths[@]}" -format '%wx%h %d/%f\n' info: 2>/dev/null |
+        MAGICK_THREAD_LIMIT=1 $IM ${paths[@]+"${paths[@]}"} -format '%wx%h %d/%f\n' info: 2>/dev/null |
             awk '$1 != "32x32" && !bad { bad = $2 " is " $1 } END { print (bad ? bad : "an image is not one 32x32 picture") ", not 32x32 pixels: CIFAR-10 images are 32x32" }' > "$out.fail"
         return 1
     fi
@@ -271,7 +272,7 @@ convert_split() {
     chunks=("$work/$split".chunk.????)
     jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
     done_count=0
-    for chunk in "${chunks[@]}"; do
+    for chunk in ${chunks[@]+"${chunks[@]}"}; do
         convert_chunk "$chunk" "$chunk.rec" &
         pids+=($!)
         if [ "${#pids[@]}" -ge "$jobs" ]; then
@@ -281,11 +282,12 @@ convert_split() {
             say "  $split: $((done_count < total ? done_count : total))/$total images converted"
         fi
     done
-    for chunk in "${pids[@]}"; do
+    # ${pids[@]+...}: bash 3.2 (macOS) calls an empty array unbound under set -u.
+    for chunk in ${pids[@]+"${pids[@]}"}; do
         wait "$chunk" || die "$(cat "$work"/*.fail 2>/dev/null || echo "converting $split failed")"
     done
     say "  $split: $total/$total images converted"
-    for chunk in "${chunks[@]}"; do cat "$chunk.rec"; done > "$work/$split.all"
+    for chunk in ${chunks[@]+"${chunks[@]}"}; do cat "$chunk.rec"; done > "$work/$split.all"
     [ "$(file_size "$work/$split.all")" -eq $((total * RECORD)) ] || die "$split: record count is wrong after conversion"
 }
 

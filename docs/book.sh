@@ -56,7 +56,7 @@ nav() {
     printf '<nav class="%s">%s<a href="index.html">contents</a>%s</nav>\n' "$1" "$prev" "$next"
 }
 
-tmp=$(mktemp -d)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cnn-book.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 for i in "${!pages[@]}"; do
     src=${pages[$i]%%|*} page=${pages[$i]#*|}

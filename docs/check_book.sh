@@ -12,6 +12,8 @@
 # file (and #fragment). Chromium is installed with apt-get when it is missing
 # and we are root; without it the same links and image files are checked
 # statically, and the check says so.
+# A maintainer's script (Linux CI, not a student's command): bash 4 and GNU
+# tools are fine here; grader/portable.sh checks only what students run.
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 2
 book=${1:-build/book}

@@ -41,9 +41,46 @@ cached_probe = $(shell cat '$(call probe_file,$(1))' 2>/dev/null || { r=$$($($(2
                  if [ -n "$$r" ]; then mkdir -p $(PROBE_DIR) && printf '%s\n' "$$r" >'$(call probe_file,$(1))'; fi; \
                  printf '%s' "$$r"; })
 
-OPENMP_PROBE = printf '\043include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n' | \
-                 $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp
+OPENMP_TEST := printf '\043include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n'
+OPENMP_PROBE = $(OPENMP_TEST) | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp
+
+# macOS (Darwin): Homebrew's packages live under its prefix, which Apple
+# clang does not search: /opt/homebrew on Apple Silicon, /usr/local on
+# Intel (`brew --prefix` says which; it takes a second, so the answer is
+# kept like a probe's). Apple clang has no OpenMP runtime of its own: it
+# preprocesses OpenMP pragmas when asked (-Xpreprocessor -fopenmp) and
+# links Homebrew's libomp. A compiler with a -fopenmp of its own (Homebrew's
+# gcc or llvm) is asked first. Untested on a real Mac: see the README.
+UNAME_S := $(shell uname -s 2>/dev/null)
+ifeq ($(UNAME_S),Darwin)
+BREW_PROBE = brew --prefix 2>/dev/null || for p in /opt/homebrew /usr/local; do \
+               if [ -d "$$p/opt" ]; then echo "$$p"; break; fi; done
+BREW_PREFIX := $(call cached_probe,brew-prefix,BREW_PROBE)
+LIBOMP := $(BREW_PREFIX)/opt/libomp
+OPENMP_PROBE = { $(OPENMP_TEST) | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp; } || \
+               { $(OPENMP_TEST) | $(CC) -Xpreprocessor -fopenmp -I'$(LIBOMP)/include' -x c - -o /dev/null \
+                   -L'$(LIBOMP)/lib' -lomp 2>/dev/null && echo libomp; }
+endif
 OPENMP_FLAG := $(call cached_probe,openmp,OPENMP_PROBE)
+ifeq ($(OPENMP_FLAG),libomp)
+OPENMP_CFLAGS := -Xpreprocessor -fopenmp -I$(LIBOMP)/include
+OPENMP_LDFLAGS :=
+OPENMP_LDLIBS := -L$(LIBOMP)/lib -lomp
+else
+OPENMP_CFLAGS := $(OPENMP_FLAG)
+OPENMP_LDFLAGS := $(OPENMP_FLAG)
+OPENMP_LDLIBS :=
+endif
+# Criterion and zlib from Homebrew: found by pkg-config when it is
+# Homebrew's, else by the prefix's include and lib folders.
+ifneq ($(BREW_PREFIX),)
+BREW_CFLAGS := -I$(BREW_PREFIX)/include
+BREW_LDFLAGS := -L$(BREW_PREFIX)/lib
+ifneq ($(wildcard $(BREW_PREFIX)/opt/zlib/lib),)
+BREW_CFLAGS += -I$(BREW_PREFIX)/opt/zlib/include
+BREW_LDFLAGS += -L$(BREW_PREFIX)/opt/zlib/lib
+endif
+endif
 
 PKG_CONFIG ?= pkg-config
 ifeq ($(origin CRITERION_CFLAGS),undefined)
@@ -54,9 +91,9 @@ CRITERION_LIBS := $(or $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null),-lcri
 endif
 
 CFLAGS_ALL := -std=c11 $(WARNFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L \
-              $(OPENMP_FLAG) $(SANFLAGS) -Icommon $(EXTRA_CFLAGS)
-LDFLAGS_ALL := $(OPENMP_FLAG) $(SANFLAGS)
-LDLIBS_ALL := -lz -lm
+              $(OPENMP_CFLAGS) $(SANFLAGS) -Icommon $(BREW_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS_ALL := $(OPENMP_LDFLAGS) $(SANFLAGS) $(BREW_LDFLAGS)
+LDLIBS_ALL := -lz -lm $(OPENMP_LDLIBS)
 
 # The core library, and the test helpers (which need Criterion) beside it.
 LIB := $(BUILD)/lib/libcnn.a

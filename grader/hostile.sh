@@ -18,6 +18,8 @@
 # results.json that nothing rewrites afterwards.
 #
 #   grader/hostile.sh [CASE...]     every case by default
+# A maintainer's script (Linux CI, not a student's command): bash 4 and GNU
+# tools are fine here; grader/portable.sh checks only what students run.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 root=$PWD

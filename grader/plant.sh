@@ -9,6 +9,8 @@
 # "file"), so a stale entry is reported instead of silently passing. A copy
 # that no longer compiles does not count as caught: the bug must be the kind
 # of mistake that compiles and runs.
+# A maintainer's script (Linux CI, not a student's command): bash 4 and GNU
+# tools are fine here; grader/portable.sh checks only what students run.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 ch=$(printf '%02d' "$((10#${1:?usage: grader/plant.sh NN}))")

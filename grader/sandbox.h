@@ -20,7 +20,9 @@
  *
  * Portability: POSIX plus, where they exist, Linux's subreaper and /proc
  * (macOS runs the same code without them: the process group is killed, but
- * an orphan that left the group is not found).
+ * an orphan that left the group is not found; processes are counted with
+ * sysctl instead of /proc; macOS refuses RLIMIT_AS, so there a test runs
+ * without a memory limit and the grader says so once).
  */
 #ifndef GRADER_SANDBOX_H
 #define GRADER_SANDBOX_H

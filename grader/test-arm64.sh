@@ -21,6 +21,8 @@
 #
 # Ends with a table of scores and "N passed, N failed"; exits non-zero on any
 # failure, 1 when something to install is missing and it cannot install it.
+# A maintainer's script (Linux CI, not a student's command): bash 4 and GNU
+# tools are fine here; grader/portable.sh checks only what students run.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 

@@ -17,7 +17,10 @@
 #   8. the programs run the student's own chapters (grader/yours.sh: a
 #      sabotaged function of theirs breaks training), and every program
 #      rejects bad command-line values with exit 2;
-#   9. `make figures` on digits makes every digits figure, twice identically.
+#   9. `make figures` on digits makes every digits figure, twice identically;
+#  10. the scripts a student runs use nothing macOS lacks (grader/portable.sh).
+#
+# A maintainer's script: bash 4 and GNU tools are fine here (Linux CI).
 #
 # Ends with the line "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
@@ -387,6 +390,9 @@ lessons_check() {
     return $bad
 }
 check "every lesson's exercise table lists its tests, with their points, in the order they run" lessons_check
+
+echo "== portability (macOS: bash 3.2, BSD tools, make 3.81)"
+check "student scripts use nothing macOS lacks; make grade CH=01 works with only macOS's tools on PATH" grader/portable.sh
 
 echo "== your own network"
 check "the programs run your chapters: a broken function of yours breaks training" grader/yours.sh

@@ -53,8 +53,9 @@ tile() {
     local opts=()
     while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
     shift
+    # ${opts[@]+...}: bash 3.2 (macOS) calls an empty array unbound under set -u.
     # shellcheck disable=SC2086
-    $MONTAGE "$@" -tile "${cols}x" "${opts[@]}" "${PNG_CLEAN[@]}" "$out"
+    $MONTAGE "$@" -tile "${cols}x" ${opts[@]+"${opts[@]}"} "${PNG_CLEAN[@]}" "$out"
 }
 
 skip_figure() { echo "  skipped $1: $2"; }

@@ -23,7 +23,7 @@ data=${2:-digits}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 threads=${THREADS:-1}
-scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/cnn-bench.XXXXXX"); trap 'rm -rf "$scratch"' EXIT
 case $data in
     digits) shape="1 8 8" limit=1437 epochs=5 ;;
     fashion-mnist) shape="1 28 28" limit=5120 epochs=1 ;;
@@ -38,7 +38,7 @@ for model in mlp cnn; do
     for batch in ${BATCHES:-default}; do
         opt=(); [ "$batch" = default ] || opt=(--batch "$batch")
         line=$("$bin/train" --model "$model" --data "$data" --epochs "$epochs" --threads "$threads" --layers fast \
-               --train-limit "$limit" --datasets "$root/datasets" --out "$scratch/$model" "${opt[@]}" 2>/dev/null) || {
+               --train-limit "$limit" --datasets "$root/datasets" --out "$scratch/$model" ${opt[@]+"${opt[@]}"} 2>/dev/null) || {
             echo "  $model: training failed (is $data present? make datasets)"; continue; }
         # train's last line: "... s of training, 7204 images/s at batch 16 -> DIR"
         ours=$(sed -n 's/.*s of training, \([0-9]*\) images\/s at batch \([0-9]*\).*/\1/p' <<<"$line")

@@ -37,7 +37,7 @@ else
     echo "(PyTorch not installed: no PyTorch column)"
 fi
 status=0
-"$bin" --csv "$csv" --machine-csv "$out/machine.csv" --variant "$variant" --budget "$budget" "${peer[@]}" || status=$?
+"$bin" --csv "$csv" --machine-csv "$out/machine.csv" --variant "$variant" --budget "$budget" ${peer[@]+"${peer[@]}"} || status=$?
 if [ -n "$ref" ] && [ "$status" -le 2 ]; then
     echo
     echo "The reference solution's conv2d_forward_fast, same run, for comparison:"

@@ -43,7 +43,7 @@ awk -F, '
             printf "\n"
         }
     }' "$csv" > "$WORK/gflops.dat"
-ncols=$(head -n 1 "$WORK/gflops.dat" | wc -w)
+ncols=$(head -n 1 "$WORK/gflops.dat" | wc -w | tr -d ' ')   # BSD wc pads with spaces
 
 # Roofline points: intensity and GFLOP/s of naive, fast and the peers.
 awk -F, 'NR > 1 && $19 == "ok" && ($10 == "naive" || $10 == "fast" || $10 == "openblas" || $10 == "onednn" || $10 == "pytorch") {

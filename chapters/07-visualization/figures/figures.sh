@@ -32,7 +32,13 @@ weights() {
 }
 
 # filter_count DIR: K of DIR/conv1.weight.npy [K,C,R,S], read from the .npy header.
-filter_count() { head -c 128 "$1/conv1.weight.npy" | tr -d '\0' | sed -n "s/.*'shape': (\([0-9]*\),.*/\1/p"; }
+# The header starts with the byte 0x93, not text in a UTF-8 locale: there
+# GNU sed's .* stops before it (and leaves it in the output, a stray byte in
+# the figure's label) and macOS's sed stops with "illegal byte sequence". In
+# the C locale every byte is a character.
+filter_count() {
+    head -c 128 "$1/conv1.weight.npy" | LC_ALL=C tr -d '\0' | LC_ALL=C sed -n "s/^.*'shape': (\([0-9]*\),.*\$/\1/p"
+}
 
 # big IN OUT PERCENT: a nearest-neighbour enlargement (no blur between pixels).
 big() { to_png "$1" "$2" -filter point -scale "$3%"; }
@@ -69,7 +75,7 @@ top_patches() {
         to_png "$(echo "$WORK/$name-patch-f$(printf %02d "$f")."p?m)" "$WORK/$name-patch-$f.png"
         args+=(-label "filter $f: its 8 strongest test images" "$WORK/$name-patch-$f.png")
     done
-    tile "$OUT/$outfile" 2 -geometry +14+6 -background white "${font[@]}" -- "${args[@]}"
+    tile "$OUT/$outfile" 2 -geometry +14+6 -background white "${font[@]}" -- ${args[@]+"${args[@]}"}
     made "$outfile"
 }
 
@@ -85,13 +91,17 @@ if ! have_cifar10; then
     exit 0
 fi
 rm -f "$WORK/cifar-class-"*
-mapfile -t names < <("$FIGDATA" classes cifar10 "$DATASETS" "$WORK/cifar-class")
-args=()
-for k in "${!names[@]}"; do
+# One class name a line, image k beside name k (a file, not mapfile: bash 3.2
+# on macOS has none, and a failing program stops the script here).
+"$FIGDATA" classes cifar10 "$DATASETS" "$WORK/cifar-class" >"$WORK/cifar-classes.txt"
+args=() k=0
+while IFS= read -r class_name; do
     big "$WORK/cifar-class-$(printf %02d "$k").ppm" "$WORK/cifar-class-$k.png" 400
-    args+=(-label "${names[$k]}" "$WORK/cifar-class-$k.png")
-done
-tile "$OUT/ch07-cifar-classes$s.png" 5 -geometry +8+6 -background white "${font[@]}" -- "${args[@]}"
+    args+=(-label "$class_name" "$WORK/cifar-class-$k.png")
+    k=$((k + 1))
+done <"$WORK/cifar-classes.txt"
+[ "$k" -gt 0 ] || { echo "  figdata-07 classes printed no class names" >&2; exit 1; }
+tile "$OUT/ch07-cifar-classes$s.png" 5 -geometry +8+6 -background white "${font[@]}" -- ${args[@]+"${args[@]}"}
 made "ch07-cifar-classes$s.png"
 filters_and_maps cifar10 cifar 3 16 4 8 800
 top_patches cifar10 cifar "ch07-cifar-top-patches$s.png" 8 7 6

@@ -2,6 +2,8 @@
 # the reference programs' folder and defines cli_case): train and verdict answer a bad
 # option, a bad value, an unknown dataset and a missing dataset with a
 # message and a non-zero exit, never a crash.
+# A maintainer's script (Linux CI, not a student's command): bash 4 and GNU
+# tools are fine here; grader/portable.sh checks only what students run.
 cli_case 2 "unknown option --bogus" $p/train --bogus || return 1
 cli_case 2 "unknown option --bogus" $p/train --bogus 3 || return 1
 cli_case 2 "--epochs needs a value" $p/train --epochs || return 1

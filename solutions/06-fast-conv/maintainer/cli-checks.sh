@@ -4,6 +4,8 @@
 # like every program of the workbook, before it times anything (so each
 # case takes milliseconds). An unknown --shapes or --only name must not
 # time nothing and exit 0 with an empty table.
+# A maintainer's script (Linux CI, not a student's command): bash 4 and GNU
+# tools are fine here; grader/portable.sh checks only what students run.
 bench=$p/bench
 cli_case 0 "usage: bench" $bench --help || return 1
 cli_case 0 "usage: bench" $bench -h || return 1
