@@ -5,7 +5,8 @@
  *         [--hidden DIR] [--prairielearn FILE]
  *       --hidden DIR: the hidden tests in DIR are built into the same binary and
  *       graded with the visible ones (HIDDEN_SEED: their seed; grader/autograder/);
- *       --prairielearn FILE: results.json in PrairieLearn's format, too.
+ *       --prairielearn FILE: results.json in PrairieLearn's format, too;
+ *       --note TEXT: a line for results.json's output (what an autograder took).
  *   grader grade --check-lesson NN      the lesson's exercise table lists every test
  *
  * The steps, each bounded in time:
@@ -85,6 +86,7 @@ typedef struct {
     const char *hidden_dir;  /* --hidden DIR: the autograders' hidden tests, built in too */
     char hidden_seed[24];    /* HIDDEN_SEED: their inputs' seed (digits) */
     const char *prairielearn_path; /* --prairielearn FILE: PrairieLearn's results.json too */
+    const char *note;        /* --note TEXT: said first in results.json's output (an autograder's intake) */
     /* where */
     char build[512];         /* build or build/san */
     char out[1200];          /* build/<variant>/<slug> */
@@ -714,7 +716,7 @@ static void setup_paths(Grade *g, const char *src_option, bool solution)
  * program never reached its tests); prints and writes the report. */
 static int report_all(const Grade *g, Outcome *outcomes, size_t n, int score, int total, const char *json_path)
 {
-    char summary[128];
+    char summary[1200];
     snprintf(summary, sizeof summary, "Chapter %s: %d/%d points", g->chapter, score, total);
     if (g->brief) {
         /* make watch: the score and the first thing to fix, then the table. */
@@ -747,6 +749,10 @@ static int report_all(const Grade *g, Outcome *outcomes, size_t n, int score, in
         }
         printf("%s\n", summary);
     }
+    if (g->note) {
+        size_t len = strlen(summary);
+        snprintf(summary + len, sizeof summary - len, "\n%s", g->note);
+    }
     int hints = strcmp(g->variant, "student") == 0 ? hints_used_total(g->chapter) : 0;
     if (report_write_json(json_path, outcomes, n, score, total, summary, hints) != 0)
         fprintf(stderr, "grade: cannot write %s\n", json_path);
@@ -776,12 +782,14 @@ int grade_command(int argc, char **argv)
         else if (strcmp(a, "--no-symbol-check") == 0) g.symbol_check = false;
         else if (strcmp(a, "--check-lesson") == 0) check_lesson = true;
         else if (strcmp(a, "--src") == 0 || strcmp(a, "--test") == 0 || strcmp(a, "--jobs") == 0 ||
-                 strcmp(a, "--tsv") == 0 || strcmp(a, "--hidden") == 0 || strcmp(a, "--prairielearn") == 0) {
+                 strcmp(a, "--tsv") == 0 || strcmp(a, "--hidden") == 0 || strcmp(a, "--prairielearn") == 0 ||
+                 strcmp(a, "--note") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0]) die_usage("%s needs a value", a);
             if (strcmp(a, "--src") == 0) src_option = argv[++i];
             else if (strcmp(a, "--tsv") == 0) g.tsv_path = argv[++i];
             else if (strcmp(a, "--hidden") == 0) g.hidden_dir = argv[++i];
             else if (strcmp(a, "--prairielearn") == 0) g.prairielearn_path = argv[++i];
+            else if (strcmp(a, "--note") == 0) g.note = argv[++i];
             else if (strcmp(a, "--test") == 0) g.only_test = argv[++i];
             else {
                 char *end;
@@ -912,8 +920,8 @@ int grade_command(int argc, char **argv)
             none[i].reason = (char *)"not run: the chapter did not compile";
         }
         Buf summary = {0};
-        buf_printf(&summary, "Chapter %s did not compile, so no test could run (0/%d points). The compiler said:\n%s",
-                   g.chapter, total, buf_str(&said));
+        buf_printf(&summary, "Chapter %s did not compile, so no test could run (0/%d points). The compiler said:\n%s%s",
+                   g.chapter, total, buf_str(&said), g.note ? g.note : "");
         report_write_json(json_path, none, g.tests.count, 0, total, buf_str(&summary), 0);
         if (g.tsv_path) report_write_tsv(g.tsv_path, none, g.tests.count);
         if (g.prairielearn_path)
