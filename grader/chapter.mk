@@ -87,13 +87,6 @@ $(OUT)/tests: $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(REF_OBJS) $(TE
 
 $(TEST_OBJS): CFLAGS_EXTRA := $(CRITERION_CFLAGS) -I$(TESTDIR) $(if $(HIDDEN),-DHIDDEN_SEED=$(HIDDEN_SEED)ULL)
 
-# The reference's copy of an exercise file, its global symbols renamed ref_*.
-$(OUT)/ref/%.o: solutions/$(CHAPTER)/%.c $(FLAGS_STAMP)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isolutions/$(CHAPTER) $(INCLUDES) $(CHAPTER_CFLAGS) -MMD -MP -c $< -o $@.plain.o
-	$(NM) -g --defined-only $@.plain.o | awk 'NF == 3 { print $$3, "ref_" $$3 }' >$@.renames
-	$(OBJCOPY) --redefine-syms=$@.renames $@.plain.o $@
-
 # A change of flags rebuilds everything: flags.txt is rewritten only when the
 # compiler, flags or libraries differ from the last build's (e.g. a library
 # that chapter 06's benchmark compares with was installed since, which adds a
@@ -109,9 +102,23 @@ $(OUT)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_CH) $(CFLAGS_EXTRA) -MMD -MP -c $< -o $@ 2>$@.log; status=$$?; cat $@.log >&2; exit $$status
 
+# The reference's copy of an exercise file, its global symbols renamed ref_*:
+# every symbol any of the reference's exercise files defines, so its calls
+# between its own files (conv2d_forward -> conv_output_size) stay inside
+# the reference.
+REF_PLAIN := $(patsubst $(OUT)/ref/%,$(OUT)/ref-plain/%,$(REF_OBJS))
+$(OUT)/ref-plain/%.o: solutions/$(CHAPTER)/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Isolutions/$(CHAPTER) $(INCLUDES) $(CHAPTER_CFLAGS) -MMD -MP -c $< -o $@
+$(OUT)/ref/renames.txt: $(REF_PLAIN)
+	@mkdir -p $(@D)
+	$(NM) -g --defined-only $(REF_PLAIN) | awk 'NF == 3 { print $$3, "ref_" $$3 }' | sort -u >$@
+$(OUT)/ref/%.o: $(OUT)/ref-plain/%.o $(OUT)/ref/renames.txt
+	$(OBJCOPY) --redefine-syms=$(OUT)/ref/renames.txt $< $@
+
 include grader/lib.mk
 
--include $(wildcard $(OUT)/ref/*.d $(OUT)/obj/*.d $(OUT)/obj/*/*.d $(OUT)/obj/*/*/*.d $(OUT)/obj/*/*/*/*.d $(OUT)/obj/*/*/*/*/*.d $(OUT)/obj/*/*/*/*/*/*.d)
+-include $(wildcard $(OUT)/ref-plain/*.d $(OUT)/obj/*.d $(OUT)/obj/*/*.d $(OUT)/obj/*/*/*.d $(OUT)/obj/*/*/*/*.d $(OUT)/obj/*/*/*/*/*.d $(OUT)/obj/*/*/*/*/*/*.d)
 
 # compile_commands.json entries (make compdb), one per source this build
 # compiles: @ROOT@ stands for the workbook's folder.
