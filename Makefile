@@ -19,7 +19,7 @@ TEST ?=
 CH2 = $(if $(CH),$(shell printf '%02d' $$((10#$(CH))) 2>/dev/null))
 SLUG = $(notdir $(firstword $(wildcard chapters/$(CH2)-*)))
 
-.PHONY: help deps lib chapter programs grade grade-all watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core test-arm64 figures datasets clean
+.PHONY: help deps lib chapter programs grade grade-all autograder watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core test-arm64 figures datasets clean
 
 help: ## print this help
 	@echo "The CNN workbook. Commands for students (variables in CAPS):"
@@ -71,6 +71,9 @@ hint: $(GRADER) ## the next hint for the first failing test: make hint CH=02 [TE
 grade-all: deps lib $(GRADER) ##! grade a folder of submissions into a gradebook: make grade-all CH=02 SUBMISSIONS=DIR [OUT=file.csv]
 	@{ test -n "$(CH)" && test -n "$(SUBMISSIONS)"; } || { echo "make grade-all: give CH=NN and SUBMISSIONS=DIR (one folder per submission)" >&2; exit 2; }
 	@$(GRADER) batch $(CH) $(SUBMISSIONS) $(if $(OUT),--out $(OUT))
+
+autograder: $(GRADER) ##! a chapter's Gradescope zip and PrairieLearn grader: make autograder CH=02 [SEED=N] (grader/autograder/README.md)
+	@grader/autograder/build.sh "$(CH)" "$(SEED)"
 
 # compile_commands.json for clangd (and any editor that reads it): every
 # chapter's files as grading compiles them.

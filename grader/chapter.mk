@@ -38,6 +38,27 @@ DEP_SRCS := $(foreach d,$(CHAPTER_DEPS),$(call lib_srcs,solutions/$(d)) $(call l
 NET_SRCS := $(addprefix common/network/,$(addsuffix .c,$(CHAPTER_NETWORK)))
 TEST_SRCS := $(wildcard $(TESTDIR)/*.c)
 
+# HIDDEN=solutions/NN-slug/hidden (the autograders, grader/autograder/): the
+# hidden tests are compiled into the same binary as the visible ones, with
+# HIDDEN_SEED (chosen when the autograder is built) for their inputs, and
+# compare the graded code with the reference compiled in beside it: every
+# global symbol of the reference's exercise files gets the prefix ref_
+# (objcopy), so conv2d_valid is the graded code and ref_conv2d_valid the
+# reference, in one process. The reference objects are in no object list
+# below, so the symbol check refuses graded code that calls a ref_ function.
+HIDDEN :=
+HIDDEN_SEED ?= 1
+ifneq ($(HIDDEN),)
+ifeq ($(wildcard $(HIDDEN)/*.c),)
+$(error HIDDEN=$(HIDDEN) holds no hidden test (*.c))
+endif
+TEST_SRCS += $(wildcard $(HIDDEN)/*.c)
+EXERCISE_FILES := $(notdir $(shell grep -l '^/\* EXERCISE' $(wildcard chapters/$(CHAPTER)/*.c)))
+REF_OBJS := $(patsubst %.c,$(OUT)/ref/%.o,$(EXERCISE_FILES))
+OBJCOPY ?= objcopy
+NM ?= nm
+endif
+
 # Every object of this build lives under OUT, so the student, solution and
 # planted builds of a chapter never share (or race for) an object file.
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
@@ -45,7 +66,7 @@ CH_OBJS := $(call obj,$(CH_SRCS))
 DEP_OBJS := $(call obj,$(DEP_SRCS)) $(call obj,$(NET_SRCS))
 TEST_OBJS := $(call obj,$(TEST_SRCS))
 
-INCLUDES := -I$(SRC) $(foreach d,$(CHAPTER_DEPS),-Isolutions/$(d)) $(if $(NET_SRCS),-Icommon/network) \
+INCLUDES := -I$(SRC) $(if $(HIDDEN),-Igrader/autograder) $(foreach d,$(CHAPTER_DEPS),-Isolutions/$(d)) $(if $(NET_SRCS),-Icommon/network) \
             $(foreach d,$(CHAPTER) $(CHAPTER_DEPS),$(if $(wildcard chapters/$(d)/given/*.h),-Ichapters/$(d)/given))
 CFLAGS_CH := $(CFLAGS_ALL) $(INCLUDES) $(CHAPTER_CFLAGS)
 LIBS_CH := $(LIB) $(LDLIBS_ALL) $(CHAPTER_LDLIBS)
@@ -60,18 +81,18 @@ tests: $(if $(TEST_SRCS),$(OUT)/tests)
 	@printf '%s\n' $(CH_OBJS) >$(OUT)/student-objects.txt
 	@printf '%s\n' $(DEP_OBJS) >$(OUT)/trusted-objects.txt
 
-$(OUT)/tests: $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(TESTLIB) $(LIB)
+$(OUT)/tests: $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(REF_OBJS) $(TESTLIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(TESTLIB) $(CRITERION_LIBS) $(LIBS_CH)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(REF_OBJS) $(TESTLIB) $(CRITERION_LIBS) $(LIBS_CH)
 
-$(TEST_OBJS): CFLAGS_EXTRA := $(CRITERION_CFLAGS) -I$(TESTDIR)
+$(TEST_OBJS): CFLAGS_EXTRA := $(CRITERION_CFLAGS) -I$(TESTDIR) $(if $(HIDDEN),-DHIDDEN_SEED=$(HIDDEN_SEED)ULL)
 
 # A change of flags rebuilds everything: flags.txt is rewritten only when the
 # compiler, flags or libraries differ from the last build's (e.g. a library
 # that chapter 06's benchmark compares with was installed since, which adds a
 # -DHAVE_... and a -l...).
 FLAGS_STAMP := $(OUT)/flags.txt
-$(shell mkdir -p $(OUT) && printf '%s\n' '$(CC) $(CFLAGS_CH) $(LIBS_CH)' > $(FLAGS_STAMP).$$$$ && \
+$(shell mkdir -p $(OUT) && printf '%s\n' '$(CC) $(CFLAGS_CH) $(LIBS_CH) $(if $(HIDDEN),hidden=$(HIDDEN) seed=$(HIDDEN_SEED))' > $(FLAGS_STAMP).$$$$ && \
   { cmp -s $(FLAGS_STAMP).$$$$ $(FLAGS_STAMP) && rm -f $(FLAGS_STAMP).$$$$ || mv $(FLAGS_STAMP).$$$$ $(FLAGS_STAMP); })
 
 # The compiler's messages for each object are kept beside it (<object>.log),
@@ -81,9 +102,23 @@ $(OUT)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_CH) $(CFLAGS_EXTRA) -MMD -MP -c $< -o $@ 2>$@.log; status=$$?; cat $@.log >&2; exit $$status
 
+# The reference's copy of an exercise file, its global symbols renamed ref_*:
+# every symbol any of the reference's exercise files defines, so its calls
+# between its own files (conv2d_forward -> conv_output_size) stay inside
+# the reference.
+REF_PLAIN := $(patsubst $(OUT)/ref/%,$(OUT)/ref-plain/%,$(REF_OBJS))
+$(OUT)/ref-plain/%.o: solutions/$(CHAPTER)/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Isolutions/$(CHAPTER) $(INCLUDES) $(CHAPTER_CFLAGS) -MMD -MP -c $< -o $@
+$(OUT)/ref/renames.txt: $(REF_PLAIN)
+	@mkdir -p $(@D)
+	$(NM) -g --defined-only $(REF_PLAIN) | awk 'NF == 3 { print $$3, "ref_" $$3 }' | sort -u >$@
+$(OUT)/ref/%.o: $(OUT)/ref-plain/%.o $(OUT)/ref/renames.txt
+	$(OBJCOPY) --redefine-syms=$(OUT)/ref/renames.txt $< $@
+
 include grader/lib.mk
 
--include $(wildcard $(OUT)/obj/*.d $(OUT)/obj/*/*.d $(OUT)/obj/*/*/*.d $(OUT)/obj/*/*/*/*.d $(OUT)/obj/*/*/*/*/*.d $(OUT)/obj/*/*/*/*/*/*.d)
+-include $(wildcard $(OUT)/ref-plain/*.d $(OUT)/obj/*.d $(OUT)/obj/*/*.d $(OUT)/obj/*/*/*.d $(OUT)/obj/*/*/*/*.d $(OUT)/obj/*/*/*/*/*.d $(OUT)/obj/*/*/*/*/*/*.d)
 
 # compile_commands.json entries (make compdb), one per source this build
 # compiles: @ROOT@ stands for the workbook's folder.

@@ -5,7 +5,8 @@
 # anything else: both) and stops with status 1.
 #
 #   grader/deps.sh build    compiler, make, pkg-config, Criterion, zlib, OpenMP
-#   grader/deps.sh all      the above plus gnuplot and ImageMagick (figures)
+#   grader/deps.sh all      the above plus gnuplot and ImageMagick (figures),
+#                           zip, unzip and python3 (make autograder, make test)
 #   grader/deps.sh peers    what `make bench` compares with, all optional:
 #                           OpenBLAS, oneDNN and PyTorch. As root it installs
 #                           the missing ones (BENCH_PEERS=0: don't); otherwise
@@ -112,6 +113,9 @@ fi
 if [ "$what" = all ]; then
     need "gnuplot (draws the figures)" gnuplot-nox gnuplot command -v gnuplot
     need "ImageMagick (turns images into PNG)" imagemagick imagemagick is_imagemagick
+    need "zip (make autograder writes gradescope.zip)" zip zip command -v zip
+    need "unzip (make test unpacks gradescope.zip)" unzip unzip command -v unzip
+    need "python3 (make test reads the autograders' JSON)" python3 python command -v python3
 fi
 
 if [ -z "$problems" ]; then

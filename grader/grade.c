@@ -2,6 +2,11 @@
  * code, runs every test alone inside the sandbox, and scores it.
  *
  *   grader grade [--solution | --src DIR] [--test NAME] [--jobs N] [--tsv FILE] [--quiet] [--no-symbol-check] NN
+ *         [--hidden DIR] [--prairielearn FILE]
+ *       --hidden DIR: the hidden tests in DIR are built into the same binary and
+ *       graded with the visible ones (HIDDEN_SEED: their seed; grader/autograder/);
+ *       --prairielearn FILE: results.json in PrairieLearn's format, too;
+ *       --note TEXT: a line for results.json's output (what an autograder took).
  *   grader grade --check-lesson NN      the lesson's exercise table lists every test
  *
  * The steps, each bounded in time:
@@ -78,6 +83,10 @@ typedef struct {
     int jobs;                /* tests run side by side (--jobs; 0: slots_default) */
     const char *only_test;
     const char *tsv_path;    /* --tsv FILE: each test's points, for grader batch */
+    const char *hidden_dir;  /* --hidden DIR: the autograders' hidden tests, built in too */
+    char hidden_seed[24];    /* HIDDEN_SEED: their inputs' seed (digits) */
+    const char *prairielearn_path; /* --prairielearn FILE: PrairieLearn's results.json too */
+    const char *note;        /* --note TEXT: said first in results.json's output (an autograder's intake) */
     /* where */
     char build[512];         /* build or build/san */
     char out[1200];          /* build/<variant>/<slug> */
@@ -127,8 +136,30 @@ static int read_tests(Grade *g, const Snapshot *snap)
             continue;
         sources[n++] = snap->files[i].path;
     }
+    /* The hidden tests (the autograders): after the visible ones, each file
+     * in name order; they are marked hidden for results.json. */
+    size_t visible = n;
+    char **hidden = NULL, hidden_paths[64][600];
+    size_t hidden_count = 0;
+    if (g->hidden_dir) {
+        if (list_names(g->hidden_dir, ".c", false, &hidden, &hidden_count) != 0 || hidden_count == 0) {
+            fprintf(stderr, "grade: %s holds no hidden test (*.c)\n", g->hidden_dir);
+            if (hidden) free_list(hidden, hidden_count);
+            return -1;
+        }
+        for (size_t i = 0; i < hidden_count && i < 64 && n < 256; i++) {
+            put(hidden_paths[i], sizeof hidden_paths[i], "%s/%s", g->hidden_dir, hidden[i]);
+            sources[n++] = hidden_paths[i];
+        }
+        free_list(hidden, hidden_count);
+    }
     char error[600] = "";
     int status = testlist_read(&g->tests, sources, n, error, sizeof error);
+    if (status == 0 && n > visible) {
+        for (size_t i = 0; i < g->tests.count; i++)
+            for (size_t k = visible; k < n; k++)
+                if (strcmp(g->tests.tests[i].file, sources[k]) == 0) g->tests.tests[i].hidden = true;
+    }
     if (status != 0) {
         fprintf(stderr, "grade: %s\n", error);
         return -1;
@@ -223,8 +254,9 @@ static bool run_make(const Grade *g, const char *const *args, const char *log)
     return ok;
 }
 
-/* The lines of the build log worth showing when the build failed. */
-static void show_build_errors(const char *log, int max_lines)
+/* The lines of the build log worth showing when the build failed: printed,
+ * and added to *kept (for results.json) when kept is not NULL. */
+static void show_build_errors(const char *log, int max_lines, bool print, Buf *kept)
 {
     char *text;
     if (read_file(log, 4u << 20, &text, NULL, NULL) != 0) return;
@@ -234,12 +266,13 @@ static void show_build_errors(const char *log, int max_lines)
             strstr(line, "grade:")) {
             Buf safe = {0};
             buf_add_display(&safe, line, false);
-            printf("    %s\n", buf_str(&safe));
+            if (print) printf("    %s\n", buf_str(&safe));
+            if (kept) buf_printf(kept, "%s\n", buf_str(&safe));
             buf_free(&safe);
             shown++;
         }
     }
-    if (!shown) printf("    (see %s)\n", log);
+    if (!shown && print) printf("    (see %s)\n", log);
     free(text);
 }
 
@@ -666,6 +699,11 @@ static void setup_paths(Grade *g, const char *src_option, bool solution)
     const char *san = getenv("SANITIZE");
     if (build && *build) snprintf(g->build, sizeof g->build, "%s", build);
     else snprintf(g->build, sizeof g->build, "%s", san && strcmp(san, "1") == 0 ? "build/san" : "build");
+    if (g->hidden_dir) {
+        /* A build of its own: the hidden build links the reference in. */
+        size_t vlen = strlen(g->variant);
+        put(g->variant + vlen, sizeof g->variant - vlen, "+hidden");
+    }
     put(g->out, sizeof g->out, "%s/%s/%s", g->build, g->variant, g->slug);
     char flat_variant[600];
     snprintf(flat_variant, sizeof flat_variant, "%s", g->variant);
@@ -678,7 +716,7 @@ static void setup_paths(Grade *g, const char *src_option, bool solution)
  * program never reached its tests); prints and writes the report. */
 static int report_all(const Grade *g, Outcome *outcomes, size_t n, int score, int total, const char *json_path)
 {
-    char summary[128];
+    char summary[1200];
     snprintf(summary, sizeof summary, "Chapter %s: %d/%d points", g->chapter, score, total);
     if (g->brief) {
         /* make watch: the score and the first thing to fix, then the table. */
@@ -711,11 +749,20 @@ static int report_all(const Grade *g, Outcome *outcomes, size_t n, int score, in
         }
         printf("%s\n", summary);
     }
+    if (g->note) {
+        size_t len = strlen(summary);
+        snprintf(summary + len, sizeof summary - len, "\n%s", g->note);
+    }
     int hints = strcmp(g->variant, "student") == 0 ? hints_used_total(g->chapter) : 0;
     if (report_write_json(json_path, outcomes, n, score, total, summary, hints) != 0)
         fprintf(stderr, "grade: cannot write %s\n", json_path);
     if (g->tsv_path && report_write_tsv(g->tsv_path, outcomes, n) != 0)
         fprintf(stderr, "grade: cannot write %s\n", g->tsv_path);
+    char pictures[1400];
+    snprintf(pictures, sizeof pictures, "%s/failures", g->result_dir);
+    if (g->prairielearn_path &&
+        report_write_prairielearn(g->prairielearn_path, outcomes, n, score, total, summary, pictures) != 0)
+        fprintf(stderr, "grade: cannot write %s\n", g->prairielearn_path);
     return score == total && total > 0 ? 0 : 1;
 }
 
@@ -735,10 +782,14 @@ int grade_command(int argc, char **argv)
         else if (strcmp(a, "--no-symbol-check") == 0) g.symbol_check = false;
         else if (strcmp(a, "--check-lesson") == 0) check_lesson = true;
         else if (strcmp(a, "--src") == 0 || strcmp(a, "--test") == 0 || strcmp(a, "--jobs") == 0 ||
-                 strcmp(a, "--tsv") == 0) {
+                 strcmp(a, "--tsv") == 0 || strcmp(a, "--hidden") == 0 || strcmp(a, "--prairielearn") == 0 ||
+                 strcmp(a, "--note") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0]) die_usage("%s needs a value", a);
             if (strcmp(a, "--src") == 0) src_option = argv[++i];
             else if (strcmp(a, "--tsv") == 0) g.tsv_path = argv[++i];
+            else if (strcmp(a, "--hidden") == 0) g.hidden_dir = argv[++i];
+            else if (strcmp(a, "--prairielearn") == 0) g.prairielearn_path = argv[++i];
+            else if (strcmp(a, "--note") == 0) g.note = argv[++i];
             else if (strcmp(a, "--test") == 0) g.only_test = argv[++i];
             else {
                 char *end;
@@ -752,6 +803,15 @@ int grade_command(int argc, char **argv)
         else chapter = a;
     }
     if (!chapter) die_usage("which chapter? e.g. make grade CH=01%s", "");
+    /* The hidden tests' seed: HIDDEN_SEED (grader/autograder/build.sh picks
+     * it when it builds an autograder), digits only, as it becomes a C
+     * constant. */
+    const char *seed = getenv("HIDDEN_SEED");
+    if (!seed || !*seed) seed = "1";
+    if (strlen(seed) > 19 || strspn(seed, "0123456789") != strlen(seed))
+        die_usage("HIDDEN_SEED must be a number of at most 19 digits, not '%s'", seed);
+    snprintf(g.hidden_seed, sizeof g.hidden_seed, "%s", seed);
+    if (g.hidden_dir && !path_is_dir(g.hidden_dir)) die_usage("--hidden: no such folder: %s", g.hidden_dir);
     size_t len = strlen(chapter);
     bool digits = len >= 1 && len <= 2;
     for (size_t i = 0; i < len; i++) digits = digits && isdigit((unsigned char)chapter[i]);
@@ -820,7 +880,11 @@ int grade_command(int argc, char **argv)
     snprintf(chapter_var, sizeof chapter_var, "CHAPTER=%s", g.slug);
     snprintf(src_var, sizeof src_var, "SRC=%s", g.src);
     snprintf(out_var, sizeof out_var, "OUT=%s", g.out);
-    const char *tests_args[] = {"-f", "grader/chapter.mk", chapter_var, src_var, out_var, "tests", NULL};
+    char hidden_var[700] = "HIDDEN=", seed_var[64];
+    if (g.hidden_dir) snprintf(hidden_var, sizeof hidden_var, "HIDDEN=%s", g.hidden_dir);
+    snprintf(seed_var, sizeof seed_var, "HIDDEN_SEED=%s", g.hidden_seed);
+    const char *tests_args[] = {"-f", "grader/chapter.mk", chapter_var, src_var, out_var, hidden_var, seed_var,
+                                "tests", NULL};
     bool built = run_make(&g, lib_args, log_path);
     if (built) {
         char tmp_log[1500];
@@ -842,19 +906,28 @@ int grade_command(int argc, char **argv)
     if (!built) {
         if (!g.quiet) {
             printf("Chapter %s did not compile, so no test could run. The compiler said:\n\n", g.chapter);
-            show_build_errors(log_path, g.brief ? 6 : 30);
+            show_build_errors(log_path, g.brief ? 6 : 30, true, NULL);
             printf("\nFix the first error first: later ones are often caused by it.\n");
         }
+        /* The compiler's first errors go into results.json too: an
+         * autograder's student sees nothing else. */
+        Buf said = {0};
+        show_build_errors(log_path, 12, false, &said);
         printf("Chapter %s: 0/%d points (did not compile)\n", g.chapter, total);
         Outcome *none = calloc(g.tests.count, sizeof *none);
         for (size_t i = 0; i < g.tests.count; i++) {
             none[i].test = &g.tests.tests[i];
             none[i].reason = (char *)"not run: the chapter did not compile";
         }
-        char summary[128];
-        snprintf(summary, sizeof summary, "Chapter %s did not compile.", g.chapter);
-        report_write_json(json_path, none, g.tests.count, 0, total, summary, 0);
+        Buf summary = {0};
+        buf_printf(&summary, "Chapter %s did not compile, so no test could run (0/%d points). The compiler said:\n%s%s",
+                   g.chapter, total, buf_str(&said), g.note ? g.note : "");
+        report_write_json(json_path, none, g.tests.count, 0, total, buf_str(&summary), 0);
         if (g.tsv_path) report_write_tsv(g.tsv_path, none, g.tests.count);
+        if (g.prairielearn_path)
+            report_write_prairielearn(g.prairielearn_path, none, g.tests.count, 0, total, buf_str(&summary), NULL);
+        buf_free(&summary);
+        buf_free(&said);
         free(none);
         snapshot_free(&snap);
         testlist_free(&g.tests);

@@ -34,6 +34,14 @@ void report_details(FILE *out, const Outcome *outcomes, size_t n, const char *ch
 int report_write_json(const char *path, const Outcome *outcomes, size_t n, int score, int total,
                       const char *summary, int hints_used);
 
+/* Writes path in PrairieLearn's external-grader format: gradable, score as
+ * a fraction, message, and per test name, description (its hint), points,
+ * max_points, message (the reason's first line), output (all of it) and, for
+ * a failing tensor test, its picture (a PNG in pictures_dir, which the
+ * reason names) as an image with a data: URI. 0 or -1. */
+int report_write_prairielearn(const char *path, const Outcome *outcomes, size_t n, int score, int total,
+                              const char *summary, const char *pictures_dir);
+
 /* Writes path: one line per test, "suite/name<TAB>got<TAB>points<TAB>pass|fail",
  * in the order given (grader batch reads it into the gradebook). 0 or -1. */
 int report_write_tsv(const char *path, const Outcome *outcomes, size_t n);

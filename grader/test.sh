@@ -250,6 +250,109 @@ batch_check() {
     echo "gradebook $book: every row as graded alone"
 }
 check "make grade-all grades a folder of submissions; each row matches grading it alone" batch_check
+# The autograders (grader/autograder/): chapter 02's Gradescope zip unpacked
+# into a Gradescope-like root and graded as Gradescope would (run_autograder,
+# AUTOGRADER_ROOT), and the same workbook under PrairieLearn's layout
+# (tests/run, PL_ROOT), with the solution, the skeleton, a planted bug, hostile
+# files and a file that does not compile: valid JSON and honest scores.
+autograder_check() {
+    local top=$PWD t=$PWD/build/autograder-test
+    rm -rf "$t"; mkdir -p "$t/gs/source" "$t/pl/tests"
+    make -s autograder CH=02 SEED=20261202 >/dev/null || { echo "make autograder CH=02 failed"; return 1; }
+    (cd "$t/gs/source" && unzip -q "$top/build/autograder/02/gradescope.zip") || return 1
+    [ -x "$t/gs/source/setup.sh" ] && [ -x "$t/gs/source/run_autograder" ] || { echo "the zip lacks setup.sh or run_autograder"; return 1; }
+    "$t/gs/source/grader/autograder/prepare.sh" || { echo "prepare.sh failed"; return 1; }
+    cp build/autograder/02/prairielearn/tests/* "$t/pl/tests/"
+    local sol=solutions/02-convolution skel=chapters/02-convolution
+    # grade_as NAME FILE...: a Gradescope submission of these files; reads
+    # its results.json into $score/$max/$output (and the PrairieLearn one
+    # into $pl_score when PL=1). The submission may be nested (NAME/x/...).
+    grade_as() {
+        local name=$1; shift
+        rm -rf "$t/gs/submission" "$t/gs/results" "$t/pl/student" "$t/pl/results"
+        mkdir -p "$t/gs/submission" "$t/pl/student"
+        cp -r "$@" "$t/gs/submission/" && cp -r "$@" "$t/pl/student/"
+        AUTOGRADER_ROOT="$t/gs" "$t/gs/source/run_autograder" </dev/null >"$t/$name.gs.log" 2>&1
+        read -r score max output < <(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert all(t["visibility"] in ("visible", "after_due_date") for t in d["tests"])
+assert sum(t["score"] for t in d["tests"]) == d["score"]
+print(d["score"], d["max_score"], json.dumps(d["output"]))' "$t/gs/results/results.json") ||
+            { echo "$name: no valid Gradescope results.json"; cat "$t/$name.gs.log"; return 1; }
+        pl_score=-1
+        if [ "${PL:-0}" = 1 ]; then
+            PL_ROOT="$t/pl" PL_WORKBOOK="$t/gs/source" "$t/pl/tests/run" </dev/null >"$t/$name.pl.log" 2>&1
+            pl_score=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["gradable"] is True and 0 <= d["score"] <= 1
+assert all(0 <= t["points"] <= t["max_points"] for t in d["tests"])
+assert all(i["url"].startswith("data:image/png;base64,") for t in d["tests"] for i in t.get("images", []))
+print(round(d["score"] * int(sys.argv[2])))' "$t/pl/results/results.json" "$max") ||
+                { echo "$name: no valid PrairieLearn results.json"; cat "$t/$name.pl.log"; return 1; }
+            [ "$pl_score" = "$score" ] || { echo "$name: PrairieLearn says $pl_score points, Gradescope $score"; return 1; }
+        fi
+        echo "$name: $score/$max$([ "${PL:-0}" = 1 ] && echo " (PrairieLearn: the same)")"
+    }
+    PL=1 grade_as solution "$sol"/conv_*.c || return 1
+    [ "$score" = "$max" ] || { echo "the solution is not at full marks"; return 1; }
+    grep -q '"visibility": "after_due_date"' "$t/gs/results/results.json" || { echo "no hidden test row"; return 1; }
+    mkdir -p "$t/repo/mine/chapters/02-convolution" && cp "$sol"/conv_*.c "$t/repo/mine/chapters/02-convolution/"
+    grade_as "whole repository one folder down" "$t/repo/mine" || return 1
+    [ "$score" = "$max" ] || { echo "a nested repository is not graded like its files"; return 1; }
+    grade_as skeleton "$skel"/conv_*.c || return 1
+    local skeleton=$score
+    [ "$skeleton" -lt $((max / 2)) ] || { echo "the skeleton gets $skeleton/$max"; return 1; }
+    # the first planted bug of chapter 02
+    local find replace file text
+    find=$(sed -n 's/^find: //p' "$sol/maintainer/planted-bugs.txt" | head -n 1)
+    replace=$(sed -n 's/^replace: //p' "$sol/maintainer/planted-bugs.txt" | head -n 1)
+    file=$(sed -n 's/^file: //p' "$sol/maintainer/planted-bugs.txt" | head -n 1)
+    mkdir -p "$t/planted" && cp "$sol"/conv_*.c "$t/planted/" && text=$(<"$sol/$file")
+    printf '%s\n' "${text/"$find"/"$replace"}" >"$t/planted/$file"
+    cmp -s "$sol/$file" "$t/planted/$file" && { echo "the planted bug did not apply"; return 1; }
+    PL=1 grade_as "planted bug ($file)" "$t/planted"/conv_*.c || return 1
+    [ "$score" -gt 0 ] && [ "$score" -lt "$max" ] || { echo "the planted bug gets $score/$max, not partial"; return 1; }
+    # hostile: forges results.json (Gradescope's and PrairieLearn's), prints a
+    # forged JSON, and exits 0 before any check
+    mkdir -p "$t/hostile" && cp "$sol"/conv_*.c "$t/hostile/"
+    cat >"$t/hostile/conv_single.c" <<HOSTILE
+/* EXERCISE -- hostile */
+#include "conv_naive.h"
+#include <stdio.h>
+#include <stdlib.h>
+int conv2d_single_channel(Tensor *y, const Tensor *x, const Tensor *w)
+{
+    (void)y; (void)x; (void)w;
+    const char *paths[] = {"$t/gs/results/results.json", "$t/pl/results/results.json"};
+    for (int i = 0; i < 2; i++) {
+        FILE *f = fopen(paths[i], "w");
+        if (f) { fputs("{\"score\": 999, \"gradable\": true, \"tests\": []}", f); fclose(f); }
+    }
+    printf("{\"score\": 999, \"tests\": []}\n");
+    exit(0);
+}
+HOSTILE
+    PL=1 grade_as hostile "$t/hostile"/conv_*.c || return 1
+    [ "$score" -le $((max - 7)) ] || { echo "the hostile file gets $score/$max"; return 1; }
+    # (the refusal quotes the forging line, so look for the forged file itself)
+    grep -q '^{"score": 999' "$t/gs/results/results.json" "$t/pl/results/results.json" &&
+        { echo "a forged results.json was kept"; return 1; }
+    # hostile: pulls the reference into the compiler's messages
+    mkdir -p "$t/peek" && cp "$skel"/conv_*.c "$t/peek/"
+    printf '#include "../../../../solutions/02-convolution/conv_single.c"\n' >>"$t/peek/conv_single.c"
+    grade_as "includes the reference" "$t/peek"/conv_*.c || return 1
+    [ "$score" -le "$skeleton" ] && [[ "$output" == *"conv_single.c: line"*"includes something other than a header"* ]] ||
+        { echo "an #include of the reference is not refused: $score/$max, $output"; return 1; }
+    # does not compile
+    mkdir -p "$t/broken" && cp "$sol"/conv_*.c "$t/broken/" && echo 'this is not C' >>"$t/broken/conv_multi.c"
+    PL=1 grade_as "does not compile" "$t/broken"/conv_*.c || return 1
+    [ "$score" = 0 ] && [[ "$output" == *"did not compile"*"conv_multi.c"*"error"* ]] ||
+        { echo "a file that does not compile: $score/$max, $output"; return 1; }
+    echo "every results.json valid, every score honest"
+}
+check "make autograder CH=02: Gradescope and PrairieLearn roots grade honestly" autograder_check
 # Criterion's runner binds /tmp/criterion_<pid>.sock; a killed runner leaves
 # its socket, and pids come round. With a stale socket waiting at each of the
 # next 3000 pids, every test must still start (the sandbox removes it).

@@ -25,6 +25,7 @@ typedef struct {
     int points;
     double timeout;        /* seconds: GRADED_TEST's 5, or GRADED_TEST_TIMEOUT's */
     bool alone;            /* GRADED_TEST_ALONE: no other test may run beside it */
+    bool hidden;           /* a hidden test of the autograders (grader grade --hidden) */
     char hint[512];
     char file[256];        /* the source file and line of the declaration */
     int line;
