@@ -73,6 +73,7 @@ grade-all: deps lib $(GRADER) ##! grade a folder of submissions into a gradebook
 	@$(GRADER) batch $(CH) $(SUBMISSIONS) $(if $(OUT),--out $(OUT))
 
 autograder: $(GRADER) ##! a chapter's Gradescope zip and PrairieLearn grader: make autograder CH=02 [SEED=N] (grader/autograder/README.md)
+	@grader/deps.sh maintainer
 	@grader/autograder/build.sh "$(CH)" "$(SEED)"
 
 # compile_commands.json for clangd (and any editor that reads it): every
@@ -129,7 +130,7 @@ programs: deps lib $(GRADER) ##! build every program a student runs, from their 
 	         "a chapter you have started does not compile; make grade CH=NN shows why." >&2; exit 1; }
 
 test: ##! the whole workbook holds: core tests, solutions full, skeletons below, planted bugs caught, figures
-	@grader/deps.sh all
+	@grader/deps.sh maintainer
 	@grader/test.sh
 
 # Not part of `make test`: under emulation it takes several minutes.

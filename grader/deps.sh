@@ -5,8 +5,9 @@
 # anything else: both) and stops with status 1.
 #
 #   grader/deps.sh build    compiler, make, pkg-config, Criterion, zlib, OpenMP
-#   grader/deps.sh all      the above plus gnuplot and ImageMagick (figures),
-#                           zip, unzip and python3 (make autograder, make test)
+#   grader/deps.sh all      the above plus gnuplot and ImageMagick (figures)
+#   grader/deps.sh maintainer  all of the above plus zip, unzip and python3
+#                           (make autograder, make test); a student needs none
 #   grader/deps.sh peers    what `make bench` compares with, all optional:
 #                           OpenBLAS, oneDNN and PyTorch. As root it installs
 #                           the missing ones (BENCH_PEERS=0: don't); otherwise
@@ -110,9 +111,11 @@ elif ! compiles "$omp_test" -fopenmp >/dev/null 2>&1; then
         *) add_problem "OpenMP" libgomp1 libomp ;;
     esac
 fi
-if [ "$what" = all ]; then
+if [ "$what" = all ] || [ "$what" = maintainer ]; then
     need "gnuplot (draws the figures)" gnuplot-nox gnuplot command -v gnuplot
     need "ImageMagick (turns images into PNG)" imagemagick imagemagick is_imagemagick
+fi
+if [ "$what" = maintainer ]; then
     need "zip (make autograder writes gradescope.zip)" zip zip command -v zip
     need "unzip (make test unpacks gradescope.zip)" unzip unzip command -v unzip
     need "python3 (make test reads the autograders' JSON)" python3 python command -v python3
