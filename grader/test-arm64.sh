@@ -31,8 +31,10 @@ SYSROOT=$PWD/$BUILD/sysroot
 CROSS=aarch64-linux-gnu
 # Installed with apt-get, beside the host's packages: the cross compiler
 # (with its binutils), the emulator, and the arm64 libraries the tests load
-# (zlib, OpenMP, and what the unpacked Criterion needs).
-PACKAGES=("gcc-$CROSS" qemu-user-static zlib1g-dev:arm64 libgomp1:arm64 libgit2-1.5:arm64 libffi8:arm64)
+# (zlib, OpenMP, and what the unpacked Criterion needs), and pkgconf:arm64
+# for its aarch64-linux-gnu-pkg-config (the target's .pc files, e.g. none
+# for OpenBLAS, so chapter 06 builds without it as on a bare arm64 machine).
+PACKAGES=("gcc-$CROSS" qemu-user-static pkgconf:arm64 zlib1g-dev:arm64 libgomp1:arm64 libgit2-1.5:arm64 libffi8:arm64)
 # Unpacked into $SYSROOT: Criterion and the one library of it that cannot be
 # installed for two architectures at once.
 UNPACKED=(libcriterion-dev:arm64 libcriterion3:arm64 libnanomsg5:arm64)
