@@ -8,7 +8,8 @@
 # with the chapter's given code (SRC/given/ if the copy has one, else
 # chapters/NN-slug/given/); the tests always come from chapters/NN-slug. The
 # chapter's own chapter.mk may name earlier chapters (CHAPTER_DEPS) whose
-# SOLUTION files are linked in, files of the network framework
+# SOLUTION files are linked in (in a student release without that solution,
+# the student's own files: grader/flags.mk's reference_dir), files of the network framework
 # (CHAPTER_NETWORK, common/network/NAME.c), and add flags. The programs a
 # student runs are built by grader/assemble.mk, from their own chapters.
 
@@ -34,7 +35,7 @@ TESTDIR := chapters/$(CHAPTER)/tests
 lib_srcs = $(filter-out %_main.c,$(wildcard $(1)/*.c))
 given_dir = $(if $(wildcard $(1)/given/.),$(1)/given,chapters/$(2)/given)
 CH_SRCS := $(call lib_srcs,$(SRC)) $(call lib_srcs,$(call given_dir,$(SRC),$(CHAPTER)))
-DEP_SRCS := $(foreach d,$(CHAPTER_DEPS),$(call lib_srcs,solutions/$(d)) $(call lib_srcs,chapters/$(d)/given))
+DEP_SRCS := $(foreach d,$(CHAPTER_DEPS),$(call lib_srcs,$(call reference_dir,$(d))) $(call lib_srcs,chapters/$(d)/given))
 NET_SRCS := $(addprefix common/network/,$(addsuffix .c,$(CHAPTER_NETWORK)))
 TEST_SRCS := $(wildcard $(TESTDIR)/*.c)
 
@@ -45,7 +46,7 @@ CH_OBJS := $(call obj,$(CH_SRCS))
 DEP_OBJS := $(call obj,$(DEP_SRCS)) $(call obj,$(NET_SRCS))
 TEST_OBJS := $(call obj,$(TEST_SRCS))
 
-INCLUDES := -I$(SRC) $(foreach d,$(CHAPTER_DEPS),-Isolutions/$(d)) $(if $(NET_SRCS),-Icommon/network) \
+INCLUDES := -I$(SRC) $(foreach d,$(CHAPTER_DEPS),-I$(call reference_dir,$(d))) $(if $(NET_SRCS),-Icommon/network) \
             $(foreach d,$(CHAPTER) $(CHAPTER_DEPS),$(if $(wildcard chapters/$(d)/given/*.h),-Ichapters/$(d)/given))
 CFLAGS_CH := $(CFLAGS_ALL) $(INCLUDES) $(CHAPTER_CFLAGS)
 LIBS_CH := $(LIB) $(LDLIBS_ALL) $(CHAPTER_LDLIBS)

@@ -247,6 +247,62 @@ batch_check() {
     echo "gradebook $book: every row as graded alone"
 }
 check "make grade-all grades a folder of submissions; each row matches grading it alone" batch_check
+# make release: a student repository for chapters 03-05 builds, grades an
+# untouched chapter below full marks, holds no solution of 03-07 (03-05 are
+# its exercises, 06-07 are not shipped), and refuses bad values. A "solution
+# line" is a line (16+ characters, trimmed) of a //>> solution region in
+# solutions/NN-slug/ that no file of the workbook outside solutions/ and
+# grader/autograder/ holds (generic lines such as a loop header over N are
+# everywhere; see docs/instructors.md).
+release_check() {
+    local r=build/releasetest/r out n f
+    rm -rf build/releasetest; mkdir -p build/releasetest/full && touch build/releasetest/full/keep
+    for bad in 09-10 05-03 abc 3-5; do
+        out=$(expect_exit 2 make -s release OUT=build/releasetest/x CHAPTERS=$bad 2>&1) || { echo "CHAPTERS=$bad: $out"; return 1; }
+        [ ! -e build/releasetest/x ] || { echo "CHAPTERS=$bad wrote something"; return 1; }
+        echo "CHAPTERS=$bad refused: ${out%%$'\n'*}"
+    done
+    out=$(expect_exit 2 make -s release OUT=build/releasetest/full CHAPTERS=03-05 2>&1) || { echo "$out"; return 1; }
+    [[ "$out" == *"not empty"* ]] && [ "$(ls build/releasetest/full)" = keep ] || { echo "a non-empty OUT is not refused: $out"; return 1; }
+    make -s release OUT=$r CHAPTERS=03-05 || return 1
+    [ -z "$(git -C $r status --porcelain)" ] || { echo "the release's git status is not clean"; return 1; }
+    [ "$(git -C $r log --format=%s)" = "Release of chapters 03-05" ] || { echo "not one commit 'Release of chapters 03-05'"; return 1; }
+    for n in 03 04 05 06 07; do
+        ! compgen -G "$r/solutions/$n-*" >/dev/null || { echo "the release holds solutions/$n"; return 1; }
+    done
+    ! compgen -G "$r/chapters/0[67]-*" >/dev/null || { echo "the release holds chapters after 05"; return 1; }
+    f=$(cd $r && git ls-files | grep -E 'maintainer/|hidden/|planted-bugs|make_refs|grader/autograder/|grader/test.sh') &&
+        { echo "the release holds maintainer files: $f"; return 1; }
+    # the solution lines, then every text file of the release searched for them
+    local lines=build/releasetest/solution-lines.txt generic=build/releasetest/generic.txt
+    for n in 03 04 05 06 07; do
+        awk '/^[ \t]*\/\/>>/ { on = 1; next } /^[ \t]*\/\/<</ { on = 0; next }
+             on && !/^[ \t]*\/\/\|/ { l = $0; gsub(/^[ \t]+|[ \t]+$/, "", l); if (length(l) >= 16) print l }' \
+            solutions/$n-*/*.[ch]
+    done | sort -u >$lines
+    git ls-files | grep -v -E '^solutions/|^grader/autograder/|\.(npy|png|gz|jpg)$' |
+        xargs awk '{ l = $0; gsub(/^[ \t]+|[ \t]+$/, "", l); print l }' | sort -u | comm -12 - $lines >$generic
+    [ "$(comm -23 $lines $generic | wc -l)" -gt 100 ] || { echo "too few solution lines to search for"; return 1; }
+    f=$(cd $r && git ls-files | grep -v -E '\.(npy|png|gz|jpg)$' | xargs awk -v L="$PWD/$lines" -v G="$PWD/$generic" '
+        BEGIN { while ((getline l < L) > 0) want[l] = 1; while ((getline l < G) > 0) delete want[l] }
+        { l = $0; gsub(/^[ \t]+|[ \t]+$/, "", l); if (l in want) print FILENAME ": " l }' | head -n 5)
+    [ -z "$f" ] || { echo "solution lines in the release:"; echo "$f"; return 1; }
+    echo "no file of the release holds any of $(comm -23 $lines $generic | wc -l) solution lines of chapters 03-07" \
+         "($(wc -l <$generic) generic ones, also in the workbook's own files, not searched)"
+    # make exits 2 for a grade below full marks (the grader's exit 1)
+    (cd $r && make -s grade CH=03 >grade03.log 2>&1) && { echo "make grade CH=03: an untouched chapter passed"; return 1; }
+    local score
+    score=$(sed -n -E 's/^Chapter 03: ([0-9]+)\/([0-9]+) points.*/\1 \2/p' $r/grade03.log)
+    [ -n "$score" ] && [ "${score% *}" -lt "${score#* }" ] || { echo "make grade CH=03 did not grade:"; tail -n 20 $r/grade03.log; return 1; }
+    echo "make grade CH=03 in the release, untouched: ${score% *}/${score#* } points"
+    out=$(cd $r && make -s grade CH=05 SOLUTION=1 2>&1)
+    [[ "$out" == *"no reference solution of chapter 05"* ]] ||
+        { echo "SOLUTION=1 on a released chapter does not say there is no reference: $out"; return 1; }
+    (cd $r && make -s grade CH=02 SOLUTION=1 >/dev/null 2>&1) || { echo "chapter 02's shipped reference is not at full marks"; return 1; }
+    rm -f $r/grade03.log
+    [ -z "$(git -C $r status --porcelain)" ] || { echo "grading left the release's git status unclean"; return 1; }
+}
+check "make release CHAPTERS=03-05: builds, grades below full, holds no solution" release_check
 # Criterion's runner binds /tmp/criterion_<pid>.sock; a killed runner leaves
 # its socket, and pids come round. With a stale socket waiting at each of the
 # next 3000 pids, every test must still start (the sandbox removes it).
