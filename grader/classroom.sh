@@ -61,7 +61,9 @@ cat <<'EOF'
         env:
 EOF
 for id in "${ids[@]}"; do
-    var=$(printf '%s' "$id" | tr 'a-z-' 'A-Z_')_RESULTS
+    # the reporter reads <ID in capitals>_RESULTS, hyphens kept (as the
+    # workflows GitHub Classroom writes: GRADING-TEST_RESULTS)
+    var=$(printf '%s' "$id" | tr 'a-z' 'A-Z')_RESULTS
     printf '          %s: "${{steps.%s.outputs.result}}"\n' "$var" "$id"
 done
 printf '        with:\n          runners: %s\n' "$(IFS=,; echo "${ids[*]}")"

@@ -300,6 +300,8 @@ release_check() {
         { echo "SOLUTION=1 on a released chapter does not say there is no reference: $out"; return 1; }
     (cd $r && make -s grade CH=02 SOLUTION=1 >/dev/null 2>&1) || { echo "chapter 02's shipped reference is not at full marks"; return 1; }
     rm -f $r/grade03.log
+    # the GitHub Classroom workflow: well formed (it cannot run here)
+    python3 grader/classroom-check.py $r/.github/workflows/classroom.yml 03 04 05 || return 1
     [ -z "$(git -C $r status --porcelain)" ] || { echo "grading left the release's git status unclean"; return 1; }
 }
 check "make release CHAPTERS=03-05: builds, grades below full, holds no solution" release_check
