@@ -68,9 +68,10 @@ hint: $(GRADER) ## the next hint for the first failing test: make hint CH=02 [TE
 	@test -n "$(CH)" || { echo "make hint: which chapter? e.g. make hint CH=02" >&2; exit 2; }
 	@$(GRADER) hint $(CH) $(if $(TEST),--test $(TEST))
 
-grade-all: deps lib $(GRADER) ##! grade a folder of submissions into a gradebook: make grade-all CH=02 SUBMISSIONS=DIR [OUT=file.csv]
-	@{ test -n "$(CH)" && test -n "$(SUBMISSIONS)"; } || { echo "make grade-all: give CH=NN and SUBMISSIONS=DIR (one folder per submission)" >&2; exit 2; }
-	@$(GRADER) batch $(CH) $(SUBMISSIONS) $(if $(OUT),--out $(OUT))
+JOBS ?= 2
+grade-all: deps lib $(GRADER) ##! grade a class into build/grade-all/gradebook.csv: make grade-all SUBMISSIONS=DIR [CH=02] [JOBS=2] [OUT=file.csv]
+	@test -n "$(SUBMISSIONS)" || { echo "make grade-all: give SUBMISSIONS=DIR (a folder, git repository or .zip per student) [CH=NN]" >&2; exit 2; }
+	@$(GRADER) batch $(CH) "$(SUBMISSIONS)" --jobs "$(JOBS)" $(if $(OUT),--out "$(OUT)")
 
 # compile_commands.json for clangd (and any editor that reads it): every
 # chapter's files as grading compiles them.

@@ -41,17 +41,23 @@ TEST_SRCS := $(wildcard $(TESTDIR)/*.c)
 
 # Every object of this build lives under OUT, so the student, solution and
 # planted builds of a chapter never share (or race for) an object file.
+# But batch grading (grader batch) sets SHARED_OBJ: the tests' and the
+# dependencies' objects, the same for every submission, are built there once
+# (`shared-objects`, before the batch starts) and only linked by each grade.
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+SHARED_OBJ ?=
+SHARED := $(if $(SHARED_OBJ),$(SHARED_OBJ),$(OUT))
+shared_obj = $(patsubst %.c,$(SHARED)/obj/%.o,$(1))
 CH_OBJS := $(call obj,$(CH_SRCS))
-DEP_OBJS := $(call obj,$(DEP_SRCS)) $(call obj,$(NET_SRCS))
-TEST_OBJS := $(call obj,$(TEST_SRCS))
+DEP_OBJS := $(call shared_obj,$(DEP_SRCS)) $(call shared_obj,$(NET_SRCS))
+TEST_OBJS := $(call shared_obj,$(TEST_SRCS))
 
 INCLUDES := -I$(SRC) $(foreach d,$(CHAPTER_DEPS),-I$(call reference_dir,$(d))) $(if $(NET_SRCS),-Icommon/network) \
             $(foreach d,$(CHAPTER) $(CHAPTER_DEPS),$(if $(wildcard chapters/$(d)/given/*.h),-Ichapters/$(d)/given))
 CFLAGS_CH := $(CFLAGS_ALL) $(INCLUDES) $(CHAPTER_CFLAGS)
 LIBS_CH := $(LIB) $(LDLIBS_ALL) $(CHAPTER_LDLIBS)
 
-.PHONY: all tests compdb
+.PHONY: all tests compdb shared-objects
 # Keep every object (pattern-rule intermediates too) for incremental rebuilds.
 .SECONDARY:
 all: tests
@@ -60,6 +66,8 @@ all: tests
 tests: $(if $(TEST_SRCS),$(OUT)/tests)
 	@printf '%s\n' $(CH_OBJS) >$(OUT)/student-objects.txt
 	@printf '%s\n' $(DEP_OBJS) >$(OUT)/trusted-objects.txt
+
+shared-objects: $(TEST_OBJS) $(DEP_OBJS)
 
 $(OUT)/tests: $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(TESTLIB) $(LIB)
 	@mkdir -p $(@D)
@@ -81,6 +89,14 @@ $(shell mkdir -p $(OUT) && printf '%s\n' '$(CC) $(CFLAGS_CH) $(LIBS_CH)' > $(FLA
 $(OUT)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_CH) $(CFLAGS_EXTRA) -MMD -MP -c $< -o $@ 2>$@.log; status=$$?; cat $@.log >&2; exit $$status
+ifneq ($(SHARED),$(OUT))
+# A grade of the batch only links the shared objects: they were built by
+# `shared-objects` with SHARED as OUT (its flags.txt), so this rule runs only
+# if one is missing.
+$(SHARED)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_CH) $(CFLAGS_EXTRA) -MMD -MP -c $< -o $@ 2>$@.log; status=$$?; cat $@.log >&2; exit $$status
+endif
 
 include grader/lib.mk
 

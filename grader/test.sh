@@ -219,31 +219,65 @@ check "hostile submissions are graded honestly, in bounded time, leaving nothing
 # each one alone gives, a whole repository counts like bare files, files
 # that are not exercises are ignored, and bad input gets a clear message.
 batch_check() {
-    local s=build/batchtest/subs book=build/batchtest/gradebook.csv name want got
+    local s=build/batchtest/subs book=build/grade-all/gradebook.csv name want got safe
     rm -rf build/batchtest; mkdir -p "$s"/full "$s"/empty "$s"/half "$s"/broken "$s"/'with space' \
-        "$s"/repo/chapters/02-convolution
+        "$s"/repo/chapters/02-convolution build/batchtest/zipped
     cp solutions/02-convolution/conv_*.c "$s"/full/
     echo 'GRADED_TEST(x, free, 100, "x") {}' >"$s"/full/test_free_points.c   # never reaches the grade
     cp solutions/02-convolution/conv_*.c "$s"/half/ && cp chapters/02-convolution/conv_single.c "$s"/half/
     cp solutions/02-convolution/conv_*.c "$s"/broken/ && echo 'this is not C' >>"$s"/broken/conv_multi.c
     cp solutions/02-convolution/conv_*.c "$s"/repo/chapters/02-convolution/
     cp solutions/02-convolution/conv_valid.c "$s"/'with space'/
-    make -s grade-all CH=02 SUBMISSIONS="$s" OUT="$book" || { echo "make grade-all failed"; return 1; }
-    for name in full empty half broken 'with space' repo; do
-        got=$(grep "^\"$name\"," "$book" | cut -d, -f2,3,4)
-        build/tools/grader grade --quiet --src "build/batch/02/${name// /_}/src" 02 >build/test-logs/batch-alone.out 2>&1
+    # a git work tree whose HEAD has the solution (its uncommitted change
+    # breaks it: HEAD is graded), a bare clone of it, a .zip, a .zip that
+    # climbs out of its folder
+    mkdir -p "$s"/git && cp solutions/02-convolution/conv_*.c "$s"/git/
+    git -C "$s"/git init -q && git -C "$s"/git add . &&
+        git -C "$s"/git -c user.name=t -c user.email=t@t commit -qm solution || return 1
+    echo 'not C' >>"$s"/git/conv_multi.c
+    git clone -q --bare "$s"/git "$s"/bare 2>/dev/null || return 1
+    cp solutions/02-convolution/conv_*.c build/batchtest/zipped/ && cp chapters/02-convolution/conv_valid.c build/batchtest/zipped/
+    (cd build/batchtest/zipped && zip -q ../subs/zipped.zip conv_*.c) || return 1
+    (cd build/batchtest && zip -q subs/climbs.zip zipped/conv_multi.c && printf '@ zipped/conv_multi.c\n@=../../../escaped.c\n' | zipnote -w subs/climbs.zip) || return 1
+    make -s grade-all CH=02 SUBMISSIONS="$s" JOBS=2 || { echo "make grade-all failed"; return 1; }
+    for name in full empty half broken 'with space' repo git bare zipped; do
+        got=$(grep "^\"$name\"," "$book" | cut -d, -f2,4)
+        safe=${name// /_}
+        build/tools/grader grade --quiet --src "build/grade-all/$safe/02/src" 02 >build/test-logs/batch-alone.out 2>&1
         want=$(sed -n -E 's/^Chapter 02: ([0-9]+)\/([0-9]+) points.*/"\1","\2"/p' build/test-logs/batch-alone.out | tail -n 1)
-        [ "${got%,*}" = "$want" ] || { echo "$name: the gradebook says $got, grading it alone $want"; return 1; }
+        [ "$got" = "$want" ] || { echo "$name: the gradebook says $got, grading it alone $want"; return 1; }
+        want=${want//\"/}
+        grep -q "^Chapter 02: ${want/,//} points" build/grade-all/$safe/feedback.txt ||
+            { echo "$name: its feedback.txt does not hold its table (Chapter 02: ${want/,//} points)"; return 1; }
+        want=\"${want/,/\",\"}\"
         echo "$name: $got"
     done
-    grep -q '^"full","28","28","full marks"' "$book" || { echo "the full solution is not at full marks"; return 1; }
-    grep -q '^"repo","28","28"' "$book" || { echo "a whole repository is not graded like bare files"; return 1; }
-    grep -q '^"broken","0","28","did not compile"' "$book" || { echo "a file that does not compile is not 0, did not compile"; return 1; }
-    grep -q '^"empty",.*"conv_multi.c conv_single.c conv_valid.c"' "$book" || { echo "missing files are not listed"; return 1; }
+    grep -q '^"full","28","28","28","",""' "$book" || { echo "the full solution is not at full marks"; return 1; }
+    grep -q '^"repo","28",' "$book" || { echo "a whole repository is not graded like bare files"; return 1; }
+    grep -q '^"git","28",' "$book" || { echo "a git repository is not graded at its HEAD"; return 1; }
+    grep -q '^"bare","28",' "$book" || { echo "a bare git repository is not graded"; return 1; }
+    grep -q '^"zipped","[0-9]*","[0-9]*","28",' "$book" && ! grep -q '^"zipped","28"' "$book" ||
+        { echo "a .zip is not graded (its skeleton conv_valid.c loses points)"; return 1; }
+    grep -q '^"broken","0","0","28","02: did not compile"' "$book" || { echo "a file that does not compile is not 0, did not compile"; return 1; }
+    grep -q '^"empty",.*"02: conv_multi.c conv_single.c conv_valid.c"' "$book" || { echo "missing files are not listed"; return 1; }
+    # unzip drops the ../ parts: the file lands inside the submission's folder
+    [ -f build/grade-all/climbs/files/escaped.c ] && [ ! -e build/escaped.c ] && [ ! -e escaped.c ] &&
+        [ ! -e ../escaped.c ] || { echo "a .zip with ../../../escaped.c wrote outside its folder"; return 1; }
+    grep -q '^"climbs","1",' "$book" || { echo "the .zip with a ../ path has no row of its own"; return 1; }
+    # no CH: every chapter a submission holds, points per chapter and a total
+    rm -rf build/batchtest/multi && mkdir -p build/batchtest/multi/both
+    cp solutions/01-flattening/*.c solutions/02-convolution/conv_*.c build/batchtest/multi/both/
+    make -s grade-all SUBMISSIONS=build/batchtest/multi JOBS=1 || { echo "make grade-all without CH failed"; return 1; }
+    head -n 1 "$book" | grep -q '^"student","01","02",' || { echo "no column per chapter: $(head -n 1 "$book")"; return 1; }
+    grep -q '^"both","35","28","","","","","","63","63",' "$book" || { echo "chapters 01+02 are not 35+28=63: $(cat "$book")"; return 1; }
+    echo "no CH: both chapters graded, 35 + 28 = 63"
     local out
     out=$(expect_exit 2 make -s grade-all CH=02 SUBMISSIONS=build/batchtest/nowhere 2>&1)
     [[ "$out" == *"not a folder of submissions"* ]] || { echo "a missing folder is not refused with a message: $out"; return 1; }
-    expect_exit 2 build/tools/grader batch 02 "$s" --jobs 9 >/dev/null 2>&1 || { echo "--jobs 9 is not refused"; return 1; }
+    out=$(expect_exit 2 make -s grade-all CH=02 SUBMISSIONS="$s" JOBS=9 2>&1)
+    [[ "$out" == *"takes 1 to"* ]] || { echo "JOBS=9 is not refused: $out"; return 1; }
+    out=$(expect_exit 2 make -s grade-all CH=x2 SUBMISSIONS="$s" 2>&1)
+    [[ "$out" == *"not a chapter number"* ]] || { echo "CH=x2 is not refused: $out"; return 1; }
     echo "gradebook $book: every row as graded alone"
 }
 check "make grade-all grades a folder of submissions; each row matches grading it alone" batch_check
