@@ -71,6 +71,7 @@ hint: $(GRADER) ## the next hint for the first failing test: make hint CH=02 [TE
 JOBS ?= 2
 grade-all: deps lib $(GRADER) ##! grade a class into build/grade-all/gradebook.csv: make grade-all SUBMISSIONS=DIR [CH=02] [JOBS=2] [OUT=file.csv]
 	@test -n "$(SUBMISSIONS)" || { echo "make grade-all: give SUBMISSIONS=DIR (a folder, git repository or .zip per student) [CH=NN]" >&2; exit 2; }
+	@grader/deps.sh batch
 	@$(GRADER) batch $(CH) "$(SUBMISSIONS)" --jobs "$(JOBS)" $(if $(OUT),--out "$(OUT)")
 
 # compile_commands.json for clangd (and any editor that reads it): every

@@ -4,7 +4,10 @@
 # install lines for Debian/Ubuntu and macOS and stops with status 1.
 #
 #   grader/deps.sh build    compiler, make, pkg-config, Criterion, zlib, OpenMP
-#   grader/deps.sh all      the above plus gnuplot and ImageMagick (figures)
+#   grader/deps.sh all      the above plus gnuplot and ImageMagick (figures),
+#                           git, zip and unzip (make test's release and batch checks)
+#   grader/deps.sh batch    build plus git and unzip (make grade-all takes git
+#                           repositories and .zip submissions)
 #   grader/deps.sh peers    what `make bench` compares with, all optional:
 #                           OpenBLAS, oneDNN and PyTorch. As root it installs
 #                           the missing ones (BENCH_PEERS=0: don't); otherwise
@@ -82,6 +85,11 @@ fi
 if [ "$what" = all ]; then
     need "gnuplot (draws the figures)" gnuplot-nox gnuplot command -v gnuplot
     need "ImageMagick (turns images into PNG)" imagemagick imagemagick is_imagemagick
+    need "zip (make test makes .zip submissions)" zip zip command -v zip
+fi
+if [ "$what" = all ] || [ "$what" = batch ]; then
+    need "git (make release; git submissions of make grade-all)" git git command -v git
+    need "unzip (.zip submissions of make grade-all)" unzip unzip command -v unzip
 fi
 
 if [ ${#problems[@]} -eq 0 ]; then
