@@ -19,7 +19,7 @@ TEST ?=
 CH2 = $(if $(CH),$(shell printf '%02d' $$((10#$(CH))) 2>/dev/null))
 SLUG = $(notdir $(firstword $(wildcard chapters/$(CH2)-*)))
 
-.PHONY: help deps lib chapter programs grade grade-all watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core test-arm64 figures datasets release clean
+.PHONY: help deps lib chapter programs grade grade-all watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core test-arm64 figures datasets release bench-grade-all clean
 
 help: ## print this help
 	@echo "The CNN workbook. Commands for students (variables in CAPS):"
@@ -73,6 +73,9 @@ grade-all: deps lib $(GRADER) ##! grade a class into build/grade-all/gradebook.c
 	@test -n "$(SUBMISSIONS)" || { echo "make grade-all: give SUBMISSIONS=DIR (a folder, git repository or .zip per student) [CH=NN]" >&2; exit 2; }
 	@grader/deps.sh batch
 	@$(GRADER) batch $(CH) "$(SUBMISSIONS)" --jobs "$(JOBS)" $(if $(OUT),--out "$(OUT)")
+
+bench-grade-all: ##! batch grading's speed: 100 chapter-02 submissions (N=), at JOBS=1 and 2: submissions a minute, peak memory
+	@grader/bench-grade-all.sh
 
 # compile_commands.json for clangd (and any editor that reads it): every
 # chapter's files as grading compiles them.

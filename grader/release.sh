@@ -72,7 +72,7 @@ keep() {
             [ $n -lt $first ] ;;
         grader/autograder/* | grader/hostile/* | grader/test.sh | grader/plant.sh | grader/hostile.sh | \
         grader/yours.sh | grader/test-arm64.sh | grader/release.sh | grader/release-readme.sh | \
-        grader/classroom.sh | grader/classroom-check.py | docs/instructors.md | .ci/* | .notes/* | README.md) return 1 ;;
+        grader/classroom.sh | grader/classroom-check.py | grader/bench-grade-all.sh | docs/instructors.md | .ci/* | .notes/* | README.md) return 1 ;;
         *) return 0 ;;
     esac
 }
