@@ -45,7 +45,12 @@ workbook is whole (the core library's unit tests pass, and every chapter
 handed out here compiles and grades). Run it after cloning, or when the grader says something is amiss.
 
 EOF
-awk '/^## The student loop/ { on = 1 } /^\| chapter \|/ { exit } on' README.md
+# `make docs` (the rendered book) is a target of the chapter that ships
+# its renderer; without that chapter, the loop does not offer it.
+docs_slug=$(grep -l '^docs:' chapters/*/targets.mk 2>/dev/null | head -n 1 | cut -d/ -f2)
+awk '/^## The student loop/ { on = 1 } /^\| chapter \|/ { exit } on' README.md |
+    if [[ " ${before[*]} ${released[*]} " == *" $docs_slug "* ]]; then cat; else
+        sed -e ':a' -e 'N' -e '$!ba' -e 's/ (or the rendered\n   book: `make docs`, then open `build\/book\/index.html`)//'; fi
 shipped_rows
 cat <<EOF
 
