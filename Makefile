@@ -19,7 +19,7 @@ TEST ?=
 CH2 = $(if $(CH),$(shell printf '%02d' $$((10#$(CH))) 2>/dev/null))
 SLUG = $(notdir $(firstword $(wildcard chapters/$(CH2)-*)))
 
-.PHONY: help deps lib chapter programs grade grade-all autograder watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core test-arm64 figures datasets clean
+.PHONY: help deps lib chapter programs grade grade-all autograder watch hint compdb grader skeletons check-skeletons manifest check-manifest solution-objects test test-core test-arm64 figures datasets release bench-grade-all clean
 
 help: ## print this help
 	@echo "The CNN workbook. Commands for students (variables in CAPS):"
@@ -68,9 +68,14 @@ hint: $(GRADER) ## the next hint for the first failing test: make hint CH=02 [TE
 	@test -n "$(CH)" || { echo "make hint: which chapter? e.g. make hint CH=02" >&2; exit 2; }
 	@$(GRADER) hint $(CH) $(if $(TEST),--test $(TEST))
 
-grade-all: deps lib $(GRADER) ##! grade a folder of submissions into a gradebook: make grade-all CH=02 SUBMISSIONS=DIR [OUT=file.csv]
-	@{ test -n "$(CH)" && test -n "$(SUBMISSIONS)"; } || { echo "make grade-all: give CH=NN and SUBMISSIONS=DIR (one folder per submission)" >&2; exit 2; }
-	@$(GRADER) batch $(CH) $(SUBMISSIONS) $(if $(OUT),--out $(OUT))
+JOBS ?= 2
+grade-all: deps lib $(GRADER) ##! grade a class into build/grade-all/gradebook.csv: make grade-all SUBMISSIONS=DIR [CH=02] [JOBS=2] [OUT=file.csv]
+	@test -n "$(SUBMISSIONS)" || { echo "make grade-all: give SUBMISSIONS=DIR (a folder, git repository or .zip per student) [CH=NN]" >&2; exit 2; }
+	@grader/deps.sh batch
+	@$(GRADER) batch $(CH) "$(SUBMISSIONS)" --jobs "$(JOBS)" $(if $(OUT),--out "$(OUT)")
+
+bench-grade-all: ##! batch grading's speed: 100 chapter-02 submissions (N=), at JOBS=1 and 2: submissions a minute, peak memory
+	@grader/bench-grade-all.sh
 
 autograder: $(GRADER) ##! a chapter's Gradescope zip and PrairieLearn grader: make autograder CH=02 [SEED=N] (grader/autograder/README.md)
 	@grader/deps.sh maintainer
@@ -129,9 +134,14 @@ programs: deps lib $(GRADER) ##! build every program a student runs, from their 
 	    echo "The programs did not build (above; all of it in $(BUILD)/assembled/$(VARIANT).log):" \
 	         "a chapter you have started does not compile; make grade CH=NN shows why." >&2; exit 1; }
 
+# In a student release (make release) the maintainers' grader/test.sh, which
+# needs every solution, is not shipped: its `make test` checks the release.
 test: ##! the whole workbook holds: core tests, solutions full, skeletons below, planted bugs caught, figures
-	@grader/deps.sh maintainer
-	@grader/test.sh
+	@if [ -f grader/test.sh ]; then grader/deps.sh maintainer && grader/test.sh; \
+	 else grader/deps.sh all && grader/release-check.sh; fi
+
+release: ##! write a student repository without solutions: make release OUT=DIR [CHAPTERS=03-05]
+	@grader/release.sh "$(OUT)" "$(CHAPTERS)"
 
 # Not part of `make test`: under emulation it takes several minutes.
 test-arm64: ##! the workbook on arm64: cross-compiled, core tests and every chapter graded under qemu (Debian; root installs)

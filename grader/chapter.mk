@@ -8,7 +8,8 @@
 # with the chapter's given code (SRC/given/ if the copy has one, else
 # chapters/NN-slug/given/); the tests always come from chapters/NN-slug. The
 # chapter's own chapter.mk may name earlier chapters (CHAPTER_DEPS) whose
-# SOLUTION files are linked in, files of the network framework
+# SOLUTION files are linked in (in a student release without that solution,
+# the student's own files: grader/flags.mk's reference_dir), files of the network framework
 # (CHAPTER_NETWORK, common/network/NAME.c), and add flags. The programs a
 # student runs are built by grader/assemble.mk, from their own chapters.
 
@@ -34,7 +35,7 @@ TESTDIR := chapters/$(CHAPTER)/tests
 lib_srcs = $(filter-out %_main.c,$(wildcard $(1)/*.c))
 given_dir = $(if $(wildcard $(1)/given/.),$(1)/given,chapters/$(2)/given)
 CH_SRCS := $(call lib_srcs,$(SRC)) $(call lib_srcs,$(call given_dir,$(SRC),$(CHAPTER)))
-DEP_SRCS := $(foreach d,$(CHAPTER_DEPS),$(call lib_srcs,solutions/$(d)) $(call lib_srcs,chapters/$(d)/given))
+DEP_SRCS := $(foreach d,$(CHAPTER_DEPS),$(call lib_srcs,$(call reference_dir,$(d))) $(call lib_srcs,chapters/$(d)/given))
 NET_SRCS := $(addprefix common/network/,$(addsuffix .c,$(CHAPTER_NETWORK)))
 TEST_SRCS := $(wildcard $(TESTDIR)/*.c)
 
@@ -61,17 +62,23 @@ endif
 
 # Every object of this build lives under OUT, so the student, solution and
 # planted builds of a chapter never share (or race for) an object file.
+# But batch grading (grader batch) sets SHARED_OBJ: the tests' and the
+# dependencies' objects, the same for every submission, are built there once
+# (`shared-objects`, before the batch starts) and only linked by each grade.
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+SHARED_OBJ ?=
+SHARED := $(if $(SHARED_OBJ),$(SHARED_OBJ),$(OUT))
+shared_obj = $(patsubst %.c,$(SHARED)/obj/%.o,$(1))
 CH_OBJS := $(call obj,$(CH_SRCS))
-DEP_OBJS := $(call obj,$(DEP_SRCS)) $(call obj,$(NET_SRCS))
-TEST_OBJS := $(call obj,$(TEST_SRCS))
+DEP_OBJS := $(call shared_obj,$(DEP_SRCS)) $(call shared_obj,$(NET_SRCS))
+TEST_OBJS := $(call shared_obj,$(TEST_SRCS))
 
-INCLUDES := -I$(SRC) $(if $(HIDDEN),-Igrader/autograder) $(foreach d,$(CHAPTER_DEPS),-Isolutions/$(d)) $(if $(NET_SRCS),-Icommon/network) \
+INCLUDES := -I$(SRC) $(if $(HIDDEN),-Igrader/autograder) $(foreach d,$(CHAPTER_DEPS),-I$(call reference_dir,$(d))) $(if $(NET_SRCS),-Icommon/network) \
             $(foreach d,$(CHAPTER) $(CHAPTER_DEPS),$(if $(wildcard chapters/$(d)/given/*.h),-Ichapters/$(d)/given))
 CFLAGS_CH := $(CFLAGS_ALL) $(INCLUDES) $(CHAPTER_CFLAGS)
 LIBS_CH := $(LIB) $(LDLIBS_ALL) $(CHAPTER_LDLIBS)
 
-.PHONY: all tests compdb
+.PHONY: all tests compdb shared-objects
 # Keep every object (pattern-rule intermediates too) for incremental rebuilds.
 .SECONDARY:
 all: tests
@@ -80,6 +87,8 @@ all: tests
 tests: $(if $(TEST_SRCS),$(OUT)/tests)
 	@printf '%s\n' $(CH_OBJS) >$(OUT)/student-objects.txt
 	@printf '%s\n' $(DEP_OBJS) >$(OUT)/trusted-objects.txt
+
+shared-objects: $(TEST_OBJS) $(DEP_OBJS)
 
 $(OUT)/tests: $(TEST_OBJS) $(RECORD_OBJ) $(CH_OBJS) $(DEP_OBJS) $(REF_OBJS) $(TESTLIB) $(LIB)
 	@mkdir -p $(@D)
@@ -101,6 +110,14 @@ $(shell mkdir -p $(OUT) && printf '%s\n' '$(CC) $(CFLAGS_CH) $(LIBS_CH) $(if $(H
 $(OUT)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_CH) $(CFLAGS_EXTRA) -MMD -MP -c $< -o $@ 2>$@.log; status=$$?; cat $@.log >&2; exit $$status
+ifneq ($(SHARED),$(OUT))
+# A grade of the batch only links the shared objects: they were built by
+# `shared-objects` with SHARED as OUT (its flags.txt), so this rule runs only
+# if one is missing.
+$(SHARED)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_CH) $(CFLAGS_EXTRA) -MMD -MP -c $< -o $@ 2>$@.log; status=$$?; cat $@.log >&2; exit $$status
+endif
 
 # The reference's copy of an exercise file, its global symbols renamed ref_*:
 # every symbol any of the reference's exercise files defines, so its calls

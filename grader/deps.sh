@@ -6,8 +6,11 @@
 #
 #   grader/deps.sh build    compiler, make, pkg-config, Criterion, zlib, OpenMP
 #   grader/deps.sh all      the above plus gnuplot and ImageMagick (figures)
-#   grader/deps.sh maintainer  all of the above plus zip, unzip and python3
-#                           (make autograder, make test); a student needs none
+#   grader/deps.sh batch    build plus git and unzip (make grade-all takes git
+#                           repositories and .zip submissions)
+#   grader/deps.sh maintainer  all plus git, zip, unzip and python3 (make test's
+#                           release, batch and autograder checks; make
+#                           autograder); a student needs none of them
 #   grader/deps.sh peers    what `make bench` compares with, all optional:
 #                           OpenBLAS, oneDNN and PyTorch. As root it installs
 #                           the missing ones (BENCH_PEERS=0: don't); otherwise
@@ -115,9 +118,12 @@ if [ "$what" = all ] || [ "$what" = maintainer ]; then
     need "gnuplot (draws the figures)" gnuplot-nox gnuplot command -v gnuplot
     need "ImageMagick (turns images into PNG)" imagemagick imagemagick is_imagemagick
 fi
+if [ "$what" = batch ] || [ "$what" = maintainer ]; then
+    need "git (make release; git submissions of make grade-all)" git git command -v git
+    need "unzip (.zip submissions of make grade-all; make test unpacks gradescope.zip)" unzip unzip command -v unzip
+fi
 if [ "$what" = maintainer ]; then
-    need "zip (make autograder writes gradescope.zip)" zip zip command -v zip
-    need "unzip (make test unpacks gradescope.zip)" unzip unzip command -v unzip
+    need "zip (make autograder writes gradescope.zip; make test makes .zip submissions)" zip zip command -v zip
     need "python3 (make test reads the autograders' JSON)" python3 python command -v python3
 fi
 

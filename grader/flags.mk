@@ -28,6 +28,12 @@ ifeq ($(CI),true)
 WARNFLAGS += -Werror
 endif
 
+# The folder of chapter $(1)'s reference code, for the chapters that build on
+# it: solutions/NN-slug; in a student release (make release) that hands the
+# chapter out as an exercise and so has no solution for it, the student's own
+# chapters/NN-slug stands in (a later chapter then runs on their code).
+reference_dir = $(if $(wildcard solutions/$(1)/.),solutions/$(1),chapters/$(1))
+
 # Probes: does a test program compile and link? A yes is kept in
 # build/tools/probes/ (one small file per question and compiler), so a make
 # with nothing to build does not compile a test program each time (about

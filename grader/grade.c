@@ -694,6 +694,13 @@ static void setup_paths(Grade *g, const char *src_option, bool solution)
         snprintf(g->variant, sizeof g->variant, "student");
         snprintf(g->who, sizeof g->who, "your chapter");
     }
+    if (solution && !src_option && !path_is_dir(g->src)) {
+        /* A student release (make release) has no reference for the
+         * chapters it hands out as exercises. */
+        fprintf(stderr, "grade: this copy of the workbook has no reference solution of chapter %.2s (no %s): "
+                        "it hands the chapter out as an exercise\n", g->slug, g->src);
+        exit(2);
+    }
     if (!path_is_dir(g->src)) die_usage("no such folder: %s", g->src);
     const char *build = getenv("BUILD");
     const char *san = getenv("SANITIZE");

@@ -197,12 +197,25 @@ int report_write_prairielearn(const char *path, const Outcome *o, size_t n, int 
     return status;
 }
 
+/* What kind of failure a reason is, for the batch's flags: the reasons are
+ * the grader's own words (verdict.c, grade.c), so their openings say it. */
+static const char *failure_kind(const Outcome *o)
+{
+    const char *r = o->reason ? o->reason : "";
+    if (o->passed) return "-";
+    if (strncmp(r, "not run: the chapter did not compile", 36) == 0) return "compile";
+    if (strncmp(r, "not run: ", 9) == 0) return "rejected";
+    if (strstr(r, "took longer than its time limit")) return "timeout";
+    if (strstr(r, "crashed")) return "crash";
+    return "fail";
+}
+
 int report_write_tsv(const char *path, const Outcome *o, size_t n)
 {
     Buf t = {0};
     for (size_t i = 0; i < n; i++)
-        buf_printf(&t, "%s\t%d\t%d\t%s\n", o[i].test->full, o[i].got, o[i].test->points,
-                   o[i].passed ? "pass" : "fail");
+        buf_printf(&t, "%s\t%d\t%d\t%s\t%s\n", o[i].test->full, o[i].got, o[i].test->points,
+                   o[i].passed ? "pass" : "fail", failure_kind(&o[i]));
     int status = write_file_atomically(path, buf_str(&t), t.len);
     buf_free(&t);
     return status;

@@ -42,8 +42,10 @@ int report_write_json(const char *path, const Outcome *outcomes, size_t n, int s
 int report_write_prairielearn(const char *path, const Outcome *outcomes, size_t n, int score, int total,
                               const char *summary, const char *pictures_dir);
 
-/* Writes path: one line per test, "suite/name<TAB>got<TAB>points<TAB>pass|fail",
- * in the order given (grader batch reads it into the gradebook). 0 or -1. */
+/* Writes path: one line per test, "suite/name<TAB>got<TAB>points<TAB>pass|fail
+ * <TAB>kind" (kind: - when passed, else compile, rejected, timeout, crash or
+ * fail), in the order given (grader batch reads it into the gradebook and
+ * its flags). 0 or -1. */
 int report_write_tsv(const char *path, const Outcome *outcomes, size_t n);
 
 #endif

@@ -222,31 +222,65 @@ check "hostile submissions are graded honestly, in bounded time, leaving nothing
 # each one alone gives, a whole repository counts like bare files, files
 # that are not exercises are ignored, and bad input gets a clear message.
 batch_check() {
-    local s=build/batchtest/subs book=build/batchtest/gradebook.csv name want got
+    local s=build/batchtest/subs book=build/grade-all/gradebook.csv name want got safe
     rm -rf build/batchtest; mkdir -p "$s"/full "$s"/empty "$s"/half "$s"/broken "$s"/'with space' \
-        "$s"/repo/chapters/02-convolution
+        "$s"/repo/chapters/02-convolution build/batchtest/zipped
     cp solutions/02-convolution/conv_*.c "$s"/full/
     echo 'GRADED_TEST(x, free, 100, "x") {}' >"$s"/full/test_free_points.c   # never reaches the grade
     cp solutions/02-convolution/conv_*.c "$s"/half/ && cp chapters/02-convolution/conv_single.c "$s"/half/
     cp solutions/02-convolution/conv_*.c "$s"/broken/ && echo 'this is not C' >>"$s"/broken/conv_multi.c
     cp solutions/02-convolution/conv_*.c "$s"/repo/chapters/02-convolution/
     cp solutions/02-convolution/conv_valid.c "$s"/'with space'/
-    make -s grade-all CH=02 SUBMISSIONS="$s" OUT="$book" || { echo "make grade-all failed"; return 1; }
-    for name in full empty half broken 'with space' repo; do
-        got=$(grep "^\"$name\"," "$book" | cut -d, -f2,3,4)
-        build/tools/grader grade --quiet --src "build/batch/02/${name// /_}/src" 02 >build/test-logs/batch-alone.out 2>&1
+    # a git work tree whose HEAD has the solution (its uncommitted change
+    # breaks it: HEAD is graded), a bare clone of it, a .zip, a .zip that
+    # climbs out of its folder
+    mkdir -p "$s"/git && cp solutions/02-convolution/conv_*.c "$s"/git/
+    git -C "$s"/git init -q && git -C "$s"/git add . &&
+        git -C "$s"/git -c user.name=t -c user.email=t@t commit -qm solution || return 1
+    echo 'not C' >>"$s"/git/conv_multi.c
+    git clone -q --bare "$s"/git "$s"/bare 2>/dev/null || return 1
+    cp solutions/02-convolution/conv_*.c build/batchtest/zipped/ && cp chapters/02-convolution/conv_valid.c build/batchtest/zipped/
+    (cd build/batchtest/zipped && zip -q ../subs/zipped.zip conv_*.c) || return 1
+    (cd build/batchtest && zip -q subs/climbs.zip zipped/conv_multi.c && printf '@ zipped/conv_multi.c\n@=../../../escaped.c\n' | zipnote -w subs/climbs.zip) || return 1
+    make -s grade-all CH=02 SUBMISSIONS="$s" JOBS=2 || { echo "make grade-all failed"; return 1; }
+    for name in full empty half broken 'with space' repo git bare zipped; do
+        got=$(grep "^\"$name\"," "$book" | cut -d, -f2,4)
+        safe=${name// /_}
+        build/tools/grader grade --quiet --src "build/grade-all/$safe/02/src" 02 >build/test-logs/batch-alone.out 2>&1
         want=$(sed -n -E 's/^Chapter 02: ([0-9]+)\/([0-9]+) points.*/"\1","\2"/p' build/test-logs/batch-alone.out | tail -n 1)
-        [ "${got%,*}" = "$want" ] || { echo "$name: the gradebook says $got, grading it alone $want"; return 1; }
+        [ "$got" = "$want" ] || { echo "$name: the gradebook says $got, grading it alone $want"; return 1; }
+        want=${want//\"/}
+        grep -q "^Chapter 02: ${want/,//} points" build/grade-all/$safe/feedback.txt ||
+            { echo "$name: its feedback.txt does not hold its table (Chapter 02: ${want/,//} points)"; return 1; }
+        want=\"${want/,/\",\"}\"
         echo "$name: $got"
     done
-    grep -q '^"full","28","28","full marks"' "$book" || { echo "the full solution is not at full marks"; return 1; }
-    grep -q '^"repo","28","28"' "$book" || { echo "a whole repository is not graded like bare files"; return 1; }
-    grep -q '^"broken","0","28","did not compile"' "$book" || { echo "a file that does not compile is not 0, did not compile"; return 1; }
-    grep -q '^"empty",.*"conv_multi.c conv_single.c conv_valid.c"' "$book" || { echo "missing files are not listed"; return 1; }
+    grep -q '^"full","28","28","28","",""' "$book" || { echo "the full solution is not at full marks"; return 1; }
+    grep -q '^"repo","28",' "$book" || { echo "a whole repository is not graded like bare files"; return 1; }
+    grep -q '^"git","28",' "$book" || { echo "a git repository is not graded at its HEAD"; return 1; }
+    grep -q '^"bare","28",' "$book" || { echo "a bare git repository is not graded"; return 1; }
+    grep -q '^"zipped","[0-9]*","[0-9]*","28",' "$book" && ! grep -q '^"zipped","28"' "$book" ||
+        { echo "a .zip is not graded (its skeleton conv_valid.c loses points)"; return 1; }
+    grep -q '^"broken","0","0","28","02: did not compile"' "$book" || { echo "a file that does not compile is not 0, did not compile"; return 1; }
+    grep -q '^"empty",.*"02: conv_multi.c conv_single.c conv_valid.c"' "$book" || { echo "missing files are not listed"; return 1; }
+    # unzip drops the ../ parts: the file lands inside the submission's folder
+    [ -f build/grade-all/climbs/files/escaped.c ] && [ ! -e build/escaped.c ] && [ ! -e escaped.c ] &&
+        [ ! -e ../escaped.c ] || { echo "a .zip with ../../../escaped.c wrote outside its folder"; return 1; }
+    grep -q '^"climbs","1",' "$book" || { echo "the .zip with a ../ path has no row of its own"; return 1; }
+    # no CH: every chapter a submission holds, points per chapter and a total
+    rm -rf build/batchtest/multi && mkdir -p build/batchtest/multi/both
+    cp solutions/01-flattening/*.c solutions/02-convolution/conv_*.c build/batchtest/multi/both/
+    make -s grade-all SUBMISSIONS=build/batchtest/multi JOBS=1 || { echo "make grade-all without CH failed"; return 1; }
+    head -n 1 "$book" | grep -q '^"student","01","02",' || { echo "no column per chapter: $(head -n 1 "$book")"; return 1; }
+    grep -q '^"both","35","28","","","","","","63","63",' "$book" || { echo "chapters 01+02 are not 35+28=63: $(cat "$book")"; return 1; }
+    echo "no CH: both chapters graded, 35 + 28 = 63"
     local out
     out=$(expect_exit 2 make -s grade-all CH=02 SUBMISSIONS=build/batchtest/nowhere 2>&1)
     [[ "$out" == *"not a folder of submissions"* ]] || { echo "a missing folder is not refused with a message: $out"; return 1; }
-    expect_exit 2 build/tools/grader batch 02 "$s" --jobs 9 >/dev/null 2>&1 || { echo "--jobs 9 is not refused"; return 1; }
+    out=$(expect_exit 2 make -s grade-all CH=02 SUBMISSIONS="$s" JOBS=9 2>&1)
+    [[ "$out" == *"takes 1 to"* ]] || { echo "JOBS=9 is not refused: $out"; return 1; }
+    out=$(expect_exit 2 make -s grade-all CH=x2 SUBMISSIONS="$s" 2>&1)
+    [[ "$out" == *"not a chapter number"* ]] || { echo "CH=x2 is not refused: $out"; return 1; }
     echo "gradebook $book: every row as graded alone"
 }
 check "make grade-all grades a folder of submissions; each row matches grading it alone" batch_check
@@ -353,6 +387,64 @@ HOSTILE
     echo "every results.json valid, every score honest"
 }
 check "make autograder CH=02: Gradescope and PrairieLearn roots grade honestly" autograder_check
+# make release: a student repository for chapters 03-05 builds, grades an
+# untouched chapter below full marks, holds no solution of 03-07 (03-05 are
+# its exercises, 06-07 are not shipped), and refuses bad values. A "solution
+# line" is a line (16+ characters, trimmed) of a //>> solution region in
+# solutions/NN-slug/ that no file of the workbook outside solutions/ and
+# grader/autograder/ holds (generic lines such as a loop header over N are
+# everywhere; see docs/instructors.md).
+release_check() {
+    local r=build/releasetest/r out n f
+    rm -rf build/releasetest; mkdir -p build/releasetest/full && touch build/releasetest/full/keep
+    for bad in 09-10 05-03 abc 3-5; do
+        out=$(expect_exit 2 make -s release OUT=build/releasetest/x CHAPTERS=$bad 2>&1) || { echo "CHAPTERS=$bad: $out"; return 1; }
+        [ ! -e build/releasetest/x ] || { echo "CHAPTERS=$bad wrote something"; return 1; }
+        echo "CHAPTERS=$bad refused: ${out%%$'\n'*}"
+    done
+    out=$(expect_exit 2 make -s release OUT=build/releasetest/full CHAPTERS=03-05 2>&1) || { echo "$out"; return 1; }
+    [[ "$out" == *"not empty"* ]] && [ "$(ls build/releasetest/full)" = keep ] || { echo "a non-empty OUT is not refused: $out"; return 1; }
+    make -s release OUT=$r CHAPTERS=03-05 || return 1
+    [ -z "$(git -C $r status --porcelain)" ] || { echo "the release's git status is not clean"; return 1; }
+    [ "$(git -C $r log --format=%s)" = "Release of chapters 03-05" ] || { echo "not one commit 'Release of chapters 03-05'"; return 1; }
+    for n in 03 04 05 06 07; do
+        ! compgen -G "$r/solutions/$n-*" >/dev/null || { echo "the release holds solutions/$n"; return 1; }
+    done
+    ! compgen -G "$r/chapters/0[67]-*" >/dev/null || { echo "the release holds chapters after 05"; return 1; }
+    f=$(cd $r && git ls-files | grep -E 'maintainer/|hidden/|planted-bugs|make_refs|grader/autograder/|grader/test.sh') &&
+        { echo "the release holds maintainer files: $f"; return 1; }
+    # the solution lines, then every text file of the release searched for them
+    local lines=build/releasetest/solution-lines.txt generic=build/releasetest/generic.txt
+    for n in 03 04 05 06 07; do
+        awk '/^[ \t]*\/\/>>/ { on = 1; next } /^[ \t]*\/\/<</ { on = 0; next }
+             on && !/^[ \t]*\/\/\|/ { l = $0; gsub(/^[ \t]+|[ \t]+$/, "", l); if (length(l) >= 16) print l }' \
+            solutions/$n-*/*.[ch]
+    done | sort -u >$lines
+    git ls-files | grep -v -E '^solutions/|^grader/autograder/|\.(npy|png|gz|jpg)$' |
+        xargs awk '{ l = $0; gsub(/^[ \t]+|[ \t]+$/, "", l); print l }' | sort -u | comm -12 - $lines >$generic
+    [ "$(comm -23 $lines $generic | wc -l)" -gt 100 ] || { echo "too few solution lines to search for"; return 1; }
+    f=$(cd $r && git ls-files | grep -v -E '\.(npy|png|gz|jpg)$' | xargs awk -v L="$PWD/$lines" -v G="$PWD/$generic" '
+        BEGIN { while ((getline l < L) > 0) want[l] = 1; while ((getline l < G) > 0) delete want[l] }
+        { l = $0; gsub(/^[ \t]+|[ \t]+$/, "", l); if (l in want) print FILENAME ": " l }' | head -n 5)
+    [ -z "$f" ] || { echo "solution lines in the release:"; echo "$f"; return 1; }
+    echo "no file of the release holds any of $(comm -23 $lines $generic | wc -l) solution lines of chapters 03-07" \
+         "($(wc -l <$generic) generic ones, also in the workbook's own files, not searched)"
+    # make exits 2 for a grade below full marks (the grader's exit 1)
+    (cd $r && make -s grade CH=03 >grade03.log 2>&1) && { echo "make grade CH=03: an untouched chapter passed"; return 1; }
+    local score
+    score=$(sed -n -E 's/^Chapter 03: ([0-9]+)\/([0-9]+) points.*/\1 \2/p' $r/grade03.log)
+    [ -n "$score" ] && [ "${score% *}" -lt "${score#* }" ] || { echo "make grade CH=03 did not grade:"; tail -n 20 $r/grade03.log; return 1; }
+    echo "make grade CH=03 in the release, untouched: ${score% *}/${score#* } points"
+    out=$(cd $r && make -s grade CH=05 SOLUTION=1 2>&1)
+    [[ "$out" == *"no reference solution of chapter 05"* ]] ||
+        { echo "SOLUTION=1 on a released chapter does not say there is no reference: $out"; return 1; }
+    (cd $r && make -s grade CH=02 SOLUTION=1 >/dev/null 2>&1) || { echo "chapter 02's shipped reference is not at full marks"; return 1; }
+    rm -f $r/grade03.log
+    # the GitHub Classroom workflow: well formed (it cannot run here)
+    python3 grader/classroom-check.py $r/.github/workflows/classroom.yml 03 04 05 || return 1
+    [ -z "$(git -C $r status --porcelain)" ] || { echo "grading left the release's git status unclean"; return 1; }
+}
+check "make release CHAPTERS=03-05: builds, grades below full, holds no solution" release_check
 # Criterion's runner binds /tmp/criterion_<pid>.sock; a killed runner leaves
 # its socket, and pids come round. With a stale socket waiting at each of the
 # next 3000 pids, every test must still start (the sandbox removes it).
