@@ -341,8 +341,9 @@ int main(int argc, char **argv)
     if (parsed < 0) return bad_usage(cnn_last_error());
     if (parsed > 0) return 0; /* --help */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    const char *kname = NULL;
-    gemm_ukernel_best(&kname);
+    const GemmKernel *kernel = gemm_kernel_active(); /* FC_KERNEL, or the best this CPU runs */
+    if (!kernel) return bad_usage(cnn_last_error());
+    const char *kname = kernel->name;
     char msg[512];
     if (nothing_to_time(&opt, kname, msg, sizeof msg)) return bad_usage(msg);
     double fpi;
@@ -350,7 +351,9 @@ int main(int argc, char **argv)
 
     printf("Chapter 06 benchmark (%s code): %d interleaved rounds after a checked warm-up; times and ratios "
            "are medians over the rounds\n", opt.variant, opt.rounds);
-    printf("  cores online: %ld; micro-kernel picked at run time: %s; FMA peak loop: %s\n", cores, kname, isa);
+    printf("  cores online: %ld; micro-kernel picked at run time: %s (tile %dx%d, kc %d, mc %d, nc %d%s); "
+           "FMA peak loop: %s\n", cores, kname, kernel->mr, kernel->nr, kernel->kc, kernel->mc, kernel->nc,
+           getenv("FC_KERNEL") && *getenv("FC_KERNEL") ? ", forced by FC_KERNEL" : "", isa);
     describe_machine(&opt, cores);
     double peak[2] = {0, 0}, bw[2] = {0, 0};
     for (int t = 1; t <= 2; t++) {

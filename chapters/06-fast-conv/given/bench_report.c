@@ -56,7 +56,7 @@ void bench_print_row(const BenchResult *r)
 }
 
 /* The ratio columns of the CSV, after the columns figures.sh reads. */
-static const char *const ratio_columns[] = {"vs_naive", "vs_openblas", "vs_onednn", "vs_1thread"};
+static const char *const ratio_columns[] = {"vs_naive", "vs_openblas", "vs_onednn", "vs_1thread", "vs_step64"};
 
 void bench_csv_header(FILE *csv)
 {
@@ -87,6 +87,7 @@ void bench_csv_row(FILE *csv, const char *variant, const BenchShape *sh, const B
     csv_ratio(csv, &r->vs_openblas);
     csv_ratio(csv, &r->vs_onednn);
     csv_ratio(csv, &r->vs_1thread);
+    csv_ratio(csv, &r->vs_step64);
     fprintf(csv, "\n");
 }
 
@@ -126,8 +127,8 @@ static void print_fast_ratios(const BenchResults *results, const char *shapes)
     if (!any) return;
     printf("\nconv2d_forward_fast's ratios, round by round: median (min-max) of the per-round ratios; above 1 "
            "it is faster\n");
-    printf("  %-13s %-19s %-19s %-19s %-19s %s\n", "shape", "vs oneDNN 1t", "vs oneDNN 2t", "vs OpenBLAS 1t",
-           "vs OpenBLAS 2t", "2t vs 1t");
+    printf("  %-13s %-19s %-19s %-19s %-19s %-19s %-19s %s\n", "shape", "vs oneDNN 1t", "vs oneDNN 2t",
+           "vs OpenBLAS 1t", "vs OpenBLAS 2t", "vs naive 1t", "vs step 6.4 1t", "2t vs 1t");
     for (int s = 0; s < bench_nshapes; s++) {
         const char *name = bench_shapes[s].name;
         if (!bench_listed(shapes, name)) continue;
@@ -136,6 +137,7 @@ static void print_fast_ratios(const BenchResults *results, const char *shapes)
         const BenchRatio none = {0};
         const BenchRatio *cells[] = {f1 && !f1->wrong ? &f1->vs_onednn : &none, f2 && !f2->wrong ? &f2->vs_onednn : &none,
                                      f1 && !f1->wrong ? &f1->vs_openblas : &none, f2 && !f2->wrong ? &f2->vs_openblas : &none,
+                                     f1 && !f1->wrong ? &f1->vs_naive : &none, f1 && !f1->wrong ? &f1->vs_step64 : &none,
                                      f2 && !f2->wrong ? &f2->vs_1thread : &none};
         printf("  %-13s", name);
         for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
