@@ -224,8 +224,11 @@ void bench_print_row(const BenchResult *r);
 void bench_csv_header(FILE *csv);
 void bench_csv_row(FILE *csv, const char *variant, const BenchShape *sh, const BenchResult *r, const char *status);
 
-/* The machine's CSV: the peak and bandwidth at 1 and 2 threads. */
-void bench_machine_csv(FILE *f, const double peak[2], const double bw[2], const char *isa);
+/* The machine's CSV: the peak, bandwidth and ridge point (peak / bandwidth,
+ * flop/byte) at 1 and 2 threads, the FMA loop's ISA, the micro-kernel that
+ * ran, the CPU and the date of the run (UTC). */
+void bench_machine_csv(FILE *f, const double peak[2], const double bw[2], const char *isa, const char *kernel,
+                       const char *cpu, const char *date);
 
 /* GFLOP/s, one row per shape of the shapes list, one column per
  * implementation and thread count; then the ratios of conv2d_forward_fast

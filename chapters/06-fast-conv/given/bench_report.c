@@ -91,10 +91,13 @@ void bench_csv_row(FILE *csv, const char *variant, const BenchShape *sh, const B
     fprintf(csv, "\n");
 }
 
-void bench_machine_csv(FILE *f, const double peak[2], const double bw[2], const char *isa)
+void bench_machine_csv(FILE *f, const double peak[2], const double bw[2], const char *isa, const char *kernel,
+                       const char *cpu, const char *date)
 {
-    fprintf(f, "threads,peak_gflops,bandwidth_gbs,isa\n");
-    for (int t = 1; t <= 2; t++) fprintf(f, "%d,%.2f,%.2f,%s\n", t, peak[t - 1], bw[t - 1], isa);
+    fprintf(f, "threads,peak_gflops,bandwidth_gbs,isa,ridge_flop_per_byte,kernel,cpu,date\n");
+    for (int t = 1; t <= 2; t++)
+        fprintf(f, "%d,%.2f,%.2f,%s,%.2f,%s,%s,%s\n", t, peak[t - 1], bw[t - 1], isa,
+                bw[t - 1] > 0 ? peak[t - 1] / bw[t - 1] : 0.0, kernel, cpu, date);
 }
 
 /* The summary's columns with a 1t and a 2t value: the threaded
