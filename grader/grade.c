@@ -381,8 +381,8 @@ typedef struct {
     char bin[1600], tests_dir[1600], home[1600], end_dir[1600], end_path[1700], out_dir[1600];
     char failures[1600];     /* where a test draws its failures (scratch) */
     char failures_kept[1400]; /* where they are kept: build/grade/NN-variant/failures */
-    char *env[16];
-    char env_text[16][1800];
+    char *env[18];
+    char env_text[18][1800];
 } Run;
 
 /* GRADE_TIMEOUT: every test's time limit in seconds instead of its own
@@ -481,6 +481,10 @@ static int make_scratch(const Grade *g, Run *run, const Snapshot *snap)
     snprintf(run->env_text[n++], sizeof run->env_text[0], "UBSAN_OPTIONS=print_stacktrace=1:%s",
              ubsan ? ubsan : "");
     if (omp) snprintf(run->env_text[n++], sizeof run->env_text[0], "OMP_NUM_THREADS=%s", omp);
+    /* Chapter 06's micro-kernel (fastconv.h): FC_KERNEL=portable grades the
+     * portable path on a CPU that has intrinsics kernels. */
+    const char *kernel = getenv("FC_KERNEL");
+    if (kernel) snprintf(run->env_text[n++], sizeof run->env_text[0], "FC_KERNEL=%.100s", kernel);
     /* Criterion applies the limit itself (record.c): its --timeout option
      * could only lower a test's own. */
     if (timeout_override() > 0)

@@ -40,8 +40,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bytes of one packed column block (C*R*S x NC floats) we aim to keep in L2. */
-enum { FC_BLOCK_BYTES = 256 * 1024, FC_NC_MAX = 1024, FC_KC = 256 };
+/* Columns of one packed column block at most; its bytes (C*R*S x nc floats)
+ * and the slices of C*R*S come from the kernel's blocks (GemmKernel). */
+enum { FC_NC_MAX = 1024 };
 
 /* Images at least this wide are packed without a padded copy (see
  * conv2d_forward_fast). */
@@ -92,23 +93,23 @@ static void fill_bias(float *y, const Tensor *b, int K, int PQ, int k0, int k1, 
 /* The output tile for rows k0..k0+mr-1 and batch-wide columns j..j+nr-1 of
  * y [K, N*P*Q]: directly when it is whole and within one image, otherwise
  * through a scratch tile whose real part is scattered into y. */
-static void tile_to_y(GemmUkernel kernel, int kc, const float *a, const float *b, float *y, int K,
+static void tile_to_y(const GemmKernel *kernel, int kc, const float *a, const float *b, float *y, int K,
                       int PQ, int k0, int mr, int j, int nr)
 {
     int n = j / PQ, pq = j % PQ;
     float *yk = y + ((size_t)n * K + k0) * PQ;
-    if (mr == GEMM_MR && nr == GEMM_NR && pq + nr <= PQ) {
-        kernel(kc, a, b, yk + pq, PQ);
+    if (mr == kernel->mr && nr == kernel->nr && pq + nr <= PQ) {
+        kernel->run(kc, a, b, yk + pq, PQ);
         return;
     }
-    _Alignas(64) float tile[GEMM_MR * GEMM_NR] = {0};
-    kernel(kc, a, b, tile, GEMM_NR);
+    _Alignas(64) float tile[GEMM_MR * GEMM_NR] = {0}; /* no kernel's tile is larger */
+    kernel->run(kc, a, b, tile, kernel->nr);
     /* Scatter in runs of columns that stay within one image. */
     for (int t = 0; t < nr;) {
         int len = imin(nr - t, PQ - pq);
         for (int i = 0; i < mr; i++) {
             float *dst = yk + (size_t)i * PQ + pq;
-            const float *src = tile + i * GEMM_NR + t;
+            const float *src = tile + i * kernel->nr + t;
             for (int u = 0; u < len; u++) dst[u] += src[u];
         }
         t += len;
@@ -125,15 +126,16 @@ static void tile_to_y(GemmUkernel kernel, int kc, const float *a, const float *b
  *
  * and a task is one (column block, channel group) pair of it: a block of
  * nc columns of col (images and output positions), times a group of
- * group_panels MR-row panels of W. The first group of fields is what
+ * group_panels MR-row panels of W (MR x NR: the tile of the micro-kernel
+ * this CPU runs, kernel->mr x kernel->nr). The first group of fields is what
  * forward_tasks (your step 6.5) reads; the rest is for the two given
  * functions it calls, pack_columns and multiply_block. */
 typedef struct ForwardPlan {
     /* The tasks: nblocks column blocks x ngroups channel groups. */
     int ncols;           /* N*P*Q, the GEMM's columns */
-    int nc;              /* columns per block, a multiple of GEMM_NR (the last block: what is left) */
+    int nc;              /* columns per block, a multiple of NR (the last block: what is left) */
     int nblocks;         /* ceil(ncols / nc) */
-    int mpanels;         /* ceil(K / GEMM_MR), the MR-row panels of the packed weights */
+    int mpanels;         /* ceil(K / MR), the MR-row panels of the packed weights */
     int ngroups;         /* channel groups: 1 unless the blocks are fewer than the threads */
     int group_panels;    /* MR panels per group (the last group: what is left) */
     float *bpack;        /* scratch, one packed column block per thread: [threads * block_floats] */
@@ -145,20 +147,20 @@ typedef struct ForwardPlan {
     int C, Hs, Ws, R, S, P, Q;
 
     /* For multiply_block: the weights, the bias, the output. */
-    GemmUkernel kernel;  /* gemm_ukernel_best */
-    const float *wpack;  /* W packed into mpanels panels of GEMM_MR x C*R*S (pack_a) */
+    const GemmKernel *kernel; /* gemm_kernel_active: the micro-kernel, its tile MR x NR */
+    const float *wpack;  /* W packed into mpanels panels of MR x C*R*S (pack_a) */
     const Tensor *b;     /* [K] or NULL */
     float *y;            /* y [N,K,P,Q], seen as [K, N*P*Q] by fill_bias and tile_to_y */
     int K, CRS, PQ;
-    int nkc;             /* slices of the C*R*S rows, at most FC_KC each */
+    int nkc;             /* slices of the C*R*S rows, at most kernel->kc each */
 } ForwardPlan;
 
 /* Packs batch-wide columns j0 .. j0+cols-1 of col into dst (given): the
- * fused im2col + pack_b, ceil(cols / GEMM_NR) panels of C*R*S rows. */
+ * fused im2col + pack_b, ceil(cols / NR) panels of C*R*S rows. */
 static void pack_columns(const ForwardPlan *plan, float *dst, int j0, int cols)
 {
     im2col_pack(dst, plan->xs, plan->C, plan->Hs, plan->Ws, plan->R, plan->S, plan->ps, plan->P, plan->Q,
-                j0, cols);
+                j0, cols, plan->kernel->nr);
 }
 
 /* One task's product (given): the packed columns j0 .. j0+cols-1 in
@@ -170,18 +172,19 @@ static void pack_columns(const ForwardPlan *plan, float *dst, int j0, int cols)
 static void multiply_block(const ForwardPlan *plan, const float *bblock, int j0, int cols, int ip0, int ip1)
 {
     int K = plan->K, CRS = plan->CRS, PQ = plan->PQ, nkc = plan->nkc;
-    GemmUkernel kernel = plan->kernel;
+    const GemmKernel *kernel = plan->kernel;
+    int MR = kernel->mr, NR = kernel->nr;
     const float *wpack = plan->wpack;
     float *y = plan->y;
-    for (int jr = 0; jr < cols; jr += GEMM_NR) {
-        const float *bpanel = bblock + (size_t)(jr / GEMM_NR) * CRS * GEMM_NR;
-        int nr = imin(GEMM_NR, cols - jr);
-        fill_bias(y, plan->b, K, PQ, ip0 * GEMM_MR, imin(K, ip1 * GEMM_MR), j0 + jr, nr);
+    for (int jr = 0; jr < cols; jr += NR) {
+        const float *bpanel = bblock + (size_t)(jr / NR) * CRS * NR;
+        int nr = imin(NR, cols - jr);
+        fill_bias(y, plan->b, K, PQ, ip0 * MR, imin(K, ip1 * MR), j0 + jr, nr);
         for (int s = 0; s < nkc; s++) {
             int pc = (int)((long)s * CRS / nkc), kc = (int)((long)(s + 1) * CRS / nkc) - pc;
             for (int ip = ip0; ip < ip1; ip++)
-                tile_to_y(kernel, kc, wpack + ((size_t)ip * CRS + pc) * GEMM_MR, bpanel + (size_t)pc * GEMM_NR,
-                          y, K, PQ, ip * GEMM_MR, imin(GEMM_MR, K - ip * GEMM_MR), j0 + jr, nr);
+                tile_to_y(kernel, kc, wpack + ((size_t)ip * CRS + pc) * MR, bpanel + (size_t)pc * NR, y, K, PQ,
+                          ip * MR, imin(MR, K - ip * MR), j0 + jr, nr);
         }
     }
 }
@@ -227,28 +230,32 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
     if ((size_t)N * PQ > (size_t)1 << 30)
         return cnn_error("conv2d_forward_fast: N*P*Q = %zu output columns is too many", (size_t)N * PQ);
     int ncols = N * PQ, threads = parallel_max_threads();
+    const GemmKernel *kernel = gemm_kernel_active();
+    if (!kernel) return cnn_error_context("conv2d_forward_fast");
+    int MR = kernel->mr, NR = kernel->nr;
 
-    /* Column blocks: as wide as fits FC_BLOCK_BYTES, but at least one per thread. */
-    int nc = (int)(FC_BLOCK_BYTES / sizeof(float) / (size_t)CRS) / GEMM_NR * GEMM_NR;
-    nc = nc < GEMM_NR ? GEMM_NR : imin(nc, FC_NC_MAX);
-    int per_thread = ((ncols + threads - 1) / threads + GEMM_NR - 1) / GEMM_NR * GEMM_NR;
+    /* Column blocks: as wide as fits half the L2 (kernel->block_bytes), but
+     * at least one per thread. */
+    int nc = (int)((size_t)kernel->block_bytes / sizeof(float) / (size_t)CRS) / NR * NR;
+    nc = nc < NR ? NR : imin(nc, FC_NC_MAX);
+    int per_thread = ((ncols + threads - 1) / threads + NR - 1) / NR * NR;
     nc = imin(nc, per_thread);
     int nblocks = (ncols + nc - 1) / nc;
     /* Too few blocks for the threads (a small batch): split the output
      * channels too, in groups of whole MR panels. */
-    int mpanels = (K + GEMM_MR - 1) / GEMM_MR;
+    int mpanels = (K + MR - 1) / MR;
     int ngroups = nblocks >= threads ? 1 : imin(mpanels, (threads + nblocks - 1) / nblocks);
     int group_panels = (mpanels + ngroups - 1) / ngroups;
 
-    size_t block_floats = (size_t)CRS * ((nc + GEMM_NR - 1) / GEMM_NR) * GEMM_NR;
-    float *wpack = alloc_floats((size_t)mpanels * GEMM_MR * CRS);
+    size_t block_floats = round_up16((size_t)CRS * ((nc + NR - 1) / NR) * NR);
+    float *wpack = alloc_floats((size_t)mpanels * MR * CRS);
     float *bpack = alloc_floats(block_floats * (size_t)threads);
     if (!wpack || !bpack) {
         memory_free_aligned(wpack);
         memory_free_aligned(bpack);
         return cnn_error("conv2d_forward_fast: out of memory for packing buffers");
     }
-    pack_a(wpack, mat_rows(w->data, CRS), 0, K, 0, CRS);
+    pack_a(wpack, mat_rows(w->data, CRS), 0, K, 0, CRS, MR);
     /* Narrow images are padded once up front: im2col_pack would otherwise
      * clip nearly every run at a border, and a clipped run of a few floats
      * costs several times a plain copy. Wide images are packed straight
@@ -275,8 +282,8 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
         .ncols = ncols, .nc = nc, .nblocks = nblocks, .mpanels = mpanels, .ngroups = ngroups,
         .group_panels = group_panels, .bpack = bpack, .block_floats = block_floats,
         .xs = xs, .ps = ps, .C = C, .Hs = Hs, .Ws = Ws, .R = R, .S = S, .P = P, .Q = Q,
-        .kernel = gemm_ukernel_best(NULL), .wpack = wpack, .b = b, .y = y->data,
-        .K = K, .CRS = CRS, .PQ = PQ, .nkc = (CRS + FC_KC - 1) / FC_KC,
+        .kernel = kernel, .wpack = wpack, .b = b, .y = y->data,
+        .K = K, .CRS = CRS, .PQ = PQ, .nkc = (CRS + kernel->kc - 1) / kernel->kc,
     };
     /* Threads pay off from about a million multiply-adds (tens of microseconds). */
     int use_threads = threads > 1 && (double)N * K * PQ * CRS > 1e6;
@@ -330,13 +337,16 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
     /* dy [N,K,P,Q], x [N,C,H,W] -> dw += [K,C,R,S] */
     int N = x->n, C = x->c, H = x->h, W = x->w, K = dw->n, R = dw->h, S = dw->w;
     int CRS = C * R * S, PQ = P * Q, threads = parallel_max_threads();
-    int Kp = (K + GEMM_MR - 1) / GEMM_MR * GEMM_MR, CRSp = (CRS + GEMM_NR - 1) / GEMM_NR * GEMM_NR;
-    int Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w, kcmax = imin(FC_KC, PQ);
+    const GemmKernel *kernel = gemm_kernel_active();
+    if (!kernel) return cnn_error_context("conv2d_backward_fast");
+    int MR = kernel->mr, NR = kernel->nr, KC = kernel->kc;
+    int Kp = (K + MR - 1) / MR * MR, CRSp = (CRS + NR - 1) / NR * NR;
+    int Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w, kcmax = imin(KC, PQ);
     /* Every piece of scratch a whole number of 64-byte lines: the kernel's
      * aligned loads need its panels aligned. */
     size_t psize = (size_t)Kp * CRSp, image = round_up16((size_t)C * Hp * Wp);
     size_t apack_floats = round_up16((size_t)Kp * kcmax);
-    size_t mine_floats = image + apack_floats + (size_t)kcmax * GEMM_NR;
+    size_t mine_floats = image + apack_floats + round_up16((size_t)kcmax * NR);
     float *partial = alloc_floats(psize * (size_t)threads);
     float *scratch = alloc_floats(mine_floats * (size_t)threads);
     if (!partial || !scratch) {
@@ -345,7 +355,6 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
         return cnn_error("conv2d_backward_fast: out of memory for the weight gradient's scratch");
     }
     memset(partial, 0, psize * (size_t)threads * sizeof *partial);
-    GemmUkernel kernel = gemm_ukernel_best(NULL);
 
     OMP(parallel for schedule(static) if (threads > 1 && N > 1))
     for (int n = 0; n < N; n++) {
@@ -354,14 +363,14 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
         float *bpanel = apack + apack_floats, *part = partial + (size_t)tid * psize;
         const float *dyn = dy->data + (size_t)n * K * PQ;
         to_channels_last(xhwc, tensor_image(x, n), C, H, W, p.pad_h, p.pad_w);
-        for (int pc = 0; pc < PQ; pc += FC_KC) {
-            int kc = imin(FC_KC, PQ - pc);
-            pack_a(apack, mat_rows(dyn, PQ), 0, K, pc, kc); /* rows past K are zeros */
-            for (int jc = 0; jc < CRS; jc += GEMM_NR) {
+        for (int pc = 0; pc < PQ; pc += KC) {
+            int kc = imin(KC, PQ - pc);
+            pack_a(apack, mat_rows(dyn, PQ), 0, K, pc, kc, MR); /* rows past K are zeros */
+            for (int jc = 0; jc < CRS; jc += NR) {
                 im2col_pack_transposed(bpanel, xhwc, C, Wp, S, p.stride_h, p.stride_w, Q, pc, kc, jc,
-                                       imin(GEMM_NR, CRS - jc));
-                for (int ip = 0; ip < Kp; ip += GEMM_MR)
-                    kernel(kc, apack + (size_t)ip * kc, bpanel, part + (size_t)ip * CRSp + jc, CRSp);
+                                       imin(NR, CRS - jc), NR);
+                for (int ip = 0; ip < Kp; ip += MR)
+                    kernel->run(kc, apack + (size_t)ip * kc, bpanel, part + (size_t)ip * CRSp + jc, CRSp);
             }
         }
     }

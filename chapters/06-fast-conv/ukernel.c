@@ -11,6 +11,17 @@
  * broadcasts MR values of A, and does MR*NR multiply-adds (16 vector FMAs)
  * without touching C at all.
  *
+ * Why the tile differs per instruction set. A tile must fill the vector
+ * registers without spilling, and give the FMA units enough independent
+ * accumulators: an FMA takes about 4 cycles and a core starts 2 per cycle,
+ * so at least 4 x 2 = 8 accumulators must be in flight. AVX-512 has 32
+ * registers of 16 floats: 8 x 32 is 16 accumulators, 2 for B, 1 for A.
+ * AVX2 has 16 registers of 8 floats: 8 x 32 would need 32 accumulators, so
+ * its kernel (given/ukernel_x86.c) has its own 6 x 16 tile, 12
+ * accumulators + 2 for B + 1 for A = 15 registers. The portable kernel you
+ * write keeps 8 x 32. pack_a, pack_b and gemm_packed_with take the tile and
+ * the cache blocks from the GemmKernel they are given (fastconv.h).
+ *
  * Why packing. The kernel wants its A values MR apart and its B values NR
  * apart, in exactly the order it reads them, aligned, and with no cache-line
  * or TLB misses: pack_a and pack_b copy blocks of A and B into that order
@@ -29,10 +40,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Blocking of gemm_packed_with: a KC x NC block of B (<= 1 MB, the L2 cache)
- * is packed once and reused by every MC x KC block of A (<= 128 KB). */
-enum { PACK_KC = 256, PACK_MC = 128, PACK_NC = 1024 };
-
 static inline int imin(int a, int b) { return a < b ? a : b; }
 
 FC_SIMD_CLONES void gemm_ukernel_portable(int kc, const float *restrict a, const float *restrict b,
@@ -48,62 +55,64 @@ FC_SIMD_CLONES void gemm_ukernel_portable(int kc, const float *restrict a, const
     (void)kc; (void)a; (void)b; (void)c; (void)ldc;
 }
 
-void pack_a(float *dst, MatRef a, int i0, int mc, int p0, int kc)
+void pack_a(float *dst, MatRef a, int i0, int mc, int p0, int kc, int mr)
 {
-    for (int ip = 0; ip < mc; ip += GEMM_MR) {
-        int mr = imin(GEMM_MR, mc - ip);
+    for (int ip = 0; ip < mc; ip += mr) {
+        int rows = imin(mr, mc - ip);
         float *panel = dst + (size_t)ip * kc;
         for (int p = 0; p < kc; p++) {
             const float *src = a.data + (size_t)(p0 + p) * a.cs + (size_t)(i0 + ip) * a.rs;
-            float *out = panel + (size_t)p * GEMM_MR;
+            float *out = panel + (size_t)p * mr;
             int i = 0;
-            for (; i < mr; i++) out[i] = src[(size_t)i * a.rs];
-            for (; i < GEMM_MR; i++) out[i] = 0.0f;
+            for (; i < rows; i++) out[i] = src[(size_t)i * a.rs];
+            for (; i < mr; i++) out[i] = 0.0f;
         }
     }
 }
 
-void pack_b(float *dst, MatRef b, int p0, int kc, int j0, int nc)
+void pack_b(float *dst, MatRef b, int p0, int kc, int j0, int nc, int nr)
 {
-    for (int jp = 0; jp < nc; jp += GEMM_NR) {
-        int nr = imin(GEMM_NR, nc - jp);
+    for (int jp = 0; jp < nc; jp += nr) {
+        int cols = imin(nr, nc - jp);
         float *panel = dst + (size_t)jp * kc;
         for (int p = 0; p < kc; p++) {
             const float *src = b.data + (size_t)(p0 + p) * b.rs + (size_t)(j0 + jp) * b.cs;
-            float *out = panel + (size_t)p * GEMM_NR;
+            float *out = panel + (size_t)p * nr;
             int j = 0;
             if (b.cs == 1)
-                for (; j < nr; j++) out[j] = src[j];
+                for (; j < cols; j++) out[j] = src[j];
             else
-                for (; j < nr; j++) out[j] = src[(size_t)j * b.cs];
-            for (; j < GEMM_NR; j++) out[j] = 0.0f;
+                for (; j < cols; j++) out[j] = src[(size_t)j * b.cs];
+            for (; j < nr; j++) out[j] = 0.0f;
         }
     }
 }
 
-/* One MR x NR tile of C (mr x nr of it real): straight into C when the tile
- * is whole, else through a zeroed scratch tile of which only the real part
- * is added (the padding rows/columns of the panels are zeros anyway). */
-static void tile_update(GemmUkernel kernel, int kc, const float *a, const float *b, float *c,
-                        int ldc, int mr, int nr)
+/* One mr x nr tile of C (rows x cols of it real): straight into C when the
+ * tile is whole, else through a zeroed scratch tile of which only the real
+ * part is added (the padding rows/columns of the panels are zeros anyway). */
+static void tile_update(const GemmKernel *k, int kc, const float *a, const float *b, float *c, int ldc,
+                        int rows, int cols)
 {
-    if (mr == GEMM_MR && nr == GEMM_NR) {
-        kernel(kc, a, b, c, ldc);
+    if (rows == k->mr && cols == k->nr) {
+        k->run(kc, a, b, c, ldc);
         return;
     }
-    _Alignas(64) float tile[GEMM_MR * GEMM_NR] = {0};
-    kernel(kc, a, b, tile, GEMM_NR);
-    for (int i = 0; i < mr; i++)
-        for (int j = 0; j < nr; j++) c[(size_t)i * ldc + j] += tile[i * GEMM_NR + j];
+    _Alignas(64) float tile[GEMM_MR * GEMM_NR] = {0}; /* no kernel's tile is larger */
+    k->run(kc, a, b, tile, k->nr);
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) c[(size_t)i * ldc + j] += tile[i * k->nr + j];
 }
 
-int gemm_packed_with(GemmUkernel kernel, float *c, int ldc, MatRef a, MatRef b, int M, int N, int K)
+int gemm_packed_with(const GemmKernel *k, float *c, int ldc, MatRef a, MatRef b, int M, int N, int K)
 {
     /* c [M,N] (row stride ldc) += a [M,K] * b [K,N] */
+    if (!k) return -1; /* gemm_kernel_active refused FC_KERNEL (its message is set) */
     if (M <= 0 || N <= 0 || K <= 0) return 0;
-    int kcmax = imin(PACK_KC, K);
-    size_t asize = (size_t)(imin(PACK_MC, M) + GEMM_MR) * kcmax;
-    size_t bsize = (size_t)(imin(PACK_NC, N) + GEMM_NR) * kcmax;
+    int MR = k->mr, NR = k->nr, KC = k->kc, MC = k->mc, NC = k->nc;
+    int kcmax = imin(KC, K);
+    size_t asize = (size_t)(imin(MC, M) + MR) * kcmax;
+    size_t bsize = (size_t)(imin(NC, N) + NR) * kcmax;
     float *apack = memory_alloc_aligned(asize * sizeof(float)); /* 64-byte aligned */
     float *bpack = memory_alloc_aligned(bsize * sizeof(float));
     if (!apack || !bpack) {
@@ -111,19 +120,21 @@ int gemm_packed_with(GemmUkernel kernel, float *c, int ldc, MatRef a, MatRef b, 
         memory_free_aligned(bpack);
         return cnn_error("gemm_packed: out of memory for packing buffers (M=%d N=%d K=%d)", M, N, K);
     }
-    for (int jc = 0; jc < N; jc += PACK_NC) {
-        int nc = imin(PACK_NC, N - jc);
-        for (int pc = 0; pc < K; pc += PACK_KC) {
-            int kc = imin(PACK_KC, K - pc);
-            pack_b(bpack, b, pc, kc, jc, nc);
-            for (int ic = 0; ic < M; ic += PACK_MC) {
-                int mc = imin(PACK_MC, M - ic);
-                pack_a(apack, a, ic, mc, pc, kc);
-                for (int jr = 0; jr < nc; jr += GEMM_NR)
-                    for (int ir = 0; ir < mc; ir += GEMM_MR)
-                        tile_update(kernel, kc, apack + (size_t)ir * kc, bpack + (size_t)jr * kc,
-                                    c + (size_t)(ic + ir) * ldc + jc + jr, ldc,
-                                    imin(GEMM_MR, mc - ir), imin(GEMM_NR, nc - jr));
+    /* B's block (kc x nc) is packed once and reused by every block of A;
+     * within it, one B panel stays in L1 while it meets every A panel. */
+    for (int jc = 0; jc < N; jc += NC) {
+        int nc = imin(NC, N - jc);
+        for (int pc = 0; pc < K; pc += KC) {
+            int kc = imin(KC, K - pc);
+            pack_b(bpack, b, pc, kc, jc, nc, NR);
+            for (int ic = 0; ic < M; ic += MC) {
+                int mc = imin(MC, M - ic);
+                pack_a(apack, a, ic, mc, pc, kc, MR);
+                for (int jr = 0; jr < nc; jr += NR)
+                    for (int ir = 0; ir < mc; ir += MR)
+                        tile_update(k, kc, apack + (size_t)ir * kc, bpack + (size_t)jr * kc,
+                                    c + (size_t)(ic + ir) * ldc + jc + jr, ldc, imin(MR, mc - ir),
+                                    imin(NR, nc - jr));
             }
         }
     }
@@ -134,5 +145,6 @@ int gemm_packed_with(GemmUkernel kernel, float *c, int ldc, MatRef a, MatRef b, 
 
 int gemm_packed(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K)
 {
-    return gemm_packed_with(gemm_ukernel_best(NULL), c, ldc, a, b, M, N, K);
+    const GemmKernel *k = gemm_kernel_active();
+    return k ? gemm_packed_with(k, c, ldc, a, b, M, N, K) : cnn_error_context("gemm_packed");
 }

@@ -80,13 +80,17 @@ int gemm_blocked(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K); /*
 enum { GEMM_BM = 64, GEMM_BN = 256, GEMM_BK = 128 };
 
 /* ---- 6.4: the micro-kernel and the packed GEMM ------------------------------
- * A micro-kernel updates one MR x NR tile of C from two packed panels:
+ * A micro-kernel updates one mr x nr tile of C from two packed panels:
  *
- *     c[i*ldc + j] += sum over p < kc of a[p*MR + i] * b[p*NR + j]
+ *     c[i*ldc + j] += sum over p < kc of a[p*mr + i] * b[p*nr + j]
  *
- * a: an A panel, kc columns of MR consecutive values (packed by pack_a);
- * b: a B panel, kc rows of NR consecutive values (packed by pack_b).
- * Both panels are 64-byte aligned. NR = 32 is two AVX-512 vectors. */
+ * a: an A panel, kc columns of mr consecutive values (packed by pack_a);
+ * b: a B panel, kc rows of nr consecutive values (packed by pack_b).
+ * Both panels are 64-byte aligned. The portable kernel's tile is
+ * GEMM_MR x GEMM_NR = 8 x 32 (NR = 32 is two AVX-512 vectors); each
+ * intrinsics kernel has the tile that fills its CPU's registers (GemmKernel
+ * below), never larger than GEMM_MR x GEMM_NR, so a GEMM_MR * GEMM_NR
+ * scratch tile fits any of them. */
 enum { GEMM_MR = 8, GEMM_NR = 32 };
 typedef void (*GemmUkernel)(int kc, const float *a, const float *b, float *c, int ldc);
 
@@ -102,27 +106,45 @@ typedef void (*GemmUkernel)(int kc, const float *a, const float *b, float *c, in
 #endif
 void gemm_ukernel_portable(int kc, const float *a, const float *b, float *c, int ldc);
 
-/* Hand-written intrinsics versions (given), compiled with target attributes.
- * Call only when gemm_ukernel_supported(name) says the CPU has the ISA. */
-void gemm_ukernel_avx2(int kc, const float *a, const float *b, float *c, int ldc);
-void gemm_ukernel_avx512(int kc, const float *a, const float *b, float *c, int ldc);
+/* A micro-kernel with everything that must match it (given/ukernel_x86.c):
+ * its register tile, which sets the width of the packed panels, and the
+ * cache blocks of gemm_packed_with, worked out from that tile and the
+ * caches this CPU reports. */
+typedef struct GemmKernel {
+    const char *name;  /* "avx512", "avx2" or "portable" */
+    GemmUkernel run;
+    int mr, nr;        /* the register tile: A panels mr rows, B panels nr columns */
+    int kc;            /* K slice: one B panel (kc x nr) stays in half the L1 */
+    int mc;            /* rows of A packed at once: mc x kc stays in half the L2 */
+    int nc;            /* columns of B packed at once: kc x nc stays in a quarter of the L3 */
+    int block_bytes;   /* half the L2: the packed column block of conv2d_forward_fast */
+} GemmKernel;
 
-/* The fastest kernel this CPU runs ("avx512", "avx2" or "portable"), and
- * whether a named kernel runs here. Never NULL: portable always works. */
-GemmUkernel gemm_ukernel_best(const char **name);
-int gemm_ukernel_supported(const char *name);
-GemmUkernel gemm_ukernel_by_name(const char *name);
+/* The kernel named name ("avx512", "avx2", "portable"), or NULL when this
+ * CPU cannot run it or there is no such kernel. */
+const GemmKernel *gemm_kernel_by_name(const char *name);
+
+/* The kernel every fast function uses: the environment variable FC_KERNEL
+ * when it is set (portable, avx2 or avx512: to test a path, or to force the
+ * portable one), else the best this CPU runs. NULL, with a cnn_error
+ * message, when FC_KERNEL names a kernel this CPU cannot run; the fast
+ * functions then fail with that message. Decided on the first call. */
+const GemmKernel *gemm_kernel_active(void);
+
+/* What gemm_kernel_active does with the value of FC_KERNEL (NULL or "": the
+ * best kernel this CPU runs). */
+const GemmKernel *gemm_kernel_choose(const char *request);
 
 /* Packing (given). pack_a copies the mc x kc block of A starting at (i0, p0)
- * into ceil(mc/MR) panels of kc*MR floats, rows past mc zero-filled;
- * pack_b copies the kc x nc block of B at (p0, j0) into ceil(nc/NR) panels
- * of kc*NR floats, columns past nc zero-filled. */
-void pack_a(float *dst, MatRef a, int i0, int mc, int p0, int kc);
-void pack_b(float *dst, MatRef b, int p0, int kc, int j0, int nc);
+ * into ceil(mc/mr) panels of kc*mr floats, rows past mc zero-filled;
+ * pack_b copies the kc x nc block of B at (p0, j0) into ceil(nc/nr) panels
+ * of kc*nr floats, columns past nc zero-filled. mr and nr: the kernel's tile. */
+void pack_a(float *dst, MatRef a, int i0, int mc, int p0, int kc, int mr);
+void pack_b(float *dst, MatRef b, int p0, int kc, int j0, int nc, int nr);
 
 /* C += A * B through packing and a micro-kernel (the whole tile loop,
- * edge tiles included); gemm_packed uses gemm_ukernel_best. */
-int gemm_packed_with(GemmUkernel kernel, float *c, int ldc, MatRef a, MatRef b, int M, int N, int K);
+ * edge tiles included); gemm_packed uses gemm_kernel_active. */
+int gemm_packed_with(const GemmKernel *kernel, float *c, int ldc, MatRef a, MatRef b, int M, int N, int K);
 int gemm_packed(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K);
 
 /* ---- Convolution on a GEMM --------------------------------------------------
@@ -152,11 +174,11 @@ int fastconv_check_shapes(const char *fn, const Tensor *y, const Tensor *x, cons
 
 /* The fused im2col + pack_b of conv2d_forward_fast (given): packs columns
  * j0 .. j0+nc-1 of the batch-wide col matrix [C*R*S, N*P*Q] (column
- * j = (n*P + p)*Q + q) into ceil(nc/NR) B panels of C*R*S rows, reading
+ * j = (n*P + p)*Q + q) into ceil(nc/nr) B panels of C*R*S rows, reading
  * the whole batch x [N, C, H, W] and writing zeros where a window covers
  * the padding of convolution p. */
 void im2col_pack(float *dst, const float *x, int C, int H, int W, int R, int S, Conv2dParams p, int P,
-                 int Q, int j0, int nc);
+                 int Q, int j0, int nc, int nr);
 
 /* ---- Given: chapter 05's dense layer on gemm_packed --------------------------
  * Same contracts as dense_forward and dense_backward (chapter 05's dense.h):
@@ -187,9 +209,9 @@ int relu_maxpool2d_backward_fast(Tensor *dx, const Tensor *dy, const int32_t *ar
  * channels-last and zero-padded, xhwc [Hp, Wp, C]: then the S*C taps of one
  * window row are S*C consecutive floats of xhwc, and a panel row is R
  * copies of runs instead of C*R*S single loads. Writes rows pq0 .. pq0+kc-1
- * and taps t0 .. t0+nc-1 (nc <= NR; tap t = (r*S + s)*C + c) of col^T
- * [P*Q, R*S*C] as one B panel of kc rows of NR floats (zeros past nc). */
+ * and taps t0 .. t0+nc-1 (nc <= nr <= GEMM_NR; tap t = (r*S + s)*C + c) of
+ * col^T [P*Q, R*S*C] as one B panel of kc rows of nr floats (zeros past nc). */
 void im2col_pack_transposed(float *dst, const float *xhwc, int C, int Wp, int S, int stride_h,
-                            int stride_w, int Q, int pq0, int kc, int t0, int nc);
+                            int stride_w, int Q, int pq0, int kc, int t0, int nc, int nr);
 
 #endif

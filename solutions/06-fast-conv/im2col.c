@@ -130,13 +130,13 @@ static inline void pack_run(float *restrict o, const float *restrict row, int w0
 /* The same run of output positions for every row (c, r, s) of a panel:
  * image n0 (its first plane at x_n), output row oh, columns ow .. ow+len-1. */
 static inline void pack_run_rows(float *o, const float *x_n, int len, int C, int H, int W, int R, int S,
-                                 Conv2dParams p, int oh, int ow)
+                                 Conv2dParams p, int oh, int ow, int nr)
 {
     for (int c = 0; c < C; c++)
         for (int r = 0; r < R; r++) {
             int in_row = oh * p.stride_h - p.pad_h + r; /* NULL row: in the padding */
             const float *row = in_row >= 0 && in_row < H ? x_n + ((size_t)c * H + in_row) * W : NULL;
-            for (int s = 0; s < S; s++, o += GEMM_NR)
+            for (int s = 0; s < S; s++, o += nr)
                 pack_run(o, row, ow * p.stride_w - p.pad_w + s, len, p.stride_w, W);
         }
 }
@@ -144,18 +144,19 @@ static inline void pack_run_rows(float *o, const float *x_n, int len, int C, int
 /* The same, for a convolution without padding: every run lies inside its
  * row, so there is nothing to check (the inner loop of the common case). */
 static inline void pack_run_rows_inside(float *o, const float *x_n, int len, int C, int H, int W, int R,
-                                        int S, Conv2dParams p, int oh, int ow)
+                                        int S, Conv2dParams p, int oh, int ow, int nr)
 {
     for (int c = 0; c < C; c++)
         for (int r = 0; r < R; r++) {
             const float *row = x_n + ((size_t)c * H + (size_t)(oh * p.stride_h + r)) * W + ow * p.stride_w;
-            for (int s = 0; s < S; s++, o += GEMM_NR) copy_run(o, row + s, len, p.stride_w);
+            for (int s = 0; s < S; s++, o += nr) copy_run(o, row + s, len, p.stride_w);
         }
 }
 
 /* Given. Columns j0 .. j0+nc-1 of the batch-wide im2col matrix, written as
- * NR-wide B panels: panel t holds, for each row k = (c*R + r)*S + s, the NR
- * values of columns j0 + t*NR .. j0 + t*NR + NR - 1 (zeros past nc).
+ * nr-wide B panels (nr: the micro-kernel's tile): panel t holds, for each
+ * row k = (c*R + r)*S + s, the nr values of columns j0 + t*nr .. j0 + t*nr
+ * + nr - 1 (zeros past nc).
  *
  * A panel's columns are cut into runs that stay on one output row of one
  * image; for one tap (c, r, s) a run is a copy of consecutive input values
@@ -164,12 +165,12 @@ static inline void pack_run_rows_inside(float *o, const float *x_n, int len, int
  * write first (and, with two threads, no copy written by one core and read
  * by the other). */
 void im2col_pack(float *dst, const float *x, int C, int H, int W, int R, int S, Conv2dParams p, int P,
-                 int Q, int j0, int nc)
+                 int Q, int j0, int nc, int nr)
 {
     int PQ = P * Q, CRS = C * R * S;
-    for (int jp = 0; jp < nc; jp += GEMM_NR) {
-        float *panel = dst + (size_t)(jp / GEMM_NR) * CRS * GEMM_NR;
-        int width = nc - jp < GEMM_NR ? nc - jp : GEMM_NR;
+    for (int jp = 0; jp < nc; jp += nr) {
+        float *panel = dst + (size_t)(jp / nr) * CRS * nr;
+        int width = nc - jp < nr ? nc - jp : nr;
         for (int t = 0; t < width;) {
             int j = j0 + jp + t, n = j / PQ, pq = j % PQ, oh = pq / Q, ow = pq % Q;
             int len = Q - ow < width - t ? Q - ow : width - t;
@@ -177,21 +178,21 @@ void im2col_pack(float *dst, const float *x, int C, int H, int W, int R, int S, 
             /* Inlined for the common lengths, so each copy is a few instructions. */
             if (p.pad_h == 0 && p.pad_w == 0) {
                 if (len == 4 && p.stride_w == 1 && S == 3) /* 3x3 kernels on small images */
-                    pack_run_rows_inside(panel + t, x_n, 4, C, H, W, R, 3, p, oh, ow);
+                    pack_run_rows_inside(panel + t, x_n, 4, C, H, W, R, 3, p, oh, ow, nr);
                 else if (len == 4 && p.stride_w == 1)
-                    pack_run_rows_inside(panel + t, x_n, 4, C, H, W, R, S, p, oh, ow);
+                    pack_run_rows_inside(panel + t, x_n, 4, C, H, W, R, S, p, oh, ow, nr);
                 else if (len == 8 && p.stride_w == 1)
-                    pack_run_rows_inside(panel + t, x_n, 8, C, H, W, R, S, p, oh, ow);
+                    pack_run_rows_inside(panel + t, x_n, 8, C, H, W, R, S, p, oh, ow, nr);
                 else
-                    pack_run_rows_inside(panel + t, x_n, len, C, H, W, R, S, p, oh, ow);
+                    pack_run_rows_inside(panel + t, x_n, len, C, H, W, R, S, p, oh, ow, nr);
             } else {
-                pack_run_rows(panel + t, x_n, len, C, H, W, R, S, p, oh, ow);
+                pack_run_rows(panel + t, x_n, len, C, H, W, R, S, p, oh, ow, nr);
             }
             t += len;
         }
-        if (width < GEMM_NR)
+        if (width < nr)
             for (int k = 0; k < CRS; k++)
-                memset(panel + (size_t)k * GEMM_NR + width, 0, (size_t)(GEMM_NR - width) * sizeof *panel);
+                memset(panel + (size_t)k * nr + width, 0, (size_t)(nr - width) * sizeof *panel);
     }
 }
 
@@ -200,7 +201,7 @@ void im2col_pack(float *dst, const float *x, int C, int H, int W, int R, int S, 
  * S*C consecutive floats starting at the window's corner on that row. So a
  * row is built from at most R + 1 runs, each a plain copy. */
 void im2col_pack_transposed(float *dst, const float *xhwc, int C, int Wp, int S, int stride_h,
-                            int stride_w, int Q, int pq0, int kc, int t0, int nc)
+                            int stride_w, int Q, int pq0, int kc, int t0, int nc, int nr)
 {
     /* The runs are the same for every row, only the corner moves: cut the
      * taps into runs once (at most one per window row in the panel, plus one). */
@@ -215,10 +216,10 @@ void im2col_pack_transposed(float *dst, const float *xhwc, int C, int Wp, int S,
     }
     int oh = pq0 / Q, ow = pq0 % Q;
     for (int row = 0; row < kc; row++) {
-        float *out = dst + (size_t)row * GEMM_NR;
+        float *out = dst + (size_t)row * nr;
         const float *corner = xhwc + ((size_t)oh * stride_h * Wp + (size_t)ow * stride_w) * C;
         for (int i = 0; i < nruns; i++) copy_run(out + at[i], corner + from[i], len[i], 1);
-        if (nc < GEMM_NR) memset(out + nc, 0, (size_t)(GEMM_NR - nc) * sizeof *out);
+        if (nc < nr) memset(out + nc, 0, (size_t)(nr - nc) * sizeof *out);
         if (++ow == Q) ow = 0, oh++;
     }
 }

@@ -50,9 +50,12 @@ awk -F, 'NR > 1 && $19 == "ok" && ($10 == "naive" || $10 == "fast" || $10 == "op
     print $2, $18, $14, $10 "-" $11 "t" }' "$csv" > "$WORK/roofline.dat"
 peak1=$(awk -F, '$1 == 1 { print $2 }' "$machine"); peak2=$(awk -F, '$1 == 2 { print $2 }' "$machine")
 bw1=$(awk -F, '$1 == 1 { print $3 }' "$machine"); bw2=$(awk -F, '$1 == 2 { print $3 }' "$machine")
+# The run's machine, for the titles: "CPU, FMA ISA, micro-kernel, date" (an
+# older machine.csv without those columns gives an empty line).
+run=$(awk -F, '$1 == 1 && NF >= 8 { printf "%s, %s FMA, %s micro-kernel, %s", $7, $4, $6, $8 }' "$machine")
 
 gp "$here/gflops.gp" 1300x560 "$OUT/ch06-gflops$s.png" "$WORK/gflops.dat" "$ncols" "$peak1" \
-    "$(head -n 1 "$WORK/gflops.dat")" \
+    "$(head -n 1 "$WORK/gflops.dat")" "$run" \
     && made "ch06-gflops$s.png"
-gp "$here/roofline.gp" 1200x640 "$OUT/ch06-roofline$s.png" "$WORK/roofline.dat" "$peak1" "$peak2" "$bw1" "$bw2" \
+gp "$here/roofline.gp" 1200x640 "$OUT/ch06-roofline$s.png" "$WORK/roofline.dat" "$peak1" "$peak2" "$bw1" "$bw2" "$run" \
     && made "ch06-roofline$s.png"

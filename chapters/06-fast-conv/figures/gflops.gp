@@ -2,7 +2,8 @@
 # ARG1 = table (shape, then one column per implementation-threads), ARG2 =
 # number of columns, ARG3 = measured single-core FMA peak (dashed line),
 # ARG4 = the table's header line (each column's colour follows its name, so
-# a missing peer does not shift the others' colours).
+# a missing peer does not shift the others' colours), ARG5 = the run's
+# machine and date ("CPU, ISA FMA, kernel micro-kernel, date"; may be empty).
 set datafile missing "?"
 set style data histograms
 set style histogram clustered gap 1.5
@@ -13,7 +14,8 @@ set yrange [0.1:real(ARG3) * 2.6]  # room for two threads, up to twice the one-c
 set ylabel "GFLOP/s (log scale, higher is better)"
 set xtics rotate by 0 scale 0
 set key outside right top vertical Left reverse noopaque nobox noenhanced
-set title sprintf("Forward convolution speed per layer shape (dashed: measured 1-core FMA peak %.0f GFLOP/s)", real(ARG3))
+set title sprintf("Forward convolution speed per layer shape (dashed: measured 1-core FMA peak %.0f GFLOP/s)%s%s", \
+                 real(ARG3), strlen(ARG5) > 0 ? "\n" : "", ARG5) noenhanced
 peak = real(ARG3)
 set arrow 1 from graph 0, first peak to graph 1, first peak nohead dt 2 lw 1.5 lc rgb "#555555" front
 # Steps in blues (darker = later), the fast convolution in green, peers in

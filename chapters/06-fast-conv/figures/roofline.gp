@@ -2,7 +2,9 @@
 # (flops per byte of the least memory traffic: read x and w, write y once),
 # y: GFLOP/s. The roofs are min(peak, bandwidth * intensity), 1 and 2 threads.
 # ARG1 = points (shape intensity gflops impl-threads), ARG2/ARG3 = peak at
-# 1/2 threads, ARG4/ARG5 = triad bandwidth (GB/s) at 1/2 threads. The
+# 1/2 threads, ARG4/ARG5 = triad bandwidth (GB/s) at 1/2 threads, ARG6 = the
+# run's machine and date (may be empty). The ridge point of each roof,
+# peak / bandwidth, is computed here from the same numbers. The
 # strided layer's label goes below its point: its intensity is nearly CIFAR
 # conv2's.
 peak1 = real(ARG2); peak2 = real(ARG3); bw1 = real(ARG4); bw2 = real(ARG5)
@@ -15,9 +17,11 @@ set samples 400
 set xlabel "arithmetic intensity (flop/byte)"
 set ylabel "GFLOP/s"
 set key outside right top Left reverse
-set title "Roofline: the measured roofs and where each convolution lands"
-plot roof1(x) ls 3 title sprintf("1 thread: %.0f GFLOP/s, %.0f GB/s", peak1, bw1), \
-     roof2(x) ls 3 dt 2 title sprintf("2 threads: %.0f GFLOP/s, %.0f GB/s", peak2, bw2), \
+ridge1 = peak1 / bw1; ridge2 = peak2 / bw2
+set title sprintf("Roofline: the measured roofs and where each convolution lands%s%s", \
+                  strlen(ARG6) > 0 ? "\n" : "", ARG6) noenhanced
+plot roof1(x) ls 3 title sprintf("1 thread: %.0f GFLOP/s, %.0f GB/s, ridge %.1f flop/byte", peak1, bw1, ridge1), \
+     roof2(x) ls 3 dt 2 title sprintf("2 threads: %.0f GFLOP/s, %.0f GB/s, ridge %.1f flop/byte", peak2, bw2, ridge2), \
      ARG1 using 2:(strcol(4) eq "naive-1t" ? $3 : NaN) with points pt 7 ps 1.3 lc rgb MLP_COLOUR title "naive, 1 thread", \
      ARG1 using 2:(strcol(4) eq "openblas-1t" ? $3 : NaN) with points pt 5 ps 1.2 lc rgb "#7f7f7f" title "OpenBLAS im2col+sgemm, 1 thread", \
      ARG1 using 2:(strcol(4) eq "onednn-1t" ? $3 : NaN) with points pt 13 ps 1.3 lc rgb "#9467bd" title "oneDNN, own layouts, 1 thread", \

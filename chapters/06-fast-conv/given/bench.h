@@ -105,9 +105,11 @@ typedef struct BenchResult {
     int threads, reps, wrong, rounds;
     double ms, gflops, pct, gflops_min, gflops_max;
     /* Against the naive convolution (1 thread), the two library peers at the
-     * same thread count, and the same implementation at 1 thread (for a
-     * 2-thread row): each round by round. */
-    BenchRatio vs_naive, vs_openblas, vs_onednn, vs_1thread;
+     * same thread count, the same implementation at 1 thread (for a
+     * 2-thread row), and step 6.4's packed GEMM with the intrinsics kernel
+     * (1 thread; the portable one where the CPU has no intrinsics kernel):
+     * each round by round. */
+    BenchRatio vs_naive, vs_openblas, vs_onednn, vs_1thread, vs_step64;
 } BenchResult;
 
 /* Every measurement of a run, for the summary. 6 shapes x 9 columns x 2
@@ -128,7 +130,7 @@ void bench_set_threads(int t);
 int bench_listed(const char *list, const char *name);
 
 /* Whether im is timed at t threads (kname: the micro-kernel picked at run
- * time). Single-threaded code gains nothing from a second thread, and the
+ * time, gemm_kernel_active). Single-threaded code gains nothing from a second thread, and the
  * intrinsics kernel is the portable one on a CPU without AVX2 or AVX-512,
  * so neither is timed twice. */
 int bench_runs(const BenchImpl *im, int t, const char *kname);
@@ -222,8 +224,11 @@ void bench_print_row(const BenchResult *r);
 void bench_csv_header(FILE *csv);
 void bench_csv_row(FILE *csv, const char *variant, const BenchShape *sh, const BenchResult *r, const char *status);
 
-/* The machine's CSV: the peak and bandwidth at 1 and 2 threads. */
-void bench_machine_csv(FILE *f, const double peak[2], const double bw[2], const char *isa);
+/* The machine's CSV: the peak, bandwidth and ridge point (peak / bandwidth,
+ * flop/byte) at 1 and 2 threads, the FMA loop's ISA, the micro-kernel that
+ * ran, the CPU and the date of the run (UTC). */
+void bench_machine_csv(FILE *f, const double peak[2], const double bw[2], const char *isa, const char *kernel,
+                       const char *cpu, const char *date);
 
 /* GFLOP/s, one row per shape of the shapes list, one column per
  * implementation and thread count; then the ratios of conv2d_forward_fast

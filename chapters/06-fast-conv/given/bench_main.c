@@ -49,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -302,16 +303,41 @@ static void describe_machine(const BenchOptions *opt, long cores)
 
 /* ---- the files ---------------------------------------------------------- */
 
-static int write_machine_csv(const char *path, const double peak[2], const double bw[2], const char *isa)
+static int write_machine_csv(const char *path, const double peak[2], const double bw[2], const char *isa,
+                             const char *kernel, const char *cpu, const char *date)
 {
     FILE *m = fopen(path, "w");
     if (!m) {
         fprintf(stderr, "bench: cannot write %s\n", path);
         return -1;
     }
-    bench_machine_csv(m, peak, bw, isa);
-    fclose(m);
+    bench_machine_csv(m, peak, bw, isa, kernel, cpu, date);
+    if (fclose(m) != 0) {
+        fprintf(stderr, "bench: cannot write %s\n", path);
+        return -1;
+    }
     return 0;
+}
+
+/* The CPU's model name (Linux: /proc/cpuinfo), without commas, for the
+ * machine's CSV and the figures; "unknown CPU" elsewhere. */
+static void cpu_model(char *buf, size_t size)
+{
+    snprintf(buf, size, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f) return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        char *colon = strchr(line, ':');
+        if (strncmp(line, "model name", 10) != 0 || !colon) continue;
+        colon += strspn(colon + 1, " \t") + 1;
+        colon[strcspn(colon, "\n")] = '\0';
+        for (char *c = colon; *c; c++)
+            if (*c == ',' || *c == '"') *c = ' ';
+        if (*colon) snprintf(buf, size, "%s", colon);
+        break;
+    }
+    fclose(f);
 }
 
 /* PyTorch's timings, as bench_torch.py wrote them (a missing file is no
@@ -341,8 +367,9 @@ int main(int argc, char **argv)
     if (parsed < 0) return bad_usage(cnn_last_error());
     if (parsed > 0) return 0; /* --help */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    const char *kname = NULL;
-    gemm_ukernel_best(&kname);
+    const GemmKernel *kernel = gemm_kernel_active(); /* FC_KERNEL, or the best this CPU runs */
+    if (!kernel) return bad_usage(cnn_last_error());
+    const char *kname = kernel->name;
     char msg[512];
     if (nothing_to_time(&opt, kname, msg, sizeof msg)) return bad_usage(msg);
     double fpi;
@@ -350,7 +377,9 @@ int main(int argc, char **argv)
 
     printf("Chapter 06 benchmark (%s code): %d interleaved rounds after a checked warm-up; times and ratios "
            "are medians over the rounds\n", opt.variant, opt.rounds);
-    printf("  cores online: %ld; micro-kernel picked at run time: %s; FMA peak loop: %s\n", cores, kname, isa);
+    printf("  cores online: %ld; micro-kernel picked at run time: %s (tile %dx%d, kc %d, mc %d, nc %d%s); "
+           "FMA peak loop: %s\n", cores, kname, kernel->mr, kernel->nr, kernel->kc, kernel->mc, kernel->nc,
+           getenv("FC_KERNEL") && *getenv("FC_KERNEL") ? ", forced by FC_KERNEL" : "", isa);
     describe_machine(&opt, cores);
     double peak[2] = {0, 0}, bw[2] = {0, 0};
     for (int t = 1; t <= 2; t++) {
@@ -359,7 +388,16 @@ int main(int argc, char **argv)
         printf("  measured peak, %d thread(s): %.1f GFLOP/s (%s FMA); memory bandwidth (triad) %.1f GB/s\n",
                t, peak[t - 1], isa, bw[t - 1]);
     }
-    if (opt.machine_csv && write_machine_csv(opt.machine_csv, peak, bw, isa) != 0) return 1;
+    for (int t = 1; t <= 2; t++)
+        if (bw[t - 1] > 0)
+            printf("  roofline ridge point, %d thread(s): %.1f flop/byte (peak / bandwidth: layers of lower "
+                   "intensity are bound by memory)\n", t, peak[t - 1] / bw[t - 1]);
+    char cpu[128], date[32];
+    cpu_model(cpu, sizeof cpu);
+    time_t now = time(NULL);
+    strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    printf("  CPU: %s; run of %s\n", cpu, date);
+    if (opt.machine_csv && write_machine_csv(opt.machine_csv, peak, bw, isa, kname, cpu, date) != 0) return 1;
     FILE *csv = NULL;
     if (opt.csv) {
         csv = fopen(opt.csv, "w");

@@ -69,8 +69,8 @@ static float fma_loop_portable(long iters)
 const char *bench_fma_isa(double *flops_per_iter)
 {
 #ifdef BENCH_X86
-    if (gemm_ukernel_supported("avx512")) { *flops_per_iter = 12 * 16 * 2; return "avx512"; }
-    if (gemm_ukernel_supported("avx2")) { *flops_per_iter = 12 * 8 * 2; return "avx2"; }
+    if (gemm_kernel_by_name("avx512")) { *flops_per_iter = 12 * 16 * 2; return "avx512"; }
+    if (gemm_kernel_by_name("avx2")) { *flops_per_iter = 12 * 8 * 2; return "avx2"; }
 #endif
     *flops_per_iter = 12 * 8 * 2;
     return "portable";

@@ -56,7 +56,7 @@ void bench_print_row(const BenchResult *r)
 }
 
 /* The ratio columns of the CSV, after the columns figures.sh reads. */
-static const char *const ratio_columns[] = {"vs_naive", "vs_openblas", "vs_onednn", "vs_1thread"};
+static const char *const ratio_columns[] = {"vs_naive", "vs_openblas", "vs_onednn", "vs_1thread", "vs_step64"};
 
 void bench_csv_header(FILE *csv)
 {
@@ -87,13 +87,17 @@ void bench_csv_row(FILE *csv, const char *variant, const BenchShape *sh, const B
     csv_ratio(csv, &r->vs_openblas);
     csv_ratio(csv, &r->vs_onednn);
     csv_ratio(csv, &r->vs_1thread);
+    csv_ratio(csv, &r->vs_step64);
     fprintf(csv, "\n");
 }
 
-void bench_machine_csv(FILE *f, const double peak[2], const double bw[2], const char *isa)
+void bench_machine_csv(FILE *f, const double peak[2], const double bw[2], const char *isa, const char *kernel,
+                       const char *cpu, const char *date)
 {
-    fprintf(f, "threads,peak_gflops,bandwidth_gbs,isa\n");
-    for (int t = 1; t <= 2; t++) fprintf(f, "%d,%.2f,%.2f,%s\n", t, peak[t - 1], bw[t - 1], isa);
+    fprintf(f, "threads,peak_gflops,bandwidth_gbs,isa,ridge_flop_per_byte,kernel,cpu,date\n");
+    for (int t = 1; t <= 2; t++)
+        fprintf(f, "%d,%.2f,%.2f,%s,%.2f,%s,%s,%s\n", t, peak[t - 1], bw[t - 1], isa,
+                bw[t - 1] > 0 ? peak[t - 1] / bw[t - 1] : 0.0, kernel, cpu, date);
 }
 
 /* The summary's columns with a 1t and a 2t value: the threaded
@@ -126,8 +130,8 @@ static void print_fast_ratios(const BenchResults *results, const char *shapes)
     if (!any) return;
     printf("\nconv2d_forward_fast's ratios, round by round: median (min-max) of the per-round ratios; above 1 "
            "it is faster\n");
-    printf("  %-13s %-19s %-19s %-19s %-19s %s\n", "shape", "vs oneDNN 1t", "vs oneDNN 2t", "vs OpenBLAS 1t",
-           "vs OpenBLAS 2t", "2t vs 1t");
+    printf("  %-13s %-19s %-19s %-19s %-19s %-19s %-19s %s\n", "shape", "vs oneDNN 1t", "vs oneDNN 2t",
+           "vs OpenBLAS 1t", "vs OpenBLAS 2t", "vs naive 1t", "vs step 6.4 1t", "2t vs 1t");
     for (int s = 0; s < bench_nshapes; s++) {
         const char *name = bench_shapes[s].name;
         if (!bench_listed(shapes, name)) continue;
@@ -136,6 +140,7 @@ static void print_fast_ratios(const BenchResults *results, const char *shapes)
         const BenchRatio none = {0};
         const BenchRatio *cells[] = {f1 && !f1->wrong ? &f1->vs_onednn : &none, f2 && !f2->wrong ? &f2->vs_onednn : &none,
                                      f1 && !f1->wrong ? &f1->vs_openblas : &none, f2 && !f2->wrong ? &f2->vs_openblas : &none,
+                                     f1 && !f1->wrong ? &f1->vs_naive : &none, f1 && !f1->wrong ? &f1->vs_step64 : &none,
                                      f2 && !f2->wrong ? &f2->vs_1thread : &none};
         printf("  %-13s", name);
         for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {

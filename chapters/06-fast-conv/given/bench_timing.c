@@ -47,7 +47,7 @@ const int bench_nshapes = sizeof bench_shapes / sizeof bench_shapes[0];
 
 static int packed_portable(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K)
 {
-    return gemm_packed_with(gemm_ukernel_portable, c, ldc, a, b, M, N, K);
+    return gemm_packed_with(gemm_kernel_by_name("portable"), c, ldc, a, b, M, N, K);
 }
 
 static int run_naive(BenchProblem *pr) { return conv2d_forward(pr->y, pr->x, pr->w, pr->b, pr->p); }
@@ -296,6 +296,8 @@ static BenchResult entry_result(const Entry *all, int n, const Entry *e, const B
     r.vs_openblas = ratio_between(e, find_entry(all, n, "openblas", e->threads), rounds);
     r.vs_onednn = ratio_between(e, find_entry(all, n, "onednn", e->threads), rounds);
     if (e->threads > 1) r.vs_1thread = ratio_between(e, find_entry(all, n, e->im->name, 1), rounds);
+    const Entry *step64 = find_entry(all, n, "packed_simd", 1);
+    r.vs_step64 = ratio_between(e, step64 ? step64 : find_entry(all, n, "packed_portable", 1), rounds);
     return r;
 }
 

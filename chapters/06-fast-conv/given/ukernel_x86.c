@@ -1,32 +1,55 @@
 /* GIVEN -- read it, don't edit it.
  *
  * ukernel_x86.c -- chapter 06, step 6.4 (given, optional reading): the
- * micro-kernel written with AVX2 and AVX-512 intrinsics, and the run-time
- * choice between them and the portable C kernel.
+ * micro-kernel written with AVX2 and AVX-512 intrinsics, each with the
+ * register tile that fits its instruction set, and the run-time choice of
+ * the kernel, its tile and its cache blocks (fastconv.h: GemmKernel).
  *
  * Each intrinsics kernel is compiled for its instruction set with a target
  * attribute, so the rest of the workbook is built with portable flags and
- * the same binary runs on any x86-64: gemm_ukernel_best asks the CPU
+ * the same binary runs on any x86-64: gemm_kernel_by_name asks the CPU
  * (__builtin_cpu_supports) which ones it can execute. On other machines
- * (arm64, ...) only the portable kernel exists and the two names below fall
- * back to it.
+ * (arm64, ...) only the portable kernel exists.
  *
- * The AVX-512 kernel holds the 8 x 32 tile of C in 16 zmm registers: per
- * step p it loads two vectors of B, broadcasts 8 values of A and issues 16
- * fused multiply-adds, which keeps both FMA units of a core busy (4-cycle
- * latency x 2 units needs at least 8 independent accumulators). The AVX2
- * kernel has only 16 ymm registers, so it covers the tile in four 4 x 16
- * passes of 8 accumulators each.
+ * Why two tiles. A tile of C lives in vector registers for a whole run of
+ * kc steps, and it needs enough independent accumulators to keep the FMA
+ * units busy: an FMA has a latency of about 4 cycles and a core issues 2 a
+ * cycle (Intel since Haswell, AMD since Zen 2), so 4 x 2 = 8 must be in
+ * flight, and more hide the loads.
+ *
+ *   AVX-512: 32 registers of 16 floats. 8 x 32 = 16 accumulators, plus 2
+ *            for the row of B and 1 for the broadcast of A: 19 registers.
+ *   AVX2:    16 registers of 8 floats. 8 x 32 would need 32 accumulators;
+ *            6 x 16 needs 12, plus 2 for B and 1 for A: 15 of the 16.
+ *            Per step: 2 loads of B, 6 broadcasts of A, 12 FMAs.
+ *   portable: the student's 8 x 32, vectorized by the compiler.
+ *
+ * The cache blocks follow the tile and the caches the CPU reports
+ * (sysconf on Linux; the defaults below elsewhere): kc so that one B panel
+ * (kc x nr) takes half the L1, mc so that the packed A block (mc x kc)
+ * takes half the L2, nc so that the packed B block (kc x nc) takes a
+ * quarter of the L3.
+ *
+ * FC_KERNEL=portable (or avx2, avx512) in the environment forces a kernel:
+ * the tests of a machine without AVX2 run here that way. A kernel this CPU
+ * cannot run is refused with a message, never run.
  */
 #include "fastconv.h"
 
+#include "error.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define FC_X86 1
 #include <immintrin.h>
 
-__attribute__((target("avx512f,fma"))) void gemm_ukernel_avx512(int kc, const float *a, const float *b,
-                                                                 float *c, int ldc)
+__attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512(int kc, const float *a, const float *b,
+                                                                        float *c, int ldc)
 {
     /* c [8,32] (row stride ldc) += a-panel [kc][8] * b-panel [kc][32] */
     __m512 c0a = _mm512_setzero_ps(), c0b = _mm512_setzero_ps(), c1a = _mm512_setzero_ps(),
@@ -51,8 +74,8 @@ __attribute__((target("avx512f,fma"))) void gemm_ukernel_avx512(int kc, const fl
         ROW_FMA(5, c5a, c5b);
         ROW_FMA(6, c6a, c6b);
         ROW_FMA(7, c7a, c7b);
-        a += GEMM_MR;
-        b += GEMM_NR;
+        a += 8;
+        b += 32;
     }
 #undef ROW_FMA
 #define ROW_STORE(i, ca, cb)                                                     \
@@ -72,89 +95,161 @@ __attribute__((target("avx512f,fma"))) void gemm_ukernel_avx512(int kc, const fl
 #undef ROW_STORE
 }
 
-__attribute__((target("avx2,fma"))) void gemm_ukernel_avx2(int kc, const float *a, const float *b,
-                                                            float *c, int ldc)
+__attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2(int kc, const float *a, const float *b,
+                                                                   float *c, int ldc)
 {
-    /* c [8,32] (row stride ldc) += a-panel [kc][8] * b-panel [kc][32],
-     * as four passes over 4 rows x 16 columns */
-    for (int i0 = 0; i0 < GEMM_MR; i0 += 4)
-        for (int j0 = 0; j0 < GEMM_NR; j0 += 16) {
-            __m256 r0a = _mm256_setzero_ps(), r0b = _mm256_setzero_ps(), r1a = _mm256_setzero_ps(),
-                   r1b = _mm256_setzero_ps(), r2a = _mm256_setzero_ps(), r2b = _mm256_setzero_ps(),
-                   r3a = _mm256_setzero_ps(), r3b = _mm256_setzero_ps();
-            const float *ap = a + i0, *bp = b + j0;
-            for (int p = 0; p < kc; p++) {
-                __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
-                __m256 x0 = _mm256_broadcast_ss(ap), x1 = _mm256_broadcast_ss(ap + 1);
-                r0a = _mm256_fmadd_ps(x0, b0, r0a);
-                r0b = _mm256_fmadd_ps(x0, b1, r0b);
-                r1a = _mm256_fmadd_ps(x1, b0, r1a);
-                r1b = _mm256_fmadd_ps(x1, b1, r1b);
-                __m256 x2 = _mm256_broadcast_ss(ap + 2), x3 = _mm256_broadcast_ss(ap + 3);
-                r2a = _mm256_fmadd_ps(x2, b0, r2a);
-                r2b = _mm256_fmadd_ps(x2, b1, r2b);
-                r3a = _mm256_fmadd_ps(x3, b0, r3a);
-                r3b = _mm256_fmadd_ps(x3, b1, r3b);
-                ap += GEMM_MR;
-                bp += GEMM_NR;
-            }
-            __m256 acc[8] = {r0a, r0b, r1a, r1b, r2a, r2b, r3a, r3b};
-            for (int i = 0; i < 4; i++) {
-                float *ci = c + (size_t)(i0 + i) * ldc + j0;
-                _mm256_storeu_ps(ci, _mm256_add_ps(_mm256_loadu_ps(ci), acc[2 * i]));
-                _mm256_storeu_ps(ci + 8, _mm256_add_ps(_mm256_loadu_ps(ci + 8), acc[2 * i + 1]));
-            }
-        }
+    /* c [6,16] (row stride ldc) += a-panel [kc][6] * b-panel [kc][16]:
+     * 12 accumulators, one pass over the panels */
+    __m256 c0a = _mm256_setzero_ps(), c0b = _mm256_setzero_ps(), c1a = _mm256_setzero_ps(),
+           c1b = _mm256_setzero_ps(), c2a = _mm256_setzero_ps(), c2b = _mm256_setzero_ps(),
+           c3a = _mm256_setzero_ps(), c3b = _mm256_setzero_ps(), c4a = _mm256_setzero_ps(),
+           c4b = _mm256_setzero_ps(), c5a = _mm256_setzero_ps(), c5b = _mm256_setzero_ps();
+#define ROW_FMA(i, ca, cb)                                 \
+    do {                                                   \
+        __m256 ai_ = _mm256_broadcast_ss(a + (i));         \
+        ca = _mm256_fmadd_ps(ai_, b0, ca);                 \
+        cb = _mm256_fmadd_ps(ai_, b1, cb);                 \
+    } while (0)
+    for (int p = 0; p < kc; p++) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        ROW_FMA(0, c0a, c0b);
+        ROW_FMA(1, c1a, c1b);
+        ROW_FMA(2, c2a, c2b);
+        ROW_FMA(3, c3a, c3b);
+        ROW_FMA(4, c4a, c4b);
+        ROW_FMA(5, c5a, c5b);
+        a += 6;
+        b += 16;
+    }
+#undef ROW_FMA
+#define ROW_STORE(i, ca, cb)                                                    \
+    do {                                                                        \
+        float *ci_ = c + (size_t)(i) * ldc;                                     \
+        _mm256_storeu_ps(ci_, _mm256_add_ps(_mm256_loadu_ps(ci_), ca));         \
+        _mm256_storeu_ps(ci_ + 8, _mm256_add_ps(_mm256_loadu_ps(ci_ + 8), cb)); \
+    } while (0)
+    ROW_STORE(0, c0a, c0b);
+    ROW_STORE(1, c1a, c1b);
+    ROW_STORE(2, c2a, c2b);
+    ROW_STORE(3, c3a, c3b);
+    ROW_STORE(4, c4a, c4b);
+    ROW_STORE(5, c5a, c5b);
+#undef ROW_STORE
 }
+#endif
 
-int gemm_ukernel_supported(const char *name)
+/* ---- the kernels and their blocks ---------------------------------------- */
+
+enum { KERNEL_AVX512, KERNEL_AVX2, KERNEL_PORTABLE, NKERNELS };
+
+/* Best first. The blocks (kc, mc, nc, block_bytes) are filled in by
+ * kernels_init from the caches. */
+static GemmKernel kernels[NKERNELS] = {
+#ifdef FC_X86
+    [KERNEL_AVX512] = {"avx512", gemm_ukernel_avx512, 8, 32, 0, 0, 0, 0},
+    [KERNEL_AVX2] = {"avx2", gemm_ukernel_avx2, 6, 16, 0, 0, 0, 0},
+#else
+    [KERNEL_AVX512] = {"avx512", NULL, 8, 32, 0, 0, 0, 0},
+    [KERNEL_AVX2] = {"avx2", NULL, 6, 16, 0, 0, 0, 0},
+#endif
+    [KERNEL_PORTABLE] = {"portable", gemm_ukernel_portable, GEMM_MR, GEMM_NR, 0, 0, 0, 0},
+};
+
+/* Whether this CPU executes kernel i. */
+static int kernel_runs_here(int i)
 {
-    if (strcmp(name, "portable") == 0) return 1;
+    if (i == KERNEL_PORTABLE) return 1;
+#ifdef FC_X86
     __builtin_cpu_init();
-    if (strcmp(name, "avx2") == 0)
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    if (strcmp(name, "avx512") == 0)
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+    if (i == KERNEL_AVX2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (i == KERNEL_AVX512) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+#endif
     return 0;
 }
 
-#else /* not x86-64: the portable kernel stands in for both */
-
-void gemm_ukernel_avx512(int kc, const float *a, const float *b, float *c, int ldc)
+/* A cache's size in bytes as the system reports it, or fallback (sysconf
+ * answers 0 or -1 where it does not know, e.g. in some virtual machines). */
+static long cache_bytes(int which, long fallback)
 {
-    gemm_ukernel_portable(kc, a, b, c, ldc);
-}
-
-void gemm_ukernel_avx2(int kc, const float *a, const float *b, float *c, int ldc)
-{
-    gemm_ukernel_portable(kc, a, b, c, ldc);
-}
-
-int gemm_ukernel_supported(const char *name)
-{
-    return strcmp(name, "portable") == 0;
-}
-
+    long v = -1;
+#if defined(__linux__) && defined(_SC_LEVEL1_DCACHE_SIZE)
+    v = which == 1 ? sysconf(_SC_LEVEL1_DCACHE_SIZE) : which == 2 ? sysconf(_SC_LEVEL2_CACHE_SIZE)
+                                                                   : sysconf(_SC_LEVEL3_CACHE_SIZE);
+#else
+    (void)which;
 #endif
-
-GemmUkernel gemm_ukernel_by_name(const char *name)
-{
-    if (!gemm_ukernel_supported(name)) return NULL;
-    if (strcmp(name, "avx512") == 0) return gemm_ukernel_avx512;
-    if (strcmp(name, "avx2") == 0) return gemm_ukernel_avx2;
-    return gemm_ukernel_portable;
+    return v > 0 ? v : fallback;
 }
 
-GemmUkernel gemm_ukernel_best(const char **name)
+static int clamp_multiple(long v, int lo, int hi, int step)
 {
-    static const char *const order[] = {"avx512", "avx2", "portable"};
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        GemmUkernel k = gemm_ukernel_by_name(order[i]);
-        if (k) {
-            if (name) *name = order[i];
-            return k;
-        }
+    if (v < lo) v = lo;
+    if (v > hi) v = hi;
+    return (int)(v / step * step);
+}
+
+/* The blocks of every kernel, from its tile and this CPU's caches. */
+static void kernels_init(void)
+{
+    long l1 = cache_bytes(1, 32 * 1024), l2 = cache_bytes(2, 512 * 1024), l3 = cache_bytes(3, 8 * 1024 * 1024);
+    for (int i = 0; i < NKERNELS; i++) {
+        GemmKernel *k = &kernels[i];
+        k->kc = clamp_multiple(l1 / 2 / ((long)k->nr * 4), 64, 512, 16);
+        k->mc = clamp_multiple(l2 / 2 / ((long)k->kc * 4), k->mr, 1024, k->mr);
+        k->nc = clamp_multiple(l3 / 4 / ((long)k->kc * 4), k->nr, 4096, k->nr);
+        k->block_bytes = (int)(l2 / 2 < (1L << 24) ? l2 / 2 : 1L << 24);
     }
-    if (name) *name = "portable";
-    return gemm_ukernel_portable;
+}
+
+/* kernels_init exactly once, whichever thread asks first: 0 not started,
+ * 1 running, 2 done. */
+static atomic_int kernels_state;
+
+static void kernels_ready(void)
+{
+    int expected = 0;
+    if (atomic_load_explicit(&kernels_state, memory_order_acquire) == 2) return;
+    if (atomic_compare_exchange_strong(&kernels_state, &expected, 1)) {
+        kernels_init();
+        atomic_store_explicit(&kernels_state, 2, memory_order_release);
+        return;
+    }
+    while (atomic_load_explicit(&kernels_state, memory_order_acquire) != 2) {
+    }
+}
+
+const GemmKernel *gemm_kernel_by_name(const char *name)
+{
+    kernels_ready();
+    for (int i = 0; i < NKERNELS; i++)
+        if (name && strcmp(name, kernels[i].name) == 0) return kernel_runs_here(i) ? &kernels[i] : NULL;
+    return NULL;
+}
+
+const GemmKernel *gemm_kernel_choose(const char *request)
+{
+    kernels_ready();
+    if (!request || !*request) {
+        for (int i = 0; i < NKERNELS; i++)
+            if (kernel_runs_here(i)) return &kernels[i];
+    }
+    const GemmKernel *k = gemm_kernel_by_name(request);
+    if (k) return k;
+    char here[64] = "";
+    for (int i = 0, used = 0; i < NKERNELS; i++)
+        if (kernel_runs_here(i))
+            used += snprintf(here + used, sizeof here - (size_t)used, "%s%s", used ? ", " : "", kernels[i].name);
+    int known = 0;
+    for (int i = 0; i < NKERNELS; i++) known |= strcmp(request, kernels[i].name) == 0;
+    if (known)
+        cnn_error("FC_KERNEL=%s: this CPU cannot run the %s micro-kernel (it runs: %s)", request, request, here);
+    else
+        cnn_error("FC_KERNEL=%s: no such micro-kernel (the kernels: avx512, avx2, portable; this CPU runs: %s)",
+                  request, here);
+    return NULL;
+}
+
+const GemmKernel *gemm_kernel_active(void)
+{
+    return gemm_kernel_choose(getenv("FC_KERNEL"));
 }

@@ -117,8 +117,8 @@ GRADED_TEST(forward, fast_channel_groups, 2,
             "A small batch has fewer column blocks than threads, so conv2d_forward_fast splits the filters into channel groups: "
             "task t is column block t / ngroups and channel group t % ngroups, the last group cut short at mpanels.")
 {
-    /* N*P*Q of at most 32 columns (one block, GEMM_NR = 32) and many filters
-     * (K / GEMM_MR panels): with T threads the plan makes min(mpanels, T)
+    /* N*P*Q of at most 32 columns (one or two blocks of the kernel's NR) and
+     * many filters (K / MR panels): with T threads the plan makes min(mpanels, T)
      * groups of whole panels. Inputs and kernels are not square. */
     static const FcShape shapes[] = {
         {1, 3, 5, 4, 44, 3, 2, {1, 0, 1, 1}},    /* 15 columns, 6 panels (the last half full) */

@@ -88,11 +88,16 @@ static void expect_c_close(const float *c, const float *want, const float *c0, i
               first_i, first_j, (double)want[first], (double)c[first], note);
 }
 
+static const GemmKernel *kernel_under_test;
+static int packed_with_kernel_under_test(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K);
+
 /* The blocks of the GEMM under test, for expect_c_close's remainder note. */
 static Tiling tiling_of(GemmFn gemm)
 {
     if (gemm == gemm_blocked) return (Tiling){GEMM_BM, GEMM_BN, "GEMM_BM", "GEMM_BN"};
-    if (gemm == gemm_packed) return (Tiling){GEMM_MR, GEMM_NR, "GEMM_MR", "GEMM_NR"};
+    const GemmKernel *k = gemm == gemm_packed ? gemm_kernel_active() : kernel_under_test;
+    if ((gemm == gemm_packed || gemm == packed_with_kernel_under_test) && k)
+        return (Tiling){k->mr, k->nr, "the kernel's MR", "the kernel's NR"};
     return (Tiling){0, 0, "", ""}; /* gemm_naive: no blocks */
 }
 
@@ -156,28 +161,29 @@ GRADED_TEST(gemm, blocked_matches_reference_at_edges, 4,
     check_gemm(gemm_blocked, "gemm_blocked", 70, 40, 260, 1, 0, 15);
 }
 
-/* The micro-kernel on a tile of a bigger C (ldc > NR), starting non-zero. */
-static void check_ukernel(GemmUkernel kernel, const char *name, int kc, unsigned long long seed)
+/* The micro-kernel on a tile of a bigger C (ldc > nr), starting non-zero.
+ * mr x nr: the kernel's tile (8 x 32 for the portable one). */
+static void check_ukernel(GemmUkernel kernel, int mr, int nr, const char *name, int kc, unsigned long long seed)
 {
-    int ldc = GEMM_NR + 5;
-    float *a = aligned_alloc(64, ((size_t)kc * GEMM_MR * sizeof(float) + 63) / 64 * 64);
-    float *b = aligned_alloc(64, ((size_t)kc * GEMM_NR * sizeof(float) + 63) / 64 * 64);
+    int ldc = nr + 5;
+    float *a = aligned_alloc(64, ((size_t)kc * mr * sizeof(float) + 63) / 64 * 64);
+    float *b = aligned_alloc(64, ((size_t)kc * nr * sizeof(float) + 63) / 64 * 64);
     cr_assert(a && b);
-    float *ar = random_floats((size_t)kc * GEMM_MR, seed), *br = random_floats((size_t)kc * GEMM_NR, seed + 1);
-    memcpy(a, ar, (size_t)kc * GEMM_MR * sizeof *a);
-    memcpy(b, br, (size_t)kc * GEMM_NR * sizeof *b);
-    float *c = random_floats((size_t)GEMM_MR * ldc, seed + 2), *want = malloc((size_t)GEMM_MR * ldc * sizeof *want);
+    float *ar = random_floats((size_t)kc * mr, seed), *br = random_floats((size_t)kc * nr, seed + 1);
+    memcpy(a, ar, (size_t)kc * mr * sizeof *a);
+    memcpy(b, br, (size_t)kc * nr * sizeof *b);
+    float *c = random_floats((size_t)mr * ldc, seed + 2), *want = malloc((size_t)mr * ldc * sizeof *want);
     cr_assert(want);
-    memcpy(want, c, (size_t)GEMM_MR * ldc * sizeof *c);
-    /* The packed A panel is A^T stored row-major: element (i,p) at p*MR + i. */
-    gemm_reference(want, ldc, mat_transposed(a, GEMM_MR), mat_rows(b, GEMM_NR), GEMM_MR, GEMM_NR, kc);
-    float *c0 = malloc((size_t)GEMM_MR * ldc * sizeof *c0);
+    memcpy(want, c, (size_t)mr * ldc * sizeof *c);
+    /* The packed A panel is A^T stored row-major: element (i,p) at p*mr + i. */
+    gemm_reference(want, ldc, mat_transposed(a, mr), mat_rows(b, nr), mr, nr, kc);
+    float *c0 = malloc((size_t)mr * ldc * sizeof *c0);
     cr_assert(c0);
-    memcpy(c0, c, (size_t)GEMM_MR * ldc * sizeof *c);
+    memcpy(c0, c, (size_t)mr * ldc * sizeof *c);
     kernel(kc, a, b, c, ldc);
     char context[96];
-    snprintf(context, sizeof context, "micro-kernel %s, kc=%d (tile %dx%d, ldc %d)", name, kc, GEMM_MR, GEMM_NR, ldc);
-    expect_c_close(c, want, c0, ldc, GEMM_MR, GEMM_NR, 1e-4f * sqrtf((float)kc), (Tiling){0, 0, "", ""},
+    snprintf(context, sizeof context, "micro-kernel %s, kc=%d (tile %dx%d, ldc %d)", name, kc, mr, nr, ldc);
+    expect_c_close(c, want, c0, ldc, mr, nr, 1e-4f * sqrtf((float)kc), (Tiling){0, 0, "", ""},
                    "outside the tile: must not be touched", context);
     free(c0);
     free(a);
@@ -191,24 +197,61 @@ static void check_ukernel(GemmUkernel kernel, const char *name, int kc, unsigned
 GRADED_TEST(ukernel, portable_updates_its_tile, 3,
             "gemm_ukernel_portable: c[i*ldc + j] += sum over p of a[p*MR + i] * b[p*NR + j], for the MR x NR tile only.")
 {
-    check_ukernel(gemm_ukernel_portable, "portable", 1, 21);
-    check_ukernel(gemm_ukernel_portable, "portable", 9, 22);
-    check_ukernel(gemm_ukernel_portable, "portable", 300, 23);
+    check_ukernel(gemm_ukernel_portable, GEMM_MR, GEMM_NR, "portable", 1, 21);
+    check_ukernel(gemm_ukernel_portable, GEMM_MR, GEMM_NR, "portable", 9, 22);
+    check_ukernel(gemm_ukernel_portable, GEMM_MR, GEMM_NR, "portable", 300, 23);
+}
+
+/* gemm_packed_with(k) on M x N x K through check_gemm: a GemmFn cannot
+ * carry its kernel, so the kernel under test waits in kernel_under_test. */
+static int packed_with_kernel_under_test(float *c, int ldc, MatRef a, MatRef b, int M, int N, int K)
+{
+    return gemm_packed_with(kernel_under_test, c, ldc, a, b, M, N, K);
+}
+
+static void check_packed_with(const GemmKernel *k, int M, int N, int K, int ta, int tb, unsigned long long seed)
+{
+    char name[96];
+    snprintf(name, sizeof name, "gemm_packed_with(%s kernel: tile %dx%d, kc %d, mc %d)", k->name, k->mr, k->nr, k->kc,
+             k->mc);
+    kernel_under_test = k;
+    check_gemm(packed_with_kernel_under_test, name, M, N, K, ta, tb, seed);
 }
 
 GRADED_TEST(ukernel, intrinsics_kernels_agree, 1,
-            "Every micro-kernel this CPU supports (AVX2, AVX-512) and the one gemm_ukernel_best picks must update the tile like the portable one.")
+            "Every micro-kernel this CPU supports (AVX2 6x16, AVX-512 8x32) must update its tile like the portable one, "
+            "and gemm_packed_with it must be right with remainders in M, N and K.")
 {
     const char *names[] = {"portable", "avx2", "avx512"};
     for (int i = 0; i < 3; i++) {
-        GemmUkernel k = gemm_ukernel_by_name(names[i]);
-        cr_expect(i > 0 || k, "gemm_ukernel_by_name(\"portable\") must never be NULL");
-        if (k) check_ukernel(k, names[i], 37, 30 + i);
+        const GemmKernel *k = gemm_kernel_by_name(names[i]);
+        cr_expect(i > 0 || k, "gemm_kernel_by_name(\"portable\") must never be NULL");
+        if (!k) continue;
+        cr_expect(k->mr <= GEMM_MR && k->nr <= GEMM_NR && k->kc > 0 && k->mc >= k->mr && k->nc >= k->nr,
+                  "kernel %s: tile %dx%d, kc %d, mc %d, nc %d (the tile must fit GEMM_MR x GEMM_NR, the blocks hold "
+                  "a tile)", k->name, k->mr, k->nr, k->kc, k->mc, k->nc);
+        check_ukernel(k->run, k->mr, k->nr, names[i], 37, 30 + i);
+        /* Remainders in every dimension: M and N one past and one short of
+         * whole tiles, K across the kernel's kc slice and M across mc. */
+        check_packed_with(k, 2 * k->mr + 1, 3 * k->nr - 1, k->kc + 5, 0, 0, 100 + i);
+        check_packed_with(k, k->mr - 1, k->nr + 1, 3, 1, 0, 110 + i);
+        check_packed_with(k, k->mc + k->mr + 2, 2 * k->nr + 7, 2 * k->kc + 1, 0, 1, 120 + i);
     }
-    const char *best = NULL;
-    GemmUkernel k = gemm_ukernel_best(&best);
-    cr_assert(k && best, "gemm_ukernel_best returned no kernel");
-    check_ukernel(k, best, 64, 40);
+    /* FC_KERNEL's value: nothing picks the best this CPU runs; a kernel this
+     * CPU lacks, or no kernel at all, is refused with a message. */
+    const GemmKernel *best = gemm_kernel_choose(NULL);
+    cr_assert(best, "gemm_kernel_choose(NULL) returned no kernel");
+    cr_expect(gemm_kernel_by_name(best->name) == best, "gemm_kernel_choose(NULL) picked %s, which this CPU cannot run",
+              best->name);
+    for (int i = 0; i < 3; i++) {
+        const GemmKernel *k = gemm_kernel_choose(names[i]);
+        cr_expect(k == gemm_kernel_by_name(names[i]), "FC_KERNEL=%s: got %s", names[i], k ? k->name : "NULL");
+        if (!k)
+            cr_expect(strstr(cnn_last_error(), "cannot run") != NULL, "FC_KERNEL=%s refused, but the message says: %s",
+                      names[i], cnn_last_error());
+    }
+    cr_expect(gemm_kernel_choose("sse9") == NULL && strstr(cnn_last_error(), "no such micro-kernel") != NULL,
+              "FC_KERNEL=sse9 must be refused as no such kernel; message: %s", cnn_last_error());
 }
 
 GRADED_TEST(ukernel, packed_gemm_edges_and_slices, 3,
@@ -229,7 +272,8 @@ GRADED_TEST(ukernel, packed_gemm_edges_and_slices, 3,
         MatRef am = cases[t].ta ? mat_transposed(a, M) : mat_rows(a, K);
         MatRef bm = cases[t].tb ? mat_transposed(b, K) : mat_rows(b, N);
         gemm_reference(want, ldc, am, bm, M, N, K);
-        cr_assert_eq(gemm_packed_with(gemm_ukernel_portable, c, ldc, am, bm, M, N, K), 0, "%s", cnn_last_error());
+        cr_assert_eq(gemm_packed_with(gemm_kernel_by_name("portable"), c, ldc, am, bm, M, N, K), 0, "%s",
+                     cnn_last_error());
         float tol = 1e-4f * sqrtf((float)K);
         int bad = 0;
         for (int i = 0; i < M && !bad; i++)

@@ -34,3 +34,14 @@ cli_case 2 "--rounds: expected a whole number from 3 to 51, got '2'" $bench --ro
 cli_case 2 "--rounds: expected a whole number from 3 to 51, got 'x'" $bench --rounds x || return 1
 # A short run times in rounds and reports ratios taken within them.
 cli_case 0 "2t vs 1t" $bench --shapes digits-conv1 --only naive,fast --budget 0.01 --rounds 3 || return 1
+# FC_KERNEL forces a micro-kernel: a name that is no kernel is refused before
+# anything is timed, and so is the AVX-512 one on a CPU without it (only
+# checked where the CPU lacks AVX-512F: elsewhere it is a valid choice).
+cli_case 2 "FC_KERNEL=sse9: no such micro-kernel (the kernels: avx512, avx2, portable" \
+    env FC_KERNEL=sse9 $bench --only fast || return 1
+if ! grep -qw avx512f /proc/cpuinfo 2>/dev/null && [ "$(uname -m)" = x86_64 ]; then
+    cli_case 2 "FC_KERNEL=avx512: this CPU cannot run the avx512 micro-kernel" \
+        env FC_KERNEL=avx512 $bench --only fast || return 1
+fi
+cli_case 0 "micro-kernel picked at run time: portable (tile 8x32" \
+    env FC_KERNEL=portable $bench --shapes digits-conv1 --only fast --threads 1 --budget 0.01 --rounds 3 || return 1
