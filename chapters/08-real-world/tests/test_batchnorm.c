@@ -156,6 +156,14 @@ static void check_train_case(const char *name, float momentum)
     snprintf(what, sizeof what, "%s: y in training mode (PyTorch BatchNorm2d)", name);
     expect_tensor_close(b.y, want, REF_ATOL, REF_RTOL, what);
     tensor_free(want);
+    want = ref(name, "save_mean");
+    snprintf(what, sizeof what, "%s: save_mean (the batch mean per channel)", name);
+    expect_tensor_close(b.save_mean, want, REF_ATOL, REF_RTOL, what);
+    tensor_free(want);
+    want = ref(name, "save_invstd");
+    snprintf(what, sizeof what, "%s: save_invstd = 1 / sqrt(biased var + eps) per channel", name);
+    expect_tensor_close(b.save_invstd, want, REF_ATOL, REF_RTOL, what);
+    tensor_free(want);
     want = ref(name, "running_mean_out");
     snprintf(what, sizeof what, "%s: running_mean after the step (momentum %g)", name, (double)momentum);
     expect_tensor_close(b.running_mean, want, REF_ATOL, REF_RTOL, what);
@@ -204,10 +212,20 @@ GRADED_TEST(batchnorm, eval_matches_pytorch, 2,
 
 /* ---- 8.3 backward -------------------------------------------------------- */
 
+/* The backward tests take the saved statistics from PyTorch, never from
+ * your forward pass: they check the backward pass alone. */
+static void load_saved_stats(BnCase *b, const char *name)
+{
+    tensor_free(b->save_mean);
+    tensor_free(b->save_invstd);
+    b->save_mean = ref(name, "save_mean");
+    b->save_invstd = ref(name, "save_invstd");
+}
+
 static void check_backward_case(const char *name, float momentum)
 {
     BnCase b = load_case(name, momentum);
-    forward_train(&b);
+    load_saved_stats(&b, name);
     Tensor *dy = ref(name, "dy"), *dx = tensor_new_like(b.x);
     Tensor *dgamma = zeros_c(b.x->c), *dbeta = zeros_c(b.x->c);
     cr_assert(dx, "out of memory");
@@ -234,18 +252,45 @@ GRADED_TEST(batchnorm, backward_matches_pytorch, 3,
     check_backward_case("train_m3", 0.3f);
 }
 
-/* L = sum(y * g) of the training forward, for central differences. The
- * running statistics change on every call and do not enter y. */
+/* The batch mean and 1 / sqrt(biased var + eps) of every channel of x,
+ * by the formulas of batchnorm.h in double precision: the gradient check
+ * below uses these, never your forward pass, so it checks the backward pass
+ * alone. */
+static void reference_stats(double *mean, double *invstd, const Tensor *x)
+{
+    size_t plane = (size_t)x->h * (size_t)x->w;
+    double m = (double)x->n * (double)plane;
+    for (int c = 0; c < x->c; c++) {
+        double sum = 0.0, ss = 0.0;
+        for (int n = 0; n < x->n; n++)
+            for (size_t i = 0; i < plane; i++) sum += tensor_at(x, n, c, 0, 0)[i];
+        mean[c] = sum / m;
+        for (int n = 0; n < x->n; n++)
+            for (size_t i = 0; i < plane; i++) ss += pow(tensor_at(x, n, c, 0, 0)[i] - mean[c], 2);
+        invstd[c] = 1.0 / sqrt(ss / m + BN_EPS);
+    }
+}
+
+/* L = sum(y * g) of the training forward, for central differences. */
 typedef struct {
-    BnCase b;
-    Tensor *g;
+    Tensor *x, *gamma, *beta, *g;
 } BnLoss;
+
+enum { GRADCHECK_C = 2 };
 
 static double bn_loss(void *ctx)
 {
     BnLoss *l = ctx;
-    forward_train(&l->b);
-    return gradcheck_dot(l->b.y, l->g);
+    double mean[GRADCHECK_C], invstd[GRADCHECK_C], loss = 0.0;
+    reference_stats(mean, invstd, l->x);
+    size_t plane = (size_t)l->x->h * (size_t)l->x->w;
+    for (int n = 0; n < l->x->n; n++)
+        for (int c = 0; c < GRADCHECK_C; c++)
+            for (size_t i = 0; i < plane; i++) {
+                double xhat = (tensor_at(l->x, n, c, 0, 0)[i] - mean[c]) * invstd[c];
+                loss += (l->gamma->data[c] * xhat + l->beta->data[c]) * tensor_at(l->g, n, c, 0, 0)[i];
+            }
+    return loss;
 }
 
 static void expect_gradcheck(const Tensor *analytic, Tensor *wrt, BnLoss *l, const char *what)
@@ -264,25 +309,26 @@ GRADED_TEST(batchnorm, backward_gradcheck, 2,
             "variance, which every x of the channel moves (TODO 8.3).")
 {
     /* x [3,2,2,3]: channel 1 scaled by 4 and shifted by 2. */
-    BnLoss l = {.b = {.x = test_random_tensor(3, 2, 2, 3, 81), .gamma = vec(2, (const float[]){1.5f, -0.7f}),
-                      .beta = vec(2, (const float[]){0.2f, 0.3f}), .running_mean = zeros_c(2),
-                      .running_var = vec(2, (const float[]){1, 1}), .momentum = BN_MOMENTUM},
-                .g = test_random_tensor(3, 2, 2, 3, 82)};
+    BnLoss l = {.x = test_random_tensor(3, GRADCHECK_C, 2, 3, 81), .gamma = vec(2, (const float[]){1.5f, -0.7f}),
+                .beta = vec(2, (const float[]){0.2f, 0.3f}), .g = test_random_tensor(3, GRADCHECK_C, 2, 3, 82)};
     for (int n = 0; n < 3; n++)
-        for (int i = 0; i < 6; i++) tensor_at(l.b.x, n, 1, 0, 0)[i] = 4 * tensor_at(l.b.x, n, 1, 0, 0)[i] + 2;
-    l.b.y = tensor_new_like(l.b.x);
-    l.b.save_mean = zeros_c(2);
-    l.b.save_invstd = zeros_c(2);
-    forward_train(&l.b);
-    Tensor *dx = tensor_new_like(l.b.x), *dgamma = zeros_c(2), *dbeta = zeros_c(2);
+        for (int i = 0; i < 6; i++) tensor_at(l.x, n, 1, 0, 0)[i] = 4 * tensor_at(l.x, n, 1, 0, 0)[i] + 2;
+    double mean[GRADCHECK_C], invstd[GRADCHECK_C];
+    reference_stats(mean, invstd, l.x);
+    Tensor *save_mean = zeros_c(2), *save_invstd = zeros_c(2);
+    for (int c = 0; c < GRADCHECK_C; c++) {
+        save_mean->data[c] = (float)mean[c];
+        save_invstd->data[c] = (float)invstd[c];
+    }
+    Tensor *dx = tensor_new_like(l.x), *dgamma = zeros_c(2), *dbeta = zeros_c(2);
     cr_assert(dx, "out of memory");
-    cr_assert_eq(batchnorm2d_backward(dx, dgamma, dbeta, l.g, l.b.x, l.b.gamma, l.b.save_mean, l.b.save_invstd), 0,
+    cr_assert_eq(batchnorm2d_backward(dx, dgamma, dbeta, l.g, l.x, l.gamma, save_mean, save_invstd), 0,
                  "batchnorm2d_backward failed: %s", cnn_last_error());
-    expect_gradcheck(dx, l.b.x, &l, "batch norm [3,2,2,3] (N=3): dx");
-    expect_gradcheck(dgamma, l.b.gamma, &l, "batch norm [3,2,2,3]: dgamma");
-    expect_gradcheck(dbeta, l.b.beta, &l, "batch norm [3,2,2,3]: dbeta");
-    tensor_free(dx); tensor_free(dgamma); tensor_free(dbeta); tensor_free(l.g);
-    free_case(&l.b);
+    expect_gradcheck(dx, l.x, &l, "batch norm [3,2,2,3] (N=3): dx");
+    expect_gradcheck(dgamma, l.gamma, &l, "batch norm [3,2,2,3]: dgamma");
+    expect_gradcheck(dbeta, l.beta, &l, "batch norm [3,2,2,3]: dbeta");
+    Tensor *all[] = {l.x, l.gamma, l.beta, l.g, save_mean, save_invstd, dx, dgamma, dbeta};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) tensor_free(all[i]);
 }
 
 GRADED_TEST(batchnorm, backward_accumulates_and_skips_null, 1,
@@ -290,7 +336,7 @@ GRADED_TEST(batchnorm, backward_accumulates_and_skips_null, 1,
             "(TODO 8.3).")
 {
     BnCase b = load_case("train", 0.1f);
-    forward_train(&b);
+    load_saved_stats(&b, "train");
     Tensor *dy = ref("train", "dy"), *dx = tensor_new_like(b.x), *dbeta = zeros_c(b.x->c);
     cr_assert(dx, "out of memory");
     tensor_fill(dx, 0.5f);

@@ -7,7 +7,9 @@ students never need PyTorch.
 
 Each training case saves the input x, gamma, beta, the running statistics
 before the step, the output y of BatchNorm2d in train() mode, the running
-statistics after it, and the gradients autograd computes for L = sum(y * dy).
+statistics after it, the batch mean and 1 / sqrt(biased var + eps) per
+channel (what the C forward saves for the backward pass), and the gradients
+autograd computes for L = sum(y * dy).
 The evaluation case saves y of the same layer in eval() mode.
 """
 import os
@@ -55,6 +57,9 @@ for name, shape, momentum in (("train", (4, 3, 5, 6), 0.1), ("train_m3", (2, 5, 
     dy = torch.rand_like(y) * 2 - 1
     (y * dy).sum().backward()
     save(name + "_x", x)
+    with torch.no_grad():
+        save(name + "_save_mean", x.mean(dim=(0, 2, 3)))
+        save(name + "_save_invstd", 1 / torch.sqrt(x.var(dim=(0, 2, 3), unbiased=False) + 1e-5))
     save(name + "_y", y)
     save(name + "_dy", dy)
     save(name + "_dx", x.grad)
