@@ -164,7 +164,11 @@ int train_epochs(TrainResult *result, Model *m, const Dataset *train, const Data
         EpochStats s = {.epoch = epoch, .train_loss = loss_sum / (double)seen,
                         .train_acc = (double)correct / (double)seen, .train_seconds = train_seconds,
                         .images_per_second = train_seconds > 0 ? (double)images_done / train_seconds : 0};
+        /* The test set is measured in inference mode: batch norm (chapter 08)
+         * then uses its running statistics, not those of a test batch. */
+        model_set_inference(m, true);
         rc = evaluate(&s.test_acc, &s.test_loss, m, test->images, test->labels, test->count, 256);
+        model_set_inference(m, false);
         if (rc == 0 && hooks && hooks->on_epoch) rc = hooks->on_epoch(hooks->ctx, m, &s);
         if (rc == 0) {
             result->epochs_done = epoch;
