@@ -17,8 +17,10 @@
 int train_config_defaults(TrainConfig *cfg, const char *model, const char *data)
 {
     memset(cfg, 0, sizeof *cfg);
-    bool mlp = strcmp(model, "mlp") == 0, cnn = strcmp(model, "cnn") == 0;
-    if (!mlp && !cnn) return cnn_error("unknown model '%s' (choose mlp or cnn)", model);
+    /* cnn-bn (chapter 08) trains with the CNN's settings, so the two compare
+     * at the same epochs, batch and learning rate. */
+    bool mlp = strcmp(model, "mlp") == 0, cnn = strcmp(model, "cnn") == 0 || strcmp(model, "cnn-bn") == 0;
+    if (!mlp && !cnn) return cnn_error("unknown model '%s' (choose mlp, cnn or cnn-bn)", model);
     snprintf(cfg->model, sizeof cfg->model, "%s", model);
     snprintf(cfg->data, sizeof cfg->data, "%s", data);
     cfg->seed = 42;
@@ -82,12 +84,14 @@ Model *build_model(const TrainConfig *cfg, const Dataset *train)
     if (!cfg->layers) return cnn_error("build_model: no layers chosen (set cfg->layers)"), NULL;
     if (strcmp(cfg->model, "mlp") == 0)
         return model_mlp(cfg->layers, x->c, x->h, x->w, train->classes, cfg->seed);
-    if (strcmp(cfg->model, "cnn") == 0) {
-        bool tiny = x->h <= 8 && x->w <= 8;
+    bool tiny = x->h <= 8 && x->w <= 8;
+    if (strcmp(cfg->model, "cnn") == 0)
         return model_cnn(cfg->layers, x->c, x->h, x->w, tiny ? 8 : 32, tiny ? 16 : 64, train->classes,
                          cfg->seed);
-    }
-    return cnn_error("unknown model '%s' (choose mlp or cnn)", cfg->model), NULL;
+    if (strcmp(cfg->model, "cnn-bn") == 0)
+        return model_cnn_bn(cfg->layers, x->c, x->h, x->w, tiny ? 8 : 32, tiny ? 16 : 64, train->classes,
+                            cfg->seed);
+    return cnn_error("unknown model '%s' (choose mlp, cnn or cnn-bn)", cfg->model), NULL;
 }
 
 /* Copies the images order[0..n-1] of src into xb [n, C, H, W] and their labels. */

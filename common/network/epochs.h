@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 typedef struct TrainConfig {
-    char model[8];    /* "mlp" or "cnn" */
+    char model[8];    /* "mlp", "cnn" or "cnn-bn" (chapter 08: layers with batch norm) */
     char data[32];    /* "digits", "fashion-mnist", "cifar10" */
     int epochs;       /* >= 1 */
     int batch;        /* mini-batch size, >= 1 */
@@ -41,8 +41,9 @@ int train_config_defaults(TrainConfig *cfg, const char *model, const char *data)
 int standardize_datasets(float *mean, float *std, Dataset *train, Dataset *test);
 
 /* The tutorial's model named cfg->model for images shaped like train's:
- * "mlp" or "cnn" (8/16 filters for 8x8 digits, 32/64 otherwise), calling
- * cfg->layers. */
+ * "mlp" or "cnn" (8/16 filters for 8x8 digits, 32/64 otherwise), or
+ * "cnn-bn", the CNN with batch norm after each convolution (cfg->layers
+ * must then have batch norm: layers_batchnorm.h), calling cfg->layers. */
 Model *build_model(const TrainConfig *cfg, const Dataset *train);
 
 typedef struct EpochStats {
