@@ -122,8 +122,9 @@ int train_epochs(TrainResult *result, Model *m, const Dataset *train, const Data
         free(order);
         return cnn_error("train_epochs: out of memory for a batch of %d", batch);
     }
-    Rng rng;
+    Rng rng, augment_rng;
     rng_seed(&rng, cfg->seed + 1000003); /* the shuffles' own stream, not the weights' */
+    rng_seed(&augment_rng, cfg->seed + 2000003); /* and augmentation's */
     double train_seconds = 0.0;
     long images_done = 0;
     int rc = 0;
@@ -138,6 +139,7 @@ int train_epochs(TrainResult *result, Model *m, const Dataset *train, const Data
             int start = b * batch, n = count - start < batch ? count - start : batch;
             Tensor xv = tensor_batch(xb, 0, n);
             gather(&xv, yb, train, order + start, n);
+            if (cfg->augment && (rc = cfg->augment(&xv, &augment_rng, cfg->augment_ctx)) != 0) break;
             /* Linear decay: the last steps take smaller, finer steps. */
             SgdParams p = cfg->sgd;
             double frac = total_steps > 1 ? (double)step / (double)(total_steps - 1) : 0.0;

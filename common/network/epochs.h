@@ -12,6 +12,7 @@
 
 #include "dataset.h"
 #include "model.h"
+#include "rng.h"
 #include "sgd.h"
 
 #include <signal.h>
@@ -28,6 +29,13 @@ typedef struct TrainConfig {
     uint64_t seed;    /* initial weights and the shuffles */
     const LayerOps *layers; /* the layers the model calls: &layers_naive or
                                &layers_fast (the program chooses; defaults: NULL) */
+    /* Optional (NULL, the default: none): changes each training batch
+     * xb [n,C,H,W] in place before its step, drawing from rng (its own
+     * stream, seeded from seed) -- chapter 08's augmentation. Never called
+     * on the test set, and the stored training images stay as they are:
+     * the batch is a copy. ctx is passed through. */
+    int (*augment)(Tensor *xb, Rng *rng, const void *ctx);
+    const void *augment_ctx;
 } TrainConfig;
 
 /* The workbook's tuned settings for a model ("mlp", "cnn") on a dataset;
