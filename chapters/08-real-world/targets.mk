@@ -3,5 +3,5 @@
 # you have started, the reference for the others; SOLUTION=1: the reference
 # throughout). DATA, EPOCHS, THREADS and LAYERS as for make train.
 .PHONY: realworld
-realworld: programs ## the CNN without and with batch norm, same data and epochs: make realworld [DATA=digits|fashion-mnist|cifar10]
+realworld: programs ## the CNN, + batch norm, + augmentation, same data and epochs: make realworld [DATA=digits|fashion-mnist|cifar10]
 	@$(PROGRAMS)/realworld --data $(DATA) $(CH05_OPTIONS)

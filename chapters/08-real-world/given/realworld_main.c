@@ -1,15 +1,16 @@
 /* GIVEN -- read it, don't edit it.
  *
  * realworld_main.c -- `realworld` (chapter 08): the tutorial's CNN trained
- * as it is and with batch norm after each convolution, on the same data,
- * for the same epochs, with your layers and your batch norm.
+ * as it is, with batch norm after each convolution, and with batch norm and
+ * augmented training images, on the same data for the same epochs, with
+ * your layers, your batch norm and your augmentation.
  *
  *     make realworld                     digits, seconds
  *     make realworld DATA=cifar10        minutes on 2 cores
  *     make realworld SOLUTION=1          the reference's network
  *
  * Each model trains with the workbook's CNN settings for the dataset
- * (epochs.c) into build/models/realworld/<data>-<model>/, drawing the
+ * (epochs.c) into build/models/realworld/<data>-<run>/, drawing the
  * progress bar of every training run (run.c), and the table is also written
  * to build/models/realworld/<data>-batchnorm.csv for the figures.
  * Exit status: 0, 1 a runtime error (missing dataset), 2 a bad command line.
@@ -18,6 +19,7 @@
 #include "csv.h"
 #include "dataset.h"
 #include "error.h"
+#include "augment.h"
 #include "layers_batchnorm.h"
 #include "memory.h"
 #include "provenance.h"
@@ -27,7 +29,24 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MODELS = 2 };
+enum { MODELS = 3 };
+
+/* The augmentation of a dataset's training images: shifts of up to a
+ * pixel on the 8x8 digits, 2 on Fashion-MNIST's 28x28, 4 on CIFAR-10's
+ * 32x32 (the usual choice there); mirror images for clothes and photos,
+ * never for digits (a mirrored 2 or 7 is no digit). */
+static AugmentParams augment_for(const char *data)
+{
+    if (strcmp(data, "digits") == 0) return (AugmentParams){.pad = 1, .flip = false};
+    if (strcmp(data, "fashion-mnist") == 0) return (AugmentParams){.pad = 2, .flip = true};
+    return (AugmentParams){.pad = 4, .flip = true};
+}
+
+/* TrainConfig.augment: your augment_batch with the dataset's parameters. */
+static int augment_training_batch(Tensor *xb, Rng *rng, const void *ctx)
+{
+    return augment_batch(xb, rng, (const AugmentParams *)ctx);
+}
 
 typedef struct {
     size_t params;
@@ -46,7 +65,7 @@ static int write_table(const char *root, const char *data, const char *const *na
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s-batchnorm.csv", root, data);
-    CsvFile *f = csv_open(path, "model,params,test_acc,epochs,train_seconds,images_per_s");
+    CsvFile *f = csv_open(path, "run,params,test_acc,epochs,train_seconds,images_per_s");
     for (int m = 0; m < MODELS; m++) {
         csv_str(f, names[m]);
         csv_num(f, (double)rows[m].params);
@@ -70,7 +89,8 @@ int main(int argc, char **argv)
         if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
             printf("usage: realworld [--data digits|fashion-mnist|cifar10] [--epochs N] [--threads N]\n"
                    "                 [--layers naive|fast] [--datasets DIR] [--models DIR]\n"
-                   "Trains the CNN without and with batch norm on the same data and compares them.\n");
+                   "Trains the CNN, the CNN with batch norm, and that with augmented training images, on the\n"
+                   "same data for the same epochs, and compares them.\n");
             return 0;
         }
         if (i + 1 >= argc) {
@@ -95,12 +115,16 @@ int main(int argc, char **argv)
      * entries, and both print the same lines of whose code runs. */
     LayerOps layers = layers_with_batchnorm(base);
     TrainConfig cfg[MODELS];
-    const char *names[MODELS] = {"cnn", "cnn-bn"};
+    const char *names[MODELS] = {"cnn", "cnn-bn", "cnn-bn-aug"};
+    const char *models[MODELS] = {"cnn", "cnn-bn", "cnn-bn"};
+    AugmentParams augment = augment_for(data);
     for (int m = 0; m < MODELS; m++) {
-        if (train_config_defaults(&cfg[m], names[m], data) != 0) return bad_usage(cnn_last_error());
+        if (train_config_defaults(&cfg[m], models[m], data) != 0) return bad_usage(cnn_last_error());
         if (epochs) cfg[m].epochs = epochs;
         cfg[m].layers = &layers;
     }
+    cfg[2].augment = augment_training_batch;
+    cfg[2].augment_ctx = &augment;
     if (threads || strcmp(data, "digits") == 0) cli_set_threads(threads ? threads : 1);
     Dataset train = {0}, test = {0};
     if (dataset_load_split(&train, &test, data, datasets) != 0) {
@@ -117,8 +141,8 @@ int main(int argc, char **argv)
     for (int m = 0; m < MODELS && rc == 0 && !stop; m++) {
         char dir[1024];
         snprintf(dir, sizeof dir, "%s/%s-%s", root, data, names[m]);
-        fprintf(stderr, "training %s on %s (%d epochs, batch %d, lr %g)\n", names[m], data, cfg[m].epochs,
-                cfg[m].batch, (double)cfg[m].sgd.lr);
+        fprintf(stderr, "training %s on %s (%d epochs, batch %d, lr %g%s)\n", names[m], data, cfg[m].epochs,
+                cfg[m].batch, (double)cfg[m].sgd.lr, cfg[m].augment ? ", augmented training images" : "");
         RunResult r;
         rc = run_training(&r, &cfg[m], &train, &test, mean, std, dir, &stop);
         const EpochStats *e = &r.train.last;
@@ -135,15 +159,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "realworld: stopped by Ctrl-C; no table\n");
         return 1;
     }
-    printf("\nThe CNN without and with batch norm on %s (%d training, %d test images)\n\n", data, ntrain, ntest);
-    printf("  model       params   test accuracy   epochs   train time    images/s\n");
+    printf("\nThe CNN, + batch norm, + augmentation on %s (%d training, %d test images)\n\n", data, ntrain, ntest);
+    printf("  run            params   test accuracy   epochs   train time    images/s\n");
     for (int m = 0; m < MODELS; m++)
-        printf("  %-6s  %10zu   %12.1f %%   %6d   %8.1f s   %9.0f\n", names[m], rows[m].params,
+        printf("  %-10s  %9zu   %12.1f %%   %6d   %8.1f s   %9.0f\n", names[m], rows[m].params,
                100.0 * rows[m].test_acc, rows[m].epochs, rows[m].seconds, rows[m].speed);
     printf("\n  Batch norm: test accuracy %+.1f points; %zu parameters more (gamma and beta, minus the conv "
            "biases it makes useless); training %.2fx the time.\n",
            100.0 * (rows[1].test_acc - rows[0].test_acc), rows[1].params - rows[0].params,
            rows[0].seconds > 0 ? rows[1].seconds / rows[0].seconds : 0.0);
+    printf("  Augmentation (shifts of up to %d pixel%s, %s): test accuracy %+.1f points over batch norm alone.\n",
+           augment.pad, augment.pad == 1 ? "" : "s", augment.flip ? "mirror images" : "no mirror images",
+           100.0 * (rows[2].test_acc - rows[1].test_acc));
     if (write_table(root, data, names, rows) != 0) {
         fprintf(stderr, "realworld: %s\n", cnn_last_error());
         return 1;
