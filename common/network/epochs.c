@@ -17,8 +17,10 @@
 int train_config_defaults(TrainConfig *cfg, const char *model, const char *data)
 {
     memset(cfg, 0, sizeof *cfg);
-    bool mlp = strcmp(model, "mlp") == 0, cnn = strcmp(model, "cnn") == 0;
-    if (!mlp && !cnn) return cnn_error("unknown model '%s' (choose mlp or cnn)", model);
+    /* cnn-bn (chapter 08) trains with the CNN's settings, so the two compare
+     * at the same epochs, batch and learning rate. */
+    bool mlp = strcmp(model, "mlp") == 0, cnn = strcmp(model, "cnn") == 0 || strcmp(model, "cnn-bn") == 0;
+    if (!mlp && !cnn) return cnn_error("unknown model '%s' (choose mlp, cnn or cnn-bn)", model);
     snprintf(cfg->model, sizeof cfg->model, "%s", model);
     snprintf(cfg->data, sizeof cfg->data, "%s", data);
     cfg->seed = 42;
@@ -82,12 +84,14 @@ Model *build_model(const TrainConfig *cfg, const Dataset *train)
     if (!cfg->layers) return cnn_error("build_model: no layers chosen (set cfg->layers)"), NULL;
     if (strcmp(cfg->model, "mlp") == 0)
         return model_mlp(cfg->layers, x->c, x->h, x->w, train->classes, cfg->seed);
-    if (strcmp(cfg->model, "cnn") == 0) {
-        bool tiny = x->h <= 8 && x->w <= 8;
+    bool tiny = x->h <= 8 && x->w <= 8;
+    if (strcmp(cfg->model, "cnn") == 0)
         return model_cnn(cfg->layers, x->c, x->h, x->w, tiny ? 8 : 32, tiny ? 16 : 64, train->classes,
                          cfg->seed);
-    }
-    return cnn_error("unknown model '%s' (choose mlp or cnn)", cfg->model), NULL;
+    if (strcmp(cfg->model, "cnn-bn") == 0)
+        return model_cnn_bn(cfg->layers, x->c, x->h, x->w, tiny ? 8 : 32, tiny ? 16 : 64, train->classes,
+                            cfg->seed);
+    return cnn_error("unknown model '%s' (choose mlp, cnn or cnn-bn)", cfg->model), NULL;
 }
 
 /* Copies the images order[0..n-1] of src into xb [n, C, H, W] and their labels. */
@@ -118,8 +122,9 @@ int train_epochs(TrainResult *result, Model *m, const Dataset *train, const Data
         free(order);
         return cnn_error("train_epochs: out of memory for a batch of %d", batch);
     }
-    Rng rng;
+    Rng rng, augment_rng;
     rng_seed(&rng, cfg->seed + 1000003); /* the shuffles' own stream, not the weights' */
+    rng_seed(&augment_rng, cfg->seed + 2000003); /* and augmentation's */
     double train_seconds = 0.0;
     long images_done = 0;
     int rc = 0;
@@ -134,6 +139,7 @@ int train_epochs(TrainResult *result, Model *m, const Dataset *train, const Data
             int start = b * batch, n = count - start < batch ? count - start : batch;
             Tensor xv = tensor_batch(xb, 0, n);
             gather(&xv, yb, train, order + start, n);
+            if (cfg->augment && (rc = cfg->augment(&xv, &augment_rng, cfg->augment_ctx)) != 0) break;
             /* Linear decay: the last steps take smaller, finer steps. */
             SgdParams p = cfg->sgd;
             double frac = total_steps > 1 ? (double)step / (double)(total_steps - 1) : 0.0;
@@ -164,7 +170,11 @@ int train_epochs(TrainResult *result, Model *m, const Dataset *train, const Data
         EpochStats s = {.epoch = epoch, .train_loss = loss_sum / (double)seen,
                         .train_acc = (double)correct / (double)seen, .train_seconds = train_seconds,
                         .images_per_second = train_seconds > 0 ? (double)images_done / train_seconds : 0};
+        /* The test set is measured in inference mode: batch norm (chapter 08)
+         * then uses its running statistics, not those of a test batch. */
+        model_set_inference(m, true);
         rc = evaluate(&s.test_acc, &s.test_loss, m, test->images, test->labels, test->count, 256);
+        model_set_inference(m, false);
         if (rc == 0 && hooks && hooks->on_epoch) rc = hooks->on_epoch(hooks->ctx, m, &s);
         if (rc == 0) {
             result->epochs_done = epoch;

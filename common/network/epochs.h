@@ -12,13 +12,14 @@
 
 #include "dataset.h"
 #include "model.h"
+#include "rng.h"
 #include "sgd.h"
 
 #include <signal.h>
 #include <stdint.h>
 
 typedef struct TrainConfig {
-    char model[8];    /* "mlp" or "cnn" */
+    char model[8];    /* "mlp", "cnn" or "cnn-bn" (chapter 08: layers with batch norm) */
     char data[32];    /* "digits", "fashion-mnist", "cifar10" */
     int epochs;       /* >= 1 */
     int batch;        /* mini-batch size, >= 1 */
@@ -28,6 +29,13 @@ typedef struct TrainConfig {
     uint64_t seed;    /* initial weights and the shuffles */
     const LayerOps *layers; /* the layers the model calls: &layers_naive or
                                &layers_fast (the program chooses; defaults: NULL) */
+    /* Optional (NULL, the default: none): changes each training batch
+     * xb [n,C,H,W] in place before its step, drawing from rng (its own
+     * stream, seeded from seed) -- chapter 08's augmentation. Never called
+     * on the test set, and the stored training images stay as they are:
+     * the batch is a copy. ctx is passed through. */
+    int (*augment)(Tensor *xb, Rng *rng, const void *ctx);
+    const void *augment_ctx;
 } TrainConfig;
 
 /* The workbook's tuned settings for a model ("mlp", "cnn") on a dataset;
@@ -41,8 +49,9 @@ int train_config_defaults(TrainConfig *cfg, const char *model, const char *data)
 int standardize_datasets(float *mean, float *std, Dataset *train, Dataset *test);
 
 /* The tutorial's model named cfg->model for images shaped like train's:
- * "mlp" or "cnn" (8/16 filters for 8x8 digits, 32/64 otherwise), calling
- * cfg->layers. */
+ * "mlp" or "cnn" (8/16 filters for 8x8 digits, 32/64 otherwise), or
+ * "cnn-bn", the CNN with batch norm after each convolution (cfg->layers
+ * must then have batch norm: layers_batchnorm.h), calling cfg->layers. */
 Model *build_model(const TrainConfig *cfg, const Dataset *train);
 
 typedef struct EpochStats {

@@ -14,6 +14,9 @@
  *                  the packed GEMM and its vectorised max pooling, with the
  *                  chapter 03-05 layers where chapter 06 has no faster one.
  *
+ * Neither has batch normalisation (chapter 08): layers_with_batchnorm()
+ * (layers_batchnorm.h) copies one of them and adds chapter 08's.
+ *
  * Both compute the same sums (in another order: results agree to float
  * rounding). Which table a program uses, and whose code fills it (yours, or
  * the reference for a chapter you have not started), the programs print
@@ -36,7 +39,7 @@
 typedef enum {
     OP_CONV_FORWARD, OP_CONV_BACKWARD, OP_RELU_FORWARD, OP_RELU_BACKWARD,
     OP_MAXPOOL_FORWARD, OP_MAXPOOL_BACKWARD, OP_AVGPOOL_FORWARD, OP_AVGPOOL_BACKWARD,
-    OP_DENSE_FORWARD, OP_DENSE_BACKWARD, OP_COUNT
+    OP_DENSE_FORWARD, OP_DENSE_BACKWARD, OP_BATCHNORM_FORWARD, OP_BATCHNORM_BACKWARD, OP_COUNT
 } LayerOp;
 
 typedef struct LayerOps {
@@ -63,7 +66,18 @@ typedef struct LayerOps {
      * WRITTEN (not accumulated); x = the ReLU's input. */
     int (*relu_maxpool2x2_backward)(Tensor *dx, const Tensor *dy, const int32_t *argmax, const Tensor *x,
                                     Pool2dParams p);
-    /* For each LayerOp, the chapter ("03".."06") whose code it runs. */
+    /* Optional (NULL: this table has no batch norm): chapter 08's batch
+     * normalisation, x [N,C,H,W], the per-channel tensors [C]; see
+     * chapters/08-real-world/batchnorm.h for the contracts. */
+    int (*batchnorm_forward_train)(Tensor *y, Tensor *save_mean, Tensor *save_invstd, Tensor *running_mean,
+                                   Tensor *running_var, const Tensor *x, const Tensor *gamma, const Tensor *beta,
+                                   float momentum, float eps);
+    int (*batchnorm_forward_eval)(Tensor *y, const Tensor *x, const Tensor *gamma, const Tensor *beta,
+                                  const Tensor *running_mean, const Tensor *running_var, float eps);
+    int (*batchnorm_backward)(Tensor *dx, Tensor *dgamma, Tensor *dbeta, const Tensor *dy, const Tensor *x,
+                              const Tensor *gamma, const Tensor *save_mean, const Tensor *save_invstd);
+    /* For each LayerOp, the chapter ("03".."08") whose code it runs; NULL
+     * for an operation the table does not have (batch norm). */
     const char *chapter[OP_COUNT];
 } LayerOps;
 

@@ -35,6 +35,7 @@ const char *layer_op_name(LayerOp op)
         [OP_MAXPOOL_FORWARD] = "max pooling forward", [OP_MAXPOOL_BACKWARD] = "max pooling backward",
         [OP_AVGPOOL_FORWARD] = "average pooling forward", [OP_AVGPOOL_BACKWARD] = "average pooling backward",
         [OP_DENSE_FORWARD] = "dense forward",        [OP_DENSE_BACKWARD] = "dense backward",
+        [OP_BATCHNORM_FORWARD] = "batch norm forward", [OP_BATCHNORM_BACKWARD] = "batch norm backward",
     };
     return op >= 0 && op < OP_COUNT ? names[op] : "?";
 }

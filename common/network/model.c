@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Batch norm's constants, PyTorch's defaults (BatchNorm2d's eps and
+ * momentum). */
+#define BATCHNORM_EPS 1e-5f
+#define BATCHNORM_MOMENTUM 0.1f
+
 Model *model_new(const LayerOps *ops, const char *name, int C, int H, int W)
 {
     if (!ops) return cnn_error("model_new: no table of layer operations (layers_naive or layers_fast)"), NULL;
@@ -27,6 +32,15 @@ Model *model_new(const LayerOps *ops, const char *name, int C, int H, int W)
     return m;
 }
 
+/* A batch norm's statistics are the layer's own, not batch buffers. */
+static void layer_free_stats(Layer *l)
+{
+    tensor_free(l->running_mean);
+    tensor_free(l->running_var);
+    tensor_free(l->save_mean);
+    tensor_free(l->save_invstd);
+}
+
 static void layer_free_buffers(Layer *l)
 {
     tensor_free(l->y_store);
@@ -39,7 +53,10 @@ static void layer_free_buffers(Layer *l)
 void model_free(Model *m)
 {
     if (!m) return;
-    for (int i = 0; i < m->nlayers; i++) layer_free_buffers(&m->layers[i]);
+    for (int i = 0; i < m->nlayers; i++) {
+        layer_free_buffers(&m->layers[i]);
+        layer_free_stats(&m->layers[i]);
+    }
     for (int i = 0; i < m->nparams; i++) {
         tensor_free(m->params[i].value);
         tensor_free(m->params[i].grad);
@@ -84,7 +101,7 @@ static Param *param_new(Model *m, const char *layer, const char *what, int ndim,
     return p;
 }
 
-int model_add_conv(Model *m, const char *name, int K, int size, int pad, int stride)
+static int add_conv(Model *m, const char *name, int K, int size, int pad, int stride, bool bias)
 {
     Layer *l = layer_append(m, LAYER_CONV, name);
     if (!l) return -1;
@@ -94,14 +111,54 @@ int model_add_conv(Model *m, const char *name, int K, int size, int pad, int str
     if (K < 1 || P < 1 || Q < 1) return cnn_error_context("model %s: layer %s", m->name, name);
     int wd[4] = {K, l->in[0], size, size}, bd[1] = {K};
     l->weight = param_new(m, name, "weight", 4, wd, true);
-    l->bias = l->weight ? param_new(m, name, "bias", 1, bd, false) : NULL;
-    if (!l->bias) return cnn_error_context("model %s: layer %s", m->name, name);
+    l->bias = l->weight && bias ? param_new(m, name, "bias", 1, bd, false) : NULL;
+    if (!l->weight || (bias && !l->bias)) return cnn_error_context("model %s: layer %s", m->name, name);
     l->out[0] = K;
     l->out[1] = P;
     l->out[2] = Q;
     m->nlayers++;
     return 0;
 }
+
+int model_add_conv(Model *m, const char *name, int K, int size, int pad, int stride)
+{
+    return add_conv(m, name, K, size, pad, stride, true);
+}
+
+int model_add_conv_nobias(Model *m, const char *name, int K, int size, int pad, int stride)
+{
+    return add_conv(m, name, K, size, pad, stride, false);
+}
+
+int model_add_batchnorm(Model *m, const char *name)
+{
+    if (!m->ops->batchnorm_forward_train || !m->ops->batchnorm_forward_eval || !m->ops->batchnorm_backward)
+        return cnn_error("model %s: layer %s: the %s layer table has no batch norm (chapter 08: "
+                         "layers_with_batchnorm in layers_batchnorm.h)", m->name, name, m->ops->name);
+    if (m->nlayers && m->layers[m->nlayers - 1].kind == LAYER_DENSE)
+        return cnn_error("model %s: layer %s: batch norm here normalises the channels of a [C,H,W] map, "
+                         "not the output of a dense layer", m->name, name);
+    Layer *l = layer_append(m, LAYER_BATCHNORM, name);
+    if (!l) return -1;
+    int cd[1] = {l->in[0]};
+    l->weight = param_new(m, name, "weight", 1, cd, false);
+    l->bias = l->weight ? param_new(m, name, "bias", 1, cd, false) : NULL;
+    l->running_mean = tensor_new_nd(1, cd);
+    l->running_var = tensor_new_nd(1, cd);
+    l->save_mean = tensor_new_nd(1, cd);
+    l->save_invstd = tensor_new_nd(1, cd);
+    if (!l->bias || !l->running_mean || !l->running_var || !l->save_mean || !l->save_invstd) {
+        layer_free_stats(l);
+        return cnn_error("model %s: layer %s: out of memory", m->name, name);
+    }
+    tensor_fill(l->weight->value, 1.0f);
+    tensor_fill(l->running_var, 1.0f);
+    memcpy(l->out, l->in, sizeof l->out);
+    m->nlayers++;
+    return 0;
+}
+
+void model_set_inference(Model *m, bool inference) { m->inference = inference; }
 
 int model_add_relu(Model *m)
 {
@@ -157,10 +214,17 @@ void model_init(Model *m, uint64_t seed)
     rng_seed(&rng, seed);
     for (int i = 0; i < m->nlayers; i++) {
         Layer *l = &m->layers[i];
+        if (l->kind == LAYER_BATCHNORM) {
+            tensor_fill(l->weight->value, 1.0f);
+            tensor_zero(l->bias->value);
+            tensor_zero(l->running_mean);
+            tensor_fill(l->running_var, 1.0f);
+            continue;
+        }
         if (!l->weight) continue;
         int fan_in = (int)(tensor_size(l->weight->value) / (size_t)l->weight->value->n);
         init_he_normal(l->weight->value, &rng, fan_in);
-        tensor_zero(l->bias->value);
+        if (l->bias) tensor_zero(l->bias->value);
     }
     for (int i = 0; i < m->nparams; i++) tensor_zero(m->params[i].velocity);
 }
@@ -195,6 +259,25 @@ Model *model_cnn(const LayerOps *ops, int C, int H, int W, int c1, int c2, int c
     TRY(model_add_relu(m));
     TRY(model_add_maxpool(m, 2, 2));
     TRY(model_add_conv(m, "conv2", c2, 3, 1, 1));
+    TRY(model_add_relu(m));
+    TRY(model_add_maxpool(m, 2, 2));
+    TRY(model_add_dense(m, "fc1", 64));
+    TRY(model_add_relu(m));
+    TRY(model_add_dense(m, "fc2", classes));
+    model_init(m, seed);
+    return m;
+}
+
+Model *model_cnn_bn(const LayerOps *ops, int C, int H, int W, int c1, int c2, int classes, uint64_t seed)
+{
+    Model *m = model_new(ops, "cnn-bn", C, H, W);
+    if (!m) return NULL;
+    TRY(model_add_conv_nobias(m, "conv1", c1, 3, 1, 1));
+    TRY(model_add_batchnorm(m, "bn1"));
+    TRY(model_add_relu(m));
+    TRY(model_add_maxpool(m, 2, 2));
+    TRY(model_add_conv_nobias(m, "conv2", c2, 3, 1, 1));
+    TRY(model_add_batchnorm(m, "bn2"));
     TRY(model_add_relu(m));
     TRY(model_add_maxpool(m, 2, 2));
     TRY(model_add_dense(m, "fc1", 64));
@@ -263,11 +346,20 @@ const Tensor *model_forward(Model *m, const Tensor *x)
         Layer *l = &m->layers[i];
         int rc = 0;
         switch (l->kind) {
-        case LAYER_CONV: rc = ops->conv_forward(&l->y, in, l->weight->value, l->bias->value, l->conv); break;
+        case LAYER_CONV:
+            rc = ops->conv_forward(&l->y, in, l->weight->value, l->bias ? l->bias->value : NULL, l->conv);
+            break;
         case LAYER_RELU: rc = ops->relu_forward(&l->y, in); break;
         case LAYER_MAXPOOL: rc = ops->maxpool_forward(&l->y, l->argmax, in, l->pool); break;
         case LAYER_AVGPOOL: rc = ops->avgpool_forward(&l->y, in, l->pool); break;
         case LAYER_DENSE: rc = ops->dense_forward(&l->y, in, l->weight->value, l->bias->value); break;
+        case LAYER_BATCHNORM:
+            rc = m->inference ? ops->batchnorm_forward_eval(&l->y, in, l->weight->value, l->bias->value,
+                                                            l->running_mean, l->running_var, BATCHNORM_EPS)
+                              : ops->batchnorm_forward_train(&l->y, l->save_mean, l->save_invstd, l->running_mean,
+                                                             l->running_var, in, l->weight->value, l->bias->value,
+                                                             BATCHNORM_MOMENTUM, BATCHNORM_EPS);
+            break;
         }
         if (rc != 0) return cnn_error_context("model %s: forward through %s", m->name, l->name), NULL;
         in = &l->y;
@@ -291,6 +383,9 @@ int model_backward(Model *m, const Tensor *x)
 {
     if (m->capacity == 0 || x->n != m->batch)
         return cnn_error("model %s: backward needs the input of the last forward pass", m->name);
+    if (m->inference)
+        return cnn_error("model %s: backward after an inference forward (model_set_inference(m, false) first)",
+                         m->name);
     const LayerOps *ops = m->ops;
     for (int i = m->nlayers - 1; i >= 0; i--) {
         Layer *l = &m->layers[i];
@@ -313,13 +408,18 @@ int model_backward(Model *m, const Tensor *x)
         int rc = 0;
         switch (l->kind) {
         case LAYER_CONV:
-            rc = ops->conv_backward(din, l->weight->grad, l->bias->grad, &l->dy, in, l->weight->value, l->conv);
+            rc = ops->conv_backward(din, l->weight->grad, l->bias ? l->bias->grad : NULL, &l->dy, in,
+                                    l->weight->value, l->conv);
             break;
         case LAYER_RELU: rc = din ? ops->relu_backward(din, &l->dy, in) : 0; break;
         case LAYER_MAXPOOL: rc = din ? ops->maxpool_backward(din, &l->dy, l->argmax, l->pool) : 0; break;
         case LAYER_AVGPOOL: rc = din ? ops->avgpool_backward(din, &l->dy, l->pool) : 0; break;
         case LAYER_DENSE:
             rc = ops->dense_backward(din, l->weight->grad, l->bias->grad, &l->dy, in, l->weight->value);
+            break;
+        case LAYER_BATCHNORM:
+            rc = ops->batchnorm_backward(din, l->weight->grad, l->bias->grad, &l->dy, in, l->weight->value,
+                                         l->save_mean, l->save_invstd);
             break;
         }
         if (rc != 0) return cnn_error_context("model %s: backward through %s", m->name, l->name);
@@ -335,6 +435,7 @@ static const char *kind_name(LayerKind k)
     case LAYER_MAXPOOL: return "maxpool";
     case LAYER_AVGPOOL: return "avgpool";
     case LAYER_DENSE: return "dense";
+    case LAYER_BATCHNORM: return "batchnorm";
     }
     return "?";
 }
@@ -352,7 +453,7 @@ void model_describe(const Model *m, char *buf, size_t size)
         else if (l->kind == LAYER_MAXPOOL || l->kind == LAYER_AVGPOOL)
             snprintf(what, sizeof what, "%dx%d stride %d", l->pool.window_h, l->pool.window_w,
                      l->pool.stride_h);
-        size_t params = l->weight ? tensor_size(l->weight->value) + tensor_size(l->bias->value) : 0;
+        size_t params = (l->weight ? tensor_size(l->weight->value) : 0) + (l->bias ? tensor_size(l->bias->value) : 0);
         char shape[40];
         if (l->kind == LAYER_DENSE) snprintf(shape, sizeof shape, "[%d]", l->out[0]);
         else snprintf(shape, sizeof shape, "[%d,%d,%d]", l->out[0], l->out[1], l->out[2]);
@@ -363,24 +464,54 @@ void model_describe(const Model *m, char *buf, size_t size)
         snprintf(buf + used, size - used, "  total %zu parameters\n", model_param_count(m));
 }
 
+/* The i-th tensor a model saves, 0 <= i < saved_count(m): every parameter,
+ * then every batch norm's running mean and variance. Writes its file name
+ * (without .npy) into name. */
+static int saved_count(const Model *m)
+{
+    int n = m->nparams;
+    for (int i = 0; i < m->nlayers; i++) n += m->layers[i].kind == LAYER_BATCHNORM ? 2 : 0;
+    return n;
+}
+
+static Tensor *saved_tensor(const Model *m, int i, char *name, size_t size)
+{
+    if (i < m->nparams) {
+        snprintf(name, size, "%s", m->params[i].name);
+        return m->params[i].value;
+    }
+    i -= m->nparams;
+    for (int k = 0; k < m->nlayers; k++) {
+        const Layer *l = &m->layers[k];
+        if (l->kind != LAYER_BATCHNORM) continue;
+        if (i < 2) {
+            snprintf(name, size, "%s.%s", l->name, i == 0 ? "running_mean" : "running_var");
+            return i == 0 ? l->running_mean : l->running_var;
+        }
+        i -= 2;
+    }
+    return NULL;
+}
+
 int model_save(const Model *m, const char *dir)
 {
-    char path[1024];
-    for (int i = 0; i < m->nparams; i++) {
-        snprintf(path, sizeof path, "%s/%s.npy", dir, m->params[i].name);
-        if (npy_save_tensor(path, m->params[i].value) != 0) return -1;
+    char path[1024], name[48];
+    for (int i = 0; i < saved_count(m); i++) {
+        Tensor *v = saved_tensor(m, i, name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s.npy", dir, name);
+        if (npy_save_tensor(path, v) != 0) return -1;
     }
     return 0;
 }
 
 int model_load(Model *m, const char *dir)
 {
-    char path[1024];
-    for (int i = 0; i < m->nparams; i++) {
-        snprintf(path, sizeof path, "%s/%s.npy", dir, m->params[i].name);
+    char path[1024], name[48];
+    for (int i = 0; i < saved_count(m); i++) {
+        Tensor *v = saved_tensor(m, i, name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s.npy", dir, name);
         Tensor *t = npy_load_tensor(path);
         if (!t) return -1;
-        Tensor *v = m->params[i].value;
         int rc = 0;
         if (t->ndim != v->ndim || memcmp(t->dim, v->dim, sizeof t->dim) != 0) {
             char a[64], b[64];

@@ -39,7 +39,7 @@
 
 enum { MODEL_MAX_LAYERS = 16, MODEL_MAX_PARAMS = 2 * MODEL_MAX_LAYERS };
 
-typedef enum { LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_DENSE } LayerKind;
+typedef enum { LAYER_CONV, LAYER_RELU, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_DENSE, LAYER_BATCHNORM } LayerKind;
 
 /* One learnable tensor with its gradient and its SGD velocity (same shape). */
 typedef struct Param {
@@ -54,7 +54,13 @@ typedef struct Layer {
     int in[3], out[3];      /* per-image shape C, H, W of input and output */
     Conv2dParams conv;      /* LAYER_CONV */
     Pool2dParams pool;      /* LAYER_MAXPOOL, LAYER_AVGPOOL */
-    Param *weight, *bias;   /* LAYER_CONV, LAYER_DENSE; point into Model.params */
+    Param *weight, *bias;   /* LAYER_CONV, LAYER_DENSE, LAYER_BATCHNORM (gamma,
+                               beta); point into Model.params; a conv's bias
+                               is NULL when it has none (before batch norm) */
+    /* LAYER_BATCHNORM: the running statistics [C] (saved with the weights,
+     * never updated by SGD) and the batch statistics [C] the last training
+     * forward kept for the backward pass. */
+    Tensor *running_mean, *running_var, *save_mean, *save_invstd;
     Tensor *y_store, *dy_store; /* [capacity, out] */
     Tensor y, dy;           /* views of the current batch */
     int32_t *argmax;        /* LAYER_MAXPOOL: capacity * out elements */
@@ -69,6 +75,8 @@ typedef struct Model {
     Param params[MODEL_MAX_PARAMS];
     int nparams;
     int capacity, batch;    /* buffer size and current batch size N */
+    bool inference;         /* false (the default): training, batch norm uses
+                               the batch's statistics; true: the running ones */
 } Model;
 
 /* An empty model for [N, C, H, W] inputs whose layers run ops's
@@ -83,6 +91,20 @@ int model_add_relu(Model *m);
 int model_add_maxpool(Model *m, int window, int stride);
 int model_add_avgpool(Model *m, int window, int stride);
 int model_add_dense(Model *m, const char *name, int M);
+/* A convolution without bias, for a convolution that batch norm follows
+ * (batch norm subtracts the channel's mean, and a bias with it). */
+int model_add_conv_nobias(Model *m, const char *name, int K, int size, int pad, int stride);
+/* Batch normalisation over each channel of a [C, H, W] output (chapter 08):
+ * parameters "<name>.weight" (gamma) and "<name>.bias" (beta), running
+ * statistics "<name>.running_mean" and "<name>.running_var", PyTorch's
+ * names. -1 with an error when the model's table has no batch norm
+ * (layers_batchnorm.h) or the layer below is a dense one. */
+int model_add_batchnorm(Model *m, const char *name);
+
+/* Batch norm's mode: training (the default; batch statistics, running
+ * averages updated) or inference (running statistics, nothing changes).
+ * The epoch loop switches to inference to measure the test set. */
+void model_set_inference(Model *m, bool inference);
 
 /* The tutorial's models for [C, H, W] images and `classes` classes:
  *   mlp: dense(D->512)-ReLU-dense(512->256)-ReLU-dense(256->classes)
@@ -91,8 +113,13 @@ int model_add_dense(Model *m, const char *name, int M);
  * Weights are He-initialised from seed, biases are 0. */
 Model *model_mlp(const LayerOps *ops, int C, int H, int W, int classes, uint64_t seed);
 Model *model_cnn(const LayerOps *ops, int C, int H, int W, int c1, int c2, int classes, uint64_t seed);
+/* model_cnn with batch norm after each convolution, which then has no bias:
+ *   conv(no bias)-BN-ReLU-maxpool2-conv(no bias)-BN-ReLU-maxpool2-dense-ReLU-dense
+ * ops must have batch norm (layers_batchnorm.h). */
+Model *model_cnn_bn(const LayerOps *ops, int C, int H, int W, int c1, int c2, int classes, uint64_t seed);
 
-/* He-normal weights (std sqrt(2 / fan_in)), zero biases, zero velocities. */
+/* He-normal weights (std sqrt(2 / fan_in)), zero biases, zero velocities;
+ * batch norm: gamma 1, beta 0, running mean 0 and variance 1. */
 void model_init(Model *m, uint64_t seed);
 
 /* Total number of learnable scalars. */
@@ -123,8 +150,8 @@ int model_backward(Model *m, const Tensor *x);
  * params") and a total into buf. */
 void model_describe(const Model *m, char *buf, size_t size);
 
-/* Saves every parameter as dir/<name>.npy (dir must exist), or loads them
- * back (shapes must match). */
+/* Saves every parameter, and every batch norm's running statistics, as
+ * dir/<name>.npy (dir must exist), or loads them back (shapes must match). */
 int model_save(const Model *m, const char *dir);
 int model_load(Model *m, const char *dir);
 

@@ -43,7 +43,8 @@ void provenance_print(FILE *out, const LayerOps *ops, const char *const *extra_c
     const char *shown[16];
     int nshown = 0;
     for (int op = 0; op < OP_COUNT; op++)
-        print_line(out, layer_op_name((LayerOp)op), ops->chapter[op], shown, &nshown);
+        if (ops->chapter[op]) /* NULL: an operation this table does not have */
+            print_line(out, layer_op_name((LayerOp)op), ops->chapter[op], shown, &nshown);
     for (size_t i = 0; extra_chapters && extra_chapters[i]; i++)
         print_line(out, extra_what[i], extra_chapters[i], shown, &nshown);
 }

@@ -1,0 +1,170 @@
+/* SOLUTION -- the reference; `make skeletons` generates chapters/08-real-world/batchnorm.c from it.
+ *
+ * batchnorm.c -- chapter 08: batch normalisation of a convolution's output,
+ * per channel over N, H and W (the formulas are in batchnorm.h).
+ *
+ * One channel's M = N*H*W values are not contiguous in NCHW: channel c of
+ * image n is the H*W block at tensor_at(x, n, c, 0, 0), and the next image's
+ * block of the same channel is C*H*W floats further on. Every loop below
+ * therefore runs channel by channel, then image by image over those blocks.
+ * Sums are taken in double: M reaches 128 * 32 * 32 = 131,072 values, and a
+ * float sum of that many loses the last digits that PyTorch's keeps.
+ */
+#include "batchnorm.h"
+
+#include "error.h"
+
+#include <math.h>
+#include <stddef.h>
+
+/* Checks x [N,C,H,W] against y (same shape) and the per-channel tensors
+ * vec[0..count-1] (C elements each). */
+static int check_shapes(const char *fn, const Tensor *y, const Tensor *x, const Tensor *const *vec,
+                        const char *const *names, int count)
+{
+    if (tensor_check_shape(x, "x", -1, -1, -1, -1)) return cnn_error_context("%s", fn);
+    if (y && tensor_check_shape(y, "y/dx", x->n, x->c, x->h, x->w)) return cnn_error_context("%s", fn);
+    for (int i = 0; i < count; i++)
+        if (vec[i] && tensor_check_shape(vec[i], names[i], x->c, 1, 1, 1))
+            return cnn_error_context("%s (per-channel tensors have C = %d elements)", fn, x->c);
+    return 0;
+}
+
+/* The mean of channel c over its M values. */
+static double channel_mean(const Tensor *x, int c)
+{
+    size_t plane = (size_t)x->h * (size_t)x->w;
+    double sum = 0.0;
+    for (int n = 0; n < x->n; n++) {
+        const float *xc = tensor_at(x, n, c, 0, 0);
+        for (size_t i = 0; i < plane; i++) sum += xc[i];
+    }
+    return sum / ((double)x->n * (double)plane);
+}
+
+/* y = scale * (x - shift) + beta over channel c: both forward passes end here. */
+static void normalize_channel(Tensor *y, const Tensor *x, int c, double shift, double scale, double beta)
+{
+    size_t plane = (size_t)x->h * (size_t)x->w;
+    for (int n = 0; n < x->n; n++) {
+        const float *xc = tensor_at(x, n, c, 0, 0);
+        float *yc = tensor_at(y, n, c, 0, 0);
+        for (size_t i = 0; i < plane; i++) yc[i] = (float)(scale * (xc[i] - shift) + beta);
+    }
+}
+
+int batchnorm2d_forward_train(Tensor *y, Tensor *save_mean, Tensor *save_invstd, Tensor *running_mean,
+                              Tensor *running_var, const Tensor *x, const Tensor *gamma, const Tensor *beta,
+                              float momentum, float eps)
+{
+    // x [N,C,H,W], gamma/beta/save_*/running_* [C] -> y [N,C,H,W]
+    const Tensor *vec[] = {gamma, beta, save_mean, save_invstd, running_mean, running_var};
+    const char *names[] = {"gamma", "beta", "save_mean", "save_invstd", "running_mean", "running_var"};
+    for (int i = 0; i < 6; i++)
+        if (!vec[i]) return cnn_error("batchnorm2d_forward_train: %s is missing (NULL)", names[i]);
+    if (check_shapes("batchnorm2d_forward_train", y, x, vec, names, 6)) return -1;
+    if (!(eps > 0.0f) || !(momentum >= 0.0f && momentum <= 1.0f))
+        return cnn_error("batchnorm2d_forward_train: eps must be > 0 (got %g) and momentum in 0..1 (got %g)",
+                         (double)eps, (double)momentum);
+    double m = (double)x->n * x->h * x->w;
+    if (m < 2)
+        return cnn_error("batchnorm2d_forward_train: one value per channel (N*H*W = 1) has no variance");
+    size_t plane = (size_t)x->h * (size_t)x->w;
+    for (int c = 0; c < x->c; c++) {
+        double mean = channel_mean(x, c);
+        // TODO 8.1: the biased variance of channel c (divide by M = m), then
+        // save_mean, save_invstd = 1 / sqrt(var + eps), the two running
+        // averages (the running variance is the unbiased one: var * m / (m - 1)),
+        // and y through normalize_channel.
+        // Hint: the variance is the mean of (x - mean)^2 over the same blocks
+        // channel_mean walks; normalize_channel(y, x, c, mean, gamma * invstd, beta).
+        //>> solution
+        double ss = 0.0;
+        for (int n = 0; n < x->n; n++) {
+            const float *xc = tensor_at(x, n, c, 0, 0);
+            for (size_t i = 0; i < plane; i++) ss += (xc[i] - mean) * (xc[i] - mean);
+        }
+        double var = ss / m;
+        double invstd = 1.0 / sqrt(var + eps);
+        save_mean->data[c] = (float)mean;
+        save_invstd->data[c] = (float)invstd;
+        running_mean->data[c] = (float)((1.0 - momentum) * running_mean->data[c] + momentum * mean);
+        running_var->data[c] = (float)((1.0 - momentum) * running_var->data[c] + momentum * var * m / (m - 1.0));
+        normalize_channel(y, x, c, mean, gamma->data[c] * invstd, beta->data[c]);
+        //| (void)mean; (void)plane;
+        //| for (int n = 0; n < x->n; n++) for (size_t i = 0; i < (size_t)x->h * x->w; i++)
+        //|     tensor_at(y, n, c, 0, 0)[i] = 0.0f;
+        //<<
+    }
+    return 0;
+}
+
+int batchnorm2d_forward_eval(Tensor *y, const Tensor *x, const Tensor *gamma, const Tensor *beta,
+                             const Tensor *running_mean, const Tensor *running_var, float eps)
+{
+    // x [N,C,H,W], gamma/beta/running_* [C] -> y [N,C,H,W]
+    const Tensor *vec[] = {gamma, beta, running_mean, running_var};
+    const char *names[] = {"gamma", "beta", "running_mean", "running_var"};
+    for (int i = 0; i < 4; i++)
+        if (!vec[i]) return cnn_error("batchnorm2d_forward_eval: %s is missing (NULL)", names[i]);
+    if (check_shapes("batchnorm2d_forward_eval", y, x, vec, names, 4)) return -1;
+    if (!(eps > 0.0f)) return cnn_error("batchnorm2d_forward_eval: eps must be > 0 (got %g)", (double)eps);
+    for (int c = 0; c < x->c; c++) {
+        // TODO 8.2: normalise channel c with the RUNNING statistics, never
+        // the batch's: one image's answer must not depend on its neighbours.
+        //>> solution
+        double invstd = 1.0 / sqrt((double)running_var->data[c] + eps);
+        normalize_channel(y, x, c, running_mean->data[c], gamma->data[c] * invstd, beta->data[c]);
+        //| (void)normalize_channel;
+        //<<
+    }
+    return 0;
+}
+
+int batchnorm2d_backward(Tensor *dx, Tensor *dgamma, Tensor *dbeta, const Tensor *dy, const Tensor *x,
+                         const Tensor *gamma, const Tensor *save_mean, const Tensor *save_invstd)
+{
+    // dy, x [N,C,H,W], gamma/save_* [C] -> dx += [N,C,H,W], dgamma += [C], dbeta += [C]
+    const Tensor *vec[] = {gamma, save_mean, save_invstd, dgamma, dbeta};
+    const char *names[] = {"gamma", "save_mean", "save_invstd", "dgamma", "dbeta"};
+    for (int i = 0; i < 3; i++)
+        if (!vec[i]) return cnn_error("batchnorm2d_backward: %s is missing (NULL)", names[i]);
+    if (check_shapes("batchnorm2d_backward", dx, x, vec, names, 5)) return -1;
+    if (tensor_check_shape(dy, "dy", x->n, x->c, x->h, x->w)) return cnn_error_context("batchnorm2d_backward");
+    double m = (double)x->n * x->h * x->w;
+    size_t plane = (size_t)x->h * (size_t)x->w;
+    for (int c = 0; c < x->c; c++) {
+        double mean = save_mean->data[c], invstd = save_invstd->data[c];
+        /* The two sums every gradient of channel c needs. */
+        double sum_dy = 0.0, sum_dy_xhat = 0.0;
+        for (int n = 0; n < x->n; n++) {
+            const float *xc = tensor_at(x, n, c, 0, 0), *dyc = tensor_at(dy, n, c, 0, 0);
+            for (size_t i = 0; i < plane; i++) {
+                sum_dy += dyc[i];
+                sum_dy_xhat += dyc[i] * (xc[i] - mean) * invstd;
+            }
+        }
+        // TODO 8.3: dbeta += sum dy; dgamma += sum dy * xhat; and
+        //   dx += gamma * invstd / M * (M * dy - sum dy - xhat * sum(dy * xhat))
+        // for every value of channel c (xhat = (x - mean) * invstd). Skip
+        // dgamma, dbeta or dx when it is NULL.
+        // Hint: the last two terms are there because every x of the channel
+        // moved the mean and the variance that normalised all the others.
+        //>> solution
+        if (dbeta) dbeta->data[c] += (float)sum_dy;
+        if (dgamma) dgamma->data[c] += (float)sum_dy_xhat;
+        if (!dx) continue;
+        double k = gamma->data[c] * invstd / m;
+        for (int n = 0; n < x->n; n++) {
+            const float *xc = tensor_at(x, n, c, 0, 0), *dyc = tensor_at(dy, n, c, 0, 0);
+            float *dxc = tensor_at(dx, n, c, 0, 0);
+            for (size_t i = 0; i < plane; i++) {
+                double xhat = (xc[i] - mean) * invstd;
+                dxc[i] += (float)(k * (m * dyc[i] - sum_dy - xhat * sum_dy_xhat));
+            }
+        }
+        //| (void)m; (void)sum_dy; (void)sum_dy_xhat;
+        //<<
+    }
+    return 0;
+}
