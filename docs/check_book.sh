@@ -41,14 +41,15 @@ for f in "$book"/*.html; do
 done
 dom_args=()
 if [ -n "$chromium" ]; then
-    tmp=$(mktemp -d)
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/check-book.XXXXXX")
     trap 'rm -rf "$tmp" "$book"/.check-*.html' EXIT
     mark='<script>addEventListener("load",function(){for(const i of document.images)i.setAttribute("data-loaded",i.complete\&\&i.naturalWidth>0?"yes":"no")})</script>'
     echo "Loading ${#pages[@]} pages in $("$chromium" --version 2>/dev/null | head -n 1) (headless):"
     # load PAGE: Chromium's DOM of PAGE after loading, in $tmp/PAGE.
     load() {
         sed "s|</body>|$mark</body>|" "$book/$1" >"$book/.check-$1"
-        timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
+        # perl alarm, not timeout (GNU, absent on macOS): a hung Chromium dies after 120 s
+        perl -e 'alarm shift; exec @ARGV or die "$ARGV[0]: $!\n"' 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
             --disable-extensions --disable-sync --no-first-run --allow-file-access-from-files \
             --user-data-dir="$tmp/profile-$1" --virtual-time-budget=2000 \
             --dump-dom "file://$PWD/$book/.check-$1" >"$tmp/$1" 2>"$tmp/$1.log"

@@ -5,5 +5,5 @@
 docs: ## render the book: an HTML page per chapter lesson and an index, in build/book/ (pandoc)
 	@docs/book.sh build/book
 
-check-docs: ## open every book page in headless Chromium; fail on a broken image or link
+check-docs: ##! open every book page in headless Chromium; fail on a broken image or link
 	@docs/check_book.sh build/book
