@@ -281,7 +281,8 @@ batch_check() {
     cp solutions/01-flattening/*.c solutions/02-convolution/conv_*.c build/batchtest/multi/both/
     make -s grade-all SUBMISSIONS=build/batchtest/multi JOBS=1 || { echo "make grade-all without CH failed"; return 1; }
     head -n 1 "$book" | grep -q '^"student","01","02",' || { echo "no column per chapter: $(head -n 1 "$book")"; return 1; }
-    grep -q '^"both","35","28","","","","","","63","63",' "$book" || { echo "chapters 01+02 are not 35+28=63: $(cat "$book")"; return 1; }
+    # (one empty column per other chapter, however many the workbook has)
+    grep -q '^"both","35","28",\("",\)*"63","63",' "$book" || { echo "chapters 01+02 are not 35+28=63: $(cat "$book")"; return 1; }
     echo "no CH: both chapters graded, 35 + 28 = 63"
     local out
     out=$(expect_exit 2 make -s grade-all CH=02 SUBMISSIONS=build/batchtest/nowhere 2>&1)
