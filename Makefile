@@ -30,7 +30,20 @@ help: ## print this help
 	@echo "For instructors and maintainers:"
 	@grep -h -E '^[a-z][a-z0-9-]*:.*##! ' $(MAKEFILE_LIST) | \
 	  awk -F':.*##! ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
+	@$(if $(IN_RELEASE),:,grep -h -E '^[a-z][a-z0-9-]*:.*##@ ' $(MAKEFILE_LIST) | \
+	  awk -F':.*##@ ' '{ printf "  make %-16s %s\n", $$1, $$2 }')
 	@echo "Options: CI=true (-Werror), FORCE=1 (make skeletons: overwrite edited chapter files)"
+
+# A student release (make release) ships without the maintainers' scripts
+# (grader/release.sh is one of them): the commands that need them (marked
+# ##@ above) are left out of its help and, when typed anyway, say why
+# instead of failing on a missing file.
+IN_RELEASE := $(if $(wildcard grader/release.sh),,1)
+define full_workbook_only
+@if [ -n "$(IN_RELEASE)" ]; then \
+   echo "make $@: this is a student release of the workbook; $@ needs the solutions and the maintainers' scripts, which stay in the instructor's copy" >&2; \
+   exit 2; fi
+endef
 
 deps: ##! check the tools; install them with apt-get when root on Debian/Ubuntu
 	@grader/deps.sh build
@@ -74,10 +87,12 @@ grade-all: deps lib $(GRADER) ##! grade a class into build/grade-all/gradebook.c
 	@grader/deps.sh batch
 	@$(GRADER) batch $(CH) "$(SUBMISSIONS)" --jobs "$(JOBS)" $(if $(OUT),--out "$(OUT)")
 
-bench-grade-all: ##! batch grading's speed: 100 chapter-02 submissions (N=), at JOBS=1 and 2: submissions a minute, peak memory
+bench-grade-all: ##@ batch grading's speed: 100 chapter-02 submissions (N=), at JOBS=1 and 2: submissions a minute, peak memory
+	$(full_workbook_only)
 	@grader/bench-grade-all.sh
 
-autograder: $(GRADER) ##! a chapter's Gradescope zip and PrairieLearn grader: make autograder CH=02 [SEED=N] (grader/autograder/README.md)
+autograder: $(GRADER) ##@ a chapter's Gradescope zip and PrairieLearn grader: make autograder CH=02 [SEED=N] (grader/autograder/README.md)
+	$(full_workbook_only)
 	@grader/deps.sh maintainer
 	@grader/autograder/build.sh "$(CH)" "$(SEED)"
 
@@ -140,11 +155,13 @@ test: ##! the whole workbook holds: core tests, solutions full, skeletons below,
 	@if [ -f grader/test.sh ]; then grader/deps.sh maintainer && grader/test.sh; \
 	 else grader/deps.sh all && grader/release-check.sh; fi
 
-release: ##! write a student repository without solutions: make release OUT=DIR [CHAPTERS=03-05]
+release: ##@ write a student repository without solutions: make release OUT=DIR [CHAPTERS=03-05]
+	$(full_workbook_only)
 	@grader/release.sh "$(OUT)" "$(CHAPTERS)"
 
 # Not part of `make test`: under emulation it takes several minutes.
-test-arm64: ##! the workbook on arm64: cross-compiled, core tests and every chapter graded under qemu (Debian; root installs)
+test-arm64: ##@ the workbook on arm64: cross-compiled, core tests and every chapter graded under qemu (Debian; root installs)
+	$(full_workbook_only)
 	@grader/test-arm64.sh
 
 figures: programs ## regenerate every figure from your workbook (into docs/figures/ when every chapter is the reference)

@@ -450,6 +450,15 @@ release_check() {
         { echo "SOLUTION=1 on a released chapter does not say there is no reference: $out"; return 1; }
     (cd $r && make -s grade CH=02 SOLUTION=1 >/dev/null 2>&1) || { echo "chapter 02's shipped reference is not at full marks"; return 1; }
     rm -f $r/grade03.log
+    # the commands that need the instructor's copy: not in the release's
+    # help, and a clear refusal when typed anyway
+    out=$(cd $r && make -s help 2>&1)
+    for t in autograder release test-arm64 bench-grade-all; do
+        ! grep -q "make $t " <<<"$out" || { echo "the release's make help lists make $t"; return 1; }
+        out=$(cd $r && expect_exit 2 make -s $t CH=03 OUT=/nonexistent 2>&1) || { echo "make $t in the release: $out"; return 1; }
+        [[ "$out" == *"student release"* ]] || { echo "make $t in the release does not say why it refuses: $out"; return 1; }
+    done
+    echo "make autograder, release, test-arm64, bench-grade-all in the release: not in its help, refused with the reason"
     # the GitHub Classroom workflow: well formed (it cannot run here)
     python3 grader/classroom-check.py $r/.github/workflows/classroom.yml 03 04 05 || return 1
     [ -z "$(git -C $r status --porcelain)" ] || { echo "grading left the release's git status unclean"; return 1; }
