@@ -5,43 +5,17 @@
 #include "csv.h"
 #include "error.h"
 
+#include "scratch.h"
+
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static char tmpdir[64];
+static void csv_suite_init(void) { scratch_make("csv"); }
 
-static void make_tmpdir(void)
-{
-    strcpy(tmpdir, "/tmp/cnn-csv-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir), "cannot create a scratch folder under /tmp");
-}
-
-static void remove_tmpdir(void)
-{
-    DIR *dir = opendir(tmpdir);
-    if (!dir) return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(dir)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(dir);
-    rmdir(tmpdir);
-}
-
-TestSuite(csv, .init = make_tmpdir, .fini = remove_tmpdir);
-
-static const char *tmp_path(char *path, const char *name)
-{
-    snprintf(path, 512, "%s/%s", tmpdir, name);
-    return path;
-}
+TestSuite(csv, .init = csv_suite_init, .fini = scratch_remove);
 
 static void expect_contents(const char *path, const char *expected)
 {
@@ -64,7 +38,7 @@ static void expect_message(const char *a, const char *b)
 Test(csv, exact_contents, .timeout = 5)
 {
     char path[512];
-    CsvFile *f = csv_open(tmp_path(path, "loss.csv"), "epoch,loss");
+    CsvFile *f = csv_open(scratch_path(path, "loss.csv"), "epoch,loss");
     cr_assert_not_null(f, "%s", cnn_last_error());
     csv_num(f, 1);
     csv_num(f, 2.302585093);
@@ -82,7 +56,7 @@ Test(csv, exact_contents, .timeout = 5)
 Test(csv, no_header, .timeout = 5)
 {
     char path[512];
-    CsvFile *f = csv_open(tmp_path(path, "plain.csv"), NULL);
+    CsvFile *f = csv_open(scratch_path(path, "plain.csv"), NULL);
     cr_assert_not_null(f, "%s", cnn_last_error());
     csv_str(f, "a");
     csv_end_row(f);
@@ -96,7 +70,7 @@ Test(csv, no_header, .timeout = 5)
 Test(csv, quoting, .timeout = 5)
 {
     char path[512];
-    CsvFile *f = csv_open(tmp_path(path, "q.csv"), "name,note,value");
+    CsvFile *f = csv_open(scratch_path(path, "q.csv"), "name,note,value");
     cr_assert_not_null(f, "%s", cnn_last_error());
     csv_str(f, "conv1");
     csv_str(f, "3x3, stride 2");
@@ -113,7 +87,7 @@ Test(csv, quoting, .timeout = 5)
 Test(csv, open_fails_in_missing_folder, .timeout = 5)
 {
     char path[512];
-    tmp_path(path, "no-such-folder/x.csv");
+    scratch_path(path, "no-such-folder/x.csv");
     cnn_clear_error();
     cr_expect_null(csv_open(path, "a,b"), "opening a file in a missing folder must fail");
     expect_message(path, "cannot create");
@@ -135,7 +109,7 @@ Test(csv, close_reports_full_disk, .timeout = 5)
 Test(csv, close_reports_wrong_field_count, .timeout = 5)
 {
     char path[512];
-    CsvFile *f = csv_open(tmp_path(path, "ragged.csv"), "epoch,loss");
+    CsvFile *f = csv_open(scratch_path(path, "ragged.csv"), "epoch,loss");
     cr_assert_not_null(f, "%s", cnn_last_error());
     csv_num(f, 1);
     csv_num(f, 0.5);
@@ -150,7 +124,7 @@ Test(csv, close_reports_wrong_field_count, .timeout = 5)
 Test(csv, close_reports_unfinished_row, .timeout = 5)
 {
     char path[512];
-    CsvFile *f = csv_open(tmp_path(path, "open.csv"), "x");
+    CsvFile *f = csv_open(scratch_path(path, "open.csv"), "x");
     cr_assert_not_null(f, "%s", cnn_last_error());
     csv_num(f, 1);
     cnn_clear_error();

@@ -13,8 +13,9 @@
 #include "error.h"
 #include "tensor.h"
 
+#include "scratch.h"
+
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,55 +26,11 @@
 #define DATASETS_DIR "../../datasets"
 #define DIGITS_PATH DATASETS_DIR "/digits.csv.gz"
 
-static char tmpdir[64];
+static void dataset_suite_init(void) { scratch_make("dataset"); }
 
-static void make_tmpdir(void)
-{
-    strcpy(tmpdir, "/tmp/cnn-dataset-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir), "cannot create a scratch folder under /tmp");
-}
-
-/* Removes dir and what it holds (the split tests make a datasets folder
- * with a fashion-mnist/ folder inside). */
-static void remove_tree(const char *dir_path)
-{
-    DIR *dir = opendir(dir_path);
-    if (!dir) return;
-    struct dirent *e;
-    char path[512];
-    struct stat st;
-    while ((e = readdir(dir)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof path, "%s/%s", dir_path, e->d_name);
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(dir);
-    rmdir(dir_path);
-}
-
-static void remove_tmpdir(void) { remove_tree(tmpdir); }
-
-TestSuite(dataset, .init = make_tmpdir, .fini = remove_tmpdir);
+TestSuite(dataset, .init = dataset_suite_init, .fini = scratch_remove);
 
 /* ---- helpers ------------------------------------------------------------- */
-
-/* tmpdir/name into path (512 bytes). */
-static const char *tmp_path(char *path, const char *name)
-{
-    snprintf(path, 512, "%s/%s", tmpdir, name);
-    return path;
-}
-
-static void write_plain(const char *path, const void *bytes, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f, "cannot create %s", path);
-    cr_assert_eq(fwrite(bytes, 1, n, f), n, "cannot write %s", path);
-    cr_assert_eq(fclose(f), 0, "cannot close %s", path);
-}
 
 static void write_gz(const char *path, const void *bytes, size_t n)
 {
@@ -88,7 +45,7 @@ static void write_file(const char *path, const void *bytes, size_t n, int gz)
     if (gz)
         write_gz(path, bytes, n);
     else
-        write_plain(path, bytes, n);
+        scratch_write(path, bytes, n);
 }
 
 static long file_size(const char *path)
@@ -113,7 +70,7 @@ static const char *copy_digits(char *path, const char *name)
     size_t n = fread(buf, 1, sizeof buf, in);
     fclose(in);
     cr_assert(n > 0 && n < sizeof buf, "unexpected size of %s", DIGITS_PATH);
-    write_plain(tmp_path(path, name), buf, n);
+    scratch_write(scratch_path(path, name), buf, n);
     return path;
 }
 
@@ -234,7 +191,7 @@ static void check_small_digits(int gz)
     char path[512], text[1024];
     int len = digits_line(text, sizeof text, 0, 3);
     len += digits_line(text + len, sizeof text - (size_t)len, 5, 9);
-    write_file(tmp_path(path, gz ? "two.csv.gz" : "two.csv"), text, (size_t)len, gz);
+    write_file(scratch_path(path, gz ? "two.csv.gz" : "two.csv"), text, (size_t)len, gz);
     Dataset d;
     cr_assert_eq(digits_load(&d, path), 0, "%s", cnn_last_error());
     cr_assert_eq(tensor_check_shape(d.images, "images", 2, 1, 8, 8), 0, "%s", cnn_last_error());
@@ -257,7 +214,7 @@ Test(dataset, digits_last_line_without_newline_is_fine, .timeout = 10)
     char path[512], text[1024];
     int len = digits_line(text, sizeof text, 0, 4);
     text[len - 1] = '\0';
-    write_plain(tmp_path(path, "nonl.csv"), text, (size_t)len - 1);
+    scratch_write(scratch_path(path, "nonl.csv"), text, (size_t)len - 1);
     Dataset d;
     cr_assert_eq(digits_load(&d, path), 0, "%s", cnn_last_error());
     cr_expect_eq(d.count, 1);
@@ -272,7 +229,7 @@ static void expect_bad_digits_line(const char *line, const char *problem)
     char path[512], text[2048];
     int len = digits_line(text, sizeof text, 0, 1);
     len += snprintf(text + len, sizeof text - (size_t)len, "%s", line);
-    write_gz(tmp_path(path, "bad.csv.gz"), text, (size_t)len);
+    write_gz(scratch_path(path, "bad.csv.gz"), text, (size_t)len);
     Dataset d;
     expect_rejected(digits_load(&d, path), &d, path, problem);
 }
@@ -281,19 +238,19 @@ Test(dataset, digits_rejects_missing_file, .timeout = 10)
 {
     char path[512];
     Dataset d;
-    expect_rejected(digits_load(&d, tmp_path(path, "nope.csv.gz")), &d, path, "cannot open");
+    expect_rejected(digits_load(&d, scratch_path(path, "nope.csv.gz")), &d, path, "cannot open");
 }
 
 Test(dataset, digits_rejects_a_directory, .timeout = 10)
 {
     Dataset d;
-    expect_rejected(digits_load(&d, tmpdir), &d, tmpdir, "it is a directory");
+    expect_rejected(digits_load(&d, scratch_dir), &d, scratch_dir, "it is a directory");
 }
 
 Test(dataset, digits_rejects_empty_file, .timeout = 10)
 {
     char path[512];
-    write_gz(tmp_path(path, "empty.csv.gz"), "", 0);
+    write_gz(scratch_path(path, "empty.csv.gz"), "", 0);
     Dataset d;
     expect_rejected(digits_load(&d, path), &d, path, "empty");
 }
@@ -412,8 +369,8 @@ static void write_idx_pair(char *ipath, char *lpath, int gz)
 {
     unsigned char img[256], lab[64];
     size_t ni = idx_images_bytes(img), nl = idx_labels_bytes(lab);
-    write_file(tmp_path(ipath, gz ? "img.gz" : "img"), img, ni, gz);
-    write_file(tmp_path(lpath, gz ? "lab.gz" : "lab"), lab, nl, gz);
+    write_file(scratch_path(ipath, gz ? "img.gz" : "img"), img, ni, gz);
+    write_file(scratch_path(lpath, gz ? "lab.gz" : "lab"), lab, nl, gz);
 }
 
 static void check_small_idx(int gz)
@@ -444,7 +401,7 @@ Test(dataset, idx_rejects_missing_images, .timeout = 10)
 {
     char ipath[512], lpath[512];
     write_idx_pair(ipath, lpath, 1);
-    tmp_path(ipath, "absent.gz");
+    scratch_path(ipath, "absent.gz");
     Dataset d;
     expect_rejected(idx_load(&d, ipath, lpath, "t"), &d, ipath, "cannot open");
 }
@@ -453,7 +410,7 @@ Test(dataset, idx_rejects_missing_labels, .timeout = 10)
 {
     char ipath[512], lpath[512];
     write_idx_pair(ipath, lpath, 1);
-    tmp_path(lpath, "absent.gz");
+    scratch_path(lpath, "absent.gz");
     Dataset d;
     expect_rejected(idx_load(&d, ipath, lpath, "t"), &d, lpath, "cannot open");
 }
@@ -503,8 +460,8 @@ Test(dataset, idx_rejects_gzip_cut_off, .timeout = 10)
     }
     unsigned char lab[64];
     size_t nl = idx_labels_bytes(lab);
-    write_gz(tmp_path(ipath, "img.gz"), img, len);
-    write_gz(tmp_path(lpath, "lab.gz"), lab, nl);
+    write_gz(scratch_path(ipath, "img.gz"), img, len);
+    write_gz(scratch_path(lpath, "lab.gz"), lab, nl);
     cut_file(ipath, file_size(ipath) / 2);
     Dataset d;
     expect_rejected(idx_load(&d, ipath, lpath, "t"), &d, ipath, "truncated");
@@ -525,8 +482,8 @@ Test(dataset, idx_rejects_wrong_magic, .timeout = 10)
     unsigned char img[256], lab[64];
     size_t ni = idx_images_bytes(img), nl = idx_labels_bytes(lab);
     put_be32(img, 0x00000D03); /* an IDX file of floats, not bytes */
-    write_plain(tmp_path(ipath, "img"), img, ni);
-    write_plain(tmp_path(lpath, "lab"), lab, nl);
+    scratch_write(scratch_path(ipath, "img"), img, ni);
+    scratch_write(scratch_path(lpath, "lab"), lab, nl);
     Dataset d;
     expect_rejected(idx_load(&d, ipath, lpath, "t"), &d, ipath, "bad magic number 0x00000D03, expected 0x00000803");
 }
@@ -546,8 +503,8 @@ Test(dataset, idx_rejects_count_mismatch, .timeout = 10)
     unsigned char img[256], lab[64];
     size_t ni = idx_images_bytes(img), nl = idx_labels_bytes(lab);
     put_be32(lab + 4, IDX_N - 1);
-    write_plain(tmp_path(ipath, "img"), img, ni);
-    write_plain(tmp_path(lpath, "lab"), lab, nl - 1);
+    scratch_write(scratch_path(ipath, "img"), img, ni);
+    scratch_write(scratch_path(lpath, "lab"), lab, nl - 1);
     Dataset d;
     expect_rejected(idx_load(&d, ipath, lpath, "t"), &d, lpath, "holds 2 labels but");
     cr_expect(strstr(cnn_last_error(), ipath) != NULL, "the message must name both files: %s", cnn_last_error());
@@ -559,8 +516,8 @@ Test(dataset, idx_rejects_extra_bytes, .timeout = 10)
     unsigned char img[256], lab[64];
     size_t ni = idx_images_bytes(img), nl = idx_labels_bytes(lab);
     img[ni++] = 0; /* one byte more than 3 x 2 x 4 */
-    write_plain(tmp_path(ipath, "img"), img, ni);
-    write_plain(tmp_path(lpath, "lab"), lab, nl);
+    scratch_write(scratch_path(ipath, "img"), img, ni);
+    scratch_write(scratch_path(lpath, "lab"), lab, nl);
     Dataset d;
     expect_rejected(idx_load(&d, ipath, lpath, "t"), &d, ipath, "extra bytes");
 }
@@ -571,8 +528,8 @@ Test(dataset, idx_rejects_label_out_of_range, .timeout = 10)
     unsigned char img[256], lab[64];
     size_t ni = idx_images_bytes(img), nl = idx_labels_bytes(lab);
     lab[9] = 10; /* example 1 */
-    write_gz(tmp_path(ipath, "img.gz"), img, ni);
-    write_gz(tmp_path(lpath, "lab.gz"), lab, nl);
+    write_gz(scratch_path(ipath, "img.gz"), img, ni);
+    write_gz(scratch_path(lpath, "lab.gz"), lab, nl);
     Dataset d;
     expect_rejected(idx_load(&d, ipath, lpath, "t"), &d, lpath, "label 10 of example 1 is out of range 0..9");
 }
@@ -583,8 +540,8 @@ Test(dataset, idx_rejects_zero_dimension, .timeout = 10)
     unsigned char img[256], lab[64];
     size_t ni = idx_images_bytes(img), nl = idx_labels_bytes(lab);
     put_be32(img + 8, 0); /* H = 0 */
-    write_plain(tmp_path(ipath, "img"), img, ni);
-    write_plain(tmp_path(lpath, "lab"), lab, nl);
+    scratch_write(scratch_path(ipath, "img"), img, ni);
+    scratch_write(scratch_path(lpath, "lab"), lab, nl);
     Dataset d;
     expect_rejected(idx_load(&d, ipath, lpath, "t"), &d, ipath, "dimension 2 of the header is 0");
 }
@@ -604,7 +561,7 @@ static void append_bytes(const char *path, const void *bytes, size_t n)
 static void append_gz_member(const char *path, const void *bytes, size_t n)
 {
     char other[512];
-    write_gz(tmp_path(other, "member.gz"), bytes, n);
+    write_gz(scratch_path(other, "member.gz"), bytes, n);
     FILE *f = fopen(other, "rb");
     cr_assert_not_null(f, "cannot reopen %s", other);
     static unsigned char buf[1 << 16];
@@ -681,7 +638,7 @@ Test(dataset, digits_in_two_gzip_members_is_one_file, .timeout = 10)
      * data, and so does the loader. */
     char path[512], text[1024];
     int len = digits_line(text, sizeof text, 0, 3);
-    write_gz(tmp_path(path, "two.csv.gz"), text, (size_t)len);
+    write_gz(scratch_path(path, "two.csv.gz"), text, (size_t)len);
     len = digits_line(text, sizeof text, 5, 9);
     append_gz_member(path, text, (size_t)len);
     Dataset d;
@@ -767,15 +724,15 @@ static void write_cifar(const char *path, int first, int records, int bad_label_
             for (int h = 0; h < 32; h++)
                 for (int w = 0; w < 32; w++) rec[1 + (c * 32 + h) * 32 + w] = cifar_pixel(first + r, c, h, w);
     }
-    write_plain(path, buf, (size_t)records * REC);
+    scratch_write(path, buf, (size_t)records * REC);
     free(buf);
 }
 
 Test(dataset, cifar_small_batches, .timeout = 10)
 {
     char a[512], b[512];
-    write_cifar(tmp_path(a, "a.bin"), 0, 2, -1);
-    write_cifar(tmp_path(b, "b.bin"), 2, 3, -1);
+    write_cifar(scratch_path(a, "a.bin"), 0, 2, -1);
+    write_cifar(scratch_path(b, "b.bin"), 2, 3, -1);
     const char *paths[2] = {a, b};
     Dataset d;
     cr_assert_eq(cifar10_load_batches(&d, paths, 2), 0, "%s", cnn_last_error());
@@ -805,8 +762,8 @@ Test(dataset, cifar_small_batches, .timeout = 10)
 Test(dataset, cifar_rejects_missing_file, .timeout = 10)
 {
     char a[512], b[512];
-    write_cifar(tmp_path(a, "a.bin"), 0, 2, -1);
-    tmp_path(b, "absent.bin");
+    write_cifar(scratch_path(a, "a.bin"), 0, 2, -1);
+    scratch_path(b, "absent.bin");
     const char *paths[2] = {a, b};
     Dataset d;
     expect_rejected(cifar10_load_batches(&d, paths, 2), &d, b, "cannot open");
@@ -815,7 +772,7 @@ Test(dataset, cifar_rejects_missing_file, .timeout = 10)
 Test(dataset, cifar_rejects_truncated_file, .timeout = 10)
 {
     char a[512];
-    write_cifar(tmp_path(a, "a.bin"), 0, 3, -1);
+    write_cifar(scratch_path(a, "a.bin"), 0, 3, -1);
     cut_file(a, 2 * REC + 100);
     const char *paths[1] = {a};
     Dataset d;
@@ -826,7 +783,7 @@ Test(dataset, cifar_rejects_truncated_file, .timeout = 10)
 Test(dataset, cifar_rejects_empty_file, .timeout = 10)
 {
     char a[512];
-    write_plain(tmp_path(a, "empty.bin"), "", 0);
+    scratch_write(scratch_path(a, "empty.bin"), "", 0);
     const char *paths[1] = {a};
     Dataset d;
     expect_rejected(cifar10_load_batches(&d, paths, 1), &d, a, "empty: no records");
@@ -835,8 +792,8 @@ Test(dataset, cifar_rejects_empty_file, .timeout = 10)
 Test(dataset, cifar_rejects_label_out_of_range, .timeout = 10)
 {
     char a[512], b[512];
-    write_cifar(tmp_path(a, "a.bin"), 0, 2, -1);
-    write_cifar(tmp_path(b, "b.bin"), 0, 4, 3);
+    write_cifar(scratch_path(a, "a.bin"), 0, 2, -1);
+    write_cifar(scratch_path(b, "b.bin"), 0, 4, 3);
     const char *paths[2] = {a, b};
     Dataset d;
     expect_rejected(cifar10_load_batches(&d, paths, 2), &d, b, "record 3: label 10 is out of range 0..9");
@@ -878,16 +835,16 @@ Test(dataset, gather_copies_the_chosen_examples, .timeout = 10)
 Test(dataset, split_missing_datasets_say_how_to_get_them, .timeout = 10)
 {
     Dataset train, test;
-    cr_expect_eq(dataset_load_split(&train, &test, "fashion-mnist", tmpdir), -1);
+    cr_expect_eq(dataset_load_split(&train, &test, "fashion-mnist", scratch_dir), -1);
     cr_expect(is_zeroed(&train) && is_zeroed(&test));
     cr_expect(strstr(cnn_last_error(), "fashion-mnist/train-images-idx3-ubyte.gz") != NULL, "got \"%s\"",
               cnn_last_error());
     cr_expect(strstr(cnn_last_error(), "run `make datasets`") != NULL, "got \"%s\"", cnn_last_error());
-    cr_expect_eq(dataset_load_split(&train, &test, "cifar10", tmpdir), -1);
+    cr_expect_eq(dataset_load_split(&train, &test, "cifar10", scratch_dir), -1);
     cr_expect(strstr(cnn_last_error(), "cifar-10-batches-bin/data_batch_1.bin") != NULL, "got \"%s\"",
               cnn_last_error());
     cr_expect(strstr(cnn_last_error(), "run `make datasets`") != NULL, "got \"%s\"", cnn_last_error());
-    cr_expect_eq(dataset_load_split(&train, &test, "digits", tmpdir), -1);
+    cr_expect_eq(dataset_load_split(&train, &test, "digits", scratch_dir), -1);
     cr_expect(strstr(cnn_last_error(), "digits.csv.gz: not found") != NULL, "got \"%s\"", cnn_last_error());
     cr_expect_eq(dataset_load_split(&train, &test, "mnist", DATASETS_DIR), -1);
     cr_expect(strstr(cnn_last_error(), "unknown dataset \"mnist\"") != NULL, "got \"%s\"", cnn_last_error());
@@ -931,17 +888,17 @@ static void write_idx_set(const char *ipath, const char *lpath, int n, int h, in
 
 enum { TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS };
 
-/* tmpdir laid out as a datasets folder: tmpdir/fashion-mnist/ with a train
+/* scratch_dir laid out as a datasets folder: scratch_dir/fashion-mnist/ with a train
  * set of 4 images h x w and a test set of 3 images th x tw; the four paths
  * in the order above. */
 static void write_fashion_dir(char paths[4][512], int h, int w, int th, int tw)
 {
     char dir[512];
-    cr_assert_eq(mkdir(tmp_path(dir, "fashion-mnist"), 0700), 0, "cannot create %s", dir);
-    tmp_path(paths[TRAIN_IMAGES], "fashion-mnist/train-images-idx3-ubyte.gz");
-    tmp_path(paths[TRAIN_LABELS], "fashion-mnist/train-labels-idx1-ubyte.gz");
-    tmp_path(paths[TEST_IMAGES], "fashion-mnist/t10k-images-idx3-ubyte.gz");
-    tmp_path(paths[TEST_LABELS], "fashion-mnist/t10k-labels-idx1-ubyte.gz");
+    cr_assert_eq(mkdir(scratch_path(dir, "fashion-mnist"), 0700), 0, "cannot create %s", dir);
+    scratch_path(paths[TRAIN_IMAGES], "fashion-mnist/train-images-idx3-ubyte.gz");
+    scratch_path(paths[TRAIN_LABELS], "fashion-mnist/train-labels-idx1-ubyte.gz");
+    scratch_path(paths[TEST_IMAGES], "fashion-mnist/t10k-images-idx3-ubyte.gz");
+    scratch_path(paths[TEST_LABELS], "fashion-mnist/t10k-labels-idx1-ubyte.gz");
     write_idx_set(paths[TRAIN_IMAGES], paths[TRAIN_LABELS], 4, h, w);
     write_idx_set(paths[TEST_IMAGES], paths[TEST_LABELS], 3, th, tw);
 }
@@ -952,7 +909,7 @@ Test(dataset, split_fashion_layout_loads, .timeout = 10)
     char paths[4][512];
     write_fashion_dir(paths, 5, 6, 5, 6);
     Dataset train, test;
-    cr_assert_eq(dataset_load_split(&train, &test, "fashion-mnist", tmpdir), 0, "%s", cnn_last_error());
+    cr_assert_eq(dataset_load_split(&train, &test, "fashion-mnist", scratch_dir), 0, "%s", cnn_last_error());
     cr_expect_eq(tensor_check_shape(train.images, "train", 4, 1, 5, 6), 0, "%s", cnn_last_error());
     cr_expect_eq(tensor_check_shape(test.images, "test", 3, 1, 5, 6), 0, "%s", cnn_last_error());
     dataset_free(&train);
@@ -965,7 +922,7 @@ Test(dataset, split_rejects_test_images_smaller_than_train, .timeout = 10)
     char paths[4][512];
     write_fashion_dir(paths, 28, 28, 20, 20);
     Dataset train, test;
-    expect_split_rejected(dataset_load_split(&train, &test, "fashion-mnist", tmpdir), &train, &test,
+    expect_split_rejected(dataset_load_split(&train, &test, "fashion-mnist", scratch_dir), &train, &test,
                           paths[TEST_IMAGES],
                           "t10k-images-idx3-ubyte.gz: the test images are 1x20x20 but the train images (");
     cr_expect(strstr(cnn_last_error(), paths[TRAIN_IMAGES]) != NULL, "the message must name the train file too: %s",
@@ -980,7 +937,7 @@ Test(dataset, split_rejects_test_images_of_another_width, .timeout = 10)
     char paths[4][512];
     write_fashion_dir(paths, 4, 6, 4, 3);
     Dataset train, test;
-    expect_split_rejected(dataset_load_split(&train, &test, "fashion-mnist", tmpdir), &train, &test,
+    expect_split_rejected(dataset_load_split(&train, &test, "fashion-mnist", scratch_dir), &train, &test,
                           paths[TEST_IMAGES], "the test images are 1x4x3 but the train images");
     cr_expect(strstr(cnn_last_error(), "are 1x4x6: the two sets must agree") != NULL, "got \"%s\"", cnn_last_error());
 }
@@ -997,7 +954,7 @@ Test(dataset, split_rejects_test_label_out_of_range, .timeout = 10)
     lab[nl++] = 0;
     write_gz(paths[TEST_LABELS], lab, nl);
     Dataset train, test;
-    expect_split_rejected(dataset_load_split(&train, &test, "fashion-mnist", tmpdir), &train, &test,
+    expect_split_rejected(dataset_load_split(&train, &test, "fashion-mnist", scratch_dir), &train, &test,
                           paths[TEST_LABELS], "label 12 of example 1 is out of range 0..9");
 }
 
@@ -1006,9 +963,9 @@ Test(dataset, split_rejects_test_labels_that_miscount_the_images, .timeout = 10)
     /* One set's images and labels files must agree on N. */
     char paths[4][512], spare[512];
     write_fashion_dir(paths, 5, 6, 5, 6);
-    write_idx_set(tmp_path(spare, "five-images.gz"), paths[TEST_LABELS], 5, 5, 6);
+    write_idx_set(scratch_path(spare, "five-images.gz"), paths[TEST_LABELS], 5, 5, 6);
     Dataset train, test;
-    expect_split_rejected(dataset_load_split(&train, &test, "fashion-mnist", tmpdir), &train, &test,
+    expect_split_rejected(dataset_load_split(&train, &test, "fashion-mnist", scratch_dir), &train, &test,
                           paths[TEST_LABELS], "holds 5 labels but");
     cr_expect(strstr(cnn_last_error(), paths[TEST_IMAGES]) != NULL && strstr(cnn_last_error(), "holds 3 images"),
               "the message must name the images file and its count; got \"%s\"", cnn_last_error());
@@ -1021,7 +978,7 @@ Test(dataset, split_rejects_junk_after_a_test_file, .timeout = 10)
     append_bytes(paths[TEST_IMAGES], "junk", 4);
     trailing_message(want, sizeof want, 4, file_size(paths[TEST_IMAGES]));
     Dataset train, test;
-    expect_split_rejected(dataset_load_split(&train, &test, "fashion-mnist", tmpdir), &train, &test,
+    expect_split_rejected(dataset_load_split(&train, &test, "fashion-mnist", scratch_dir), &train, &test,
                           paths[TEST_IMAGES], want);
 }
 
@@ -1029,9 +986,9 @@ Test(dataset, split_rejects_a_one_line_digits_file, .timeout = 10)
 {
     char path[512], text[1024];
     int len = digits_line(text, sizeof text, 0, 7);
-    write_gz(tmp_path(path, "digits.csv.gz"), text, (size_t)len);
+    write_gz(scratch_path(path, "digits.csv.gz"), text, (size_t)len);
     Dataset train, test;
-    expect_split_rejected(dataset_load_split(&train, &test, "digits", tmpdir), &train, &test, path,
+    expect_split_rejected(dataset_load_split(&train, &test, "digits", scratch_dir), &train, &test, path,
                           "digits.csv.gz: 1 example; the train/test split needs at least 2 (one for each side)");
 }
 
@@ -1041,9 +998,9 @@ Test(dataset, split_of_two_digits_gives_one_each, .timeout = 10)
     char path[512], text[1024];
     int len = digits_line(text, sizeof text, 0, 7);
     len += digits_line(text + len, sizeof text - (size_t)len, 3, 2);
-    write_gz(tmp_path(path, "digits.csv.gz"), text, (size_t)len);
+    write_gz(scratch_path(path, "digits.csv.gz"), text, (size_t)len);
     Dataset train, test;
-    cr_assert_eq(dataset_load_split(&train, &test, "digits", tmpdir), 0, "%s", cnn_last_error());
+    cr_assert_eq(dataset_load_split(&train, &test, "digits", scratch_dir), 0, "%s", cnn_last_error());
     cr_expect_eq(train.count, 1);
     cr_expect_eq(test.count, 1);
     dataset_free(&train);
@@ -1136,7 +1093,7 @@ static int present(const char *path)
 Test(dataset, fashion_mnist_real_split, .timeout = 30)
 {
     if (!present(DATASETS_DIR "/fashion-mnist/train-images-idx3-ubyte.gz")) {
-        remove_tmpdir(); /* a skipped test never reaches the suite's .fini */
+        scratch_remove(); /* a skipped test never reaches the suite's .fini */
         cr_skip_test("Fashion-MNIST is not in " DATASETS_DIR "/fashion-mnist (run `make datasets`)");
     }
     Dataset train, test;
@@ -1166,7 +1123,7 @@ Test(dataset, fashion_mnist_real_split, .timeout = 30)
 Test(dataset, cifar10_real_split, .timeout = 60)
 {
     if (!present(DATASETS_DIR "/cifar-10-batches-bin/test_batch.bin")) {
-        remove_tmpdir(); /* a skipped test never reaches the suite's .fini */
+        scratch_remove(); /* a skipped test never reaches the suite's .fini */
         cr_skip_test("CIFAR-10 is not in " DATASETS_DIR "/cifar-10-batches-bin (run `make datasets`)");
     }
     Dataset train, test;

@@ -7,8 +7,9 @@
 #include "image.h"
 #include "tensor.h"
 
+#include "scratch.h"
+
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,36 +18,9 @@
 #include <zlib.h>
 #include <unistd.h>
 
-static char tmpdir[64];
+static void image_suite_init(void) { scratch_make("image"); }
 
-static void make_tmpdir(void)
-{
-    strcpy(tmpdir, "/tmp/cnn-image-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir), "cannot create a scratch folder under /tmp");
-}
-
-static void remove_tmpdir(void)
-{
-    DIR *dir = opendir(tmpdir);
-    if (!dir) return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(dir)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(dir);
-    rmdir(tmpdir);
-}
-
-TestSuite(image, .init = make_tmpdir, .fini = remove_tmpdir);
-
-static const char *tmp_path(char *path, const char *name)
-{
-    snprintf(path, 512, "%s/%s", tmpdir, name);
-    return path;
-}
+TestSuite(image, .init = image_suite_init, .fini = scratch_remove);
 
 /* Reads up to size bytes of path into buf; returns how many. */
 static size_t read_file(const char *path, unsigned char *buf, size_t size)
@@ -70,7 +44,7 @@ Test(image, pgm_header_and_bytes, .timeout = 5)
     char path[512];
     /* 3 wide, 2 high: an asymmetric ramp, so a transposed write shows. */
     const uint8_t pixels[6] = {0, 10, 20, 200, 210, 255};
-    cr_assert_eq(image_write_pgm(tmp_path(path, "a.pgm"), pixels, 3, 2), 0, "%s", cnn_last_error());
+    cr_assert_eq(image_write_pgm(scratch_path(path, "a.pgm"), pixels, 3, 2), 0, "%s", cnn_last_error());
     unsigned char buf[64];
     size_t n = read_file(path, buf, sizeof buf);
     const char expected[] = "P5\n3 2\n255\n\x00\x0a\x14\xc8\xd2\xff";
@@ -82,7 +56,7 @@ Test(image, ppm_header_and_bytes, .timeout = 5)
 {
     char path[512];
     const uint8_t rgb[6] = {255, 0, 0, 0, 0, 255}; /* red, then blue; 2 wide, 1 high */
-    cr_assert_eq(image_write_ppm(tmp_path(path, "a.ppm"), rgb, 2, 1), 0, "%s", cnn_last_error());
+    cr_assert_eq(image_write_ppm(scratch_path(path, "a.ppm"), rgb, 2, 1), 0, "%s", cnn_last_error());
     unsigned char buf[64];
     size_t n = read_file(path, buf, sizeof buf);
     const char expected[] = "P6\n2 1\n255\n\xff\x00\x00\x00\x00\xff";
@@ -100,7 +74,7 @@ Test(image, png_chunks_and_pixels, .timeout = 5)
     /* 3 wide, 2 high: every pixel different, so a swapped row or channel shows. */
     const uint8_t rgb[18] = {255, 0, 0, 0, 255, 0, 0, 0, 255, 1, 2, 3, 100, 150, 200, 9, 8, 7};
     char path[512];
-    cr_assert_eq(image_write_png(tmp_path(path, "a.png"), rgb, 3, 2), 0, "%s", cnn_last_error());
+    cr_assert_eq(image_write_png(scratch_path(path, "a.png"), rgb, 3, 2), 0, "%s", cnn_last_error());
     unsigned char buf[1024];
     size_t n = read_file(path, buf, sizeof buf);
     cr_assert_gt(n, 8 + 25 + 12 + 12, "a PNG of %zu bytes is too short for its chunks", n);
@@ -133,9 +107,9 @@ Test(image, png_rejects_bad_input, .timeout = 5)
 {
     char path[512];
     const uint8_t rgb[3] = {0};
-    cr_expect_eq(image_write_png(tmp_path(path, "b.png"), rgb, 0, 1), -1, "a 0x1 image must be refused");
+    cr_expect_eq(image_write_png(scratch_path(path, "b.png"), rgb, 0, 1), -1, "a 0x1 image must be refused");
     expect_message(path, "0x1");
-    cr_expect_eq(image_write_png(tmp_path(path, "no-such-folder/c.png"), rgb, 1, 1), -1,
+    cr_expect_eq(image_write_png(scratch_path(path, "no-such-folder/c.png"), rgb, 1, 1), -1,
                  "writing into a missing folder must fail");
     expect_message(path, "cannot write");
 }
@@ -144,7 +118,7 @@ Test(image, write_fails_in_missing_folder, .timeout = 5)
 {
     char path[512];
     const uint8_t pixels[4] = {0};
-    tmp_path(path, "no-such-folder/a.pgm");
+    scratch_path(path, "no-such-folder/a.pgm");
     cnn_clear_error();
     cr_expect_eq(image_write_pgm(path, pixels, 2, 2), -1, "writing into a missing folder must fail");
     expect_message(path, "cannot create");
@@ -164,7 +138,7 @@ Test(image, write_rejects_empty_image, .timeout = 5)
 {
     char path[512];
     const uint8_t pixels[1] = {0};
-    cr_expect_eq(image_write_pgm(tmp_path(path, "z.pgm"), pixels, 0, 3), -1, "a 0x3 image must be rejected");
+    cr_expect_eq(image_write_pgm(scratch_path(path, "z.pgm"), pixels, 0, 3), -1, "a 0x3 image must be rejected");
     expect_message(path, "0x3");
 }
 
@@ -233,7 +207,7 @@ static void write_test_pgm(char *path, const char *name)
 {
     uint8_t pixels[20];
     for (int i = 0; i < 20; i++) pixels[i] = (uint8_t)(i * 13);
-    cr_assert_eq(image_write_pgm(tmp_path(path, name), pixels, 5, 4), 0, "%s", cnn_last_error());
+    cr_assert_eq(image_write_pgm(scratch_path(path, name), pixels, 5, 4), 0, "%s", cnn_last_error());
 }
 
 Test(image, convert_pgm_to_png, .timeout = 20)
@@ -242,7 +216,7 @@ Test(image, convert_pgm_to_png, .timeout = 20)
     char pgm[512], png[512];
     write_test_pgm(pgm, "in.pgm");
     const char *const options[] = {"-scale", "200%", NULL};
-    cr_assert_eq(image_convert(pgm, tmp_path(png, "out.png"), options), 0, "%s", cnn_last_error());
+    cr_assert_eq(image_convert(pgm, scratch_path(png, "out.png"), options), 0, "%s", cnn_last_error());
     unsigned char buf[32];
     size_t n = read_file(png, buf, sizeof buf);
     cr_assert_geq(n, 24, "the PNG is only %zu bytes long", n);
@@ -258,9 +232,9 @@ Test(image, convert_is_reproducible, .timeout = 20)
     require_imagemagick();
     char pgm[512], a[512], b[512];
     write_test_pgm(pgm, "in.pgm");
-    cr_assert_eq(image_convert(pgm, tmp_path(a, "a.png"), NULL), 0, "%s", cnn_last_error());
+    cr_assert_eq(image_convert(pgm, scratch_path(a, "a.png"), NULL), 0, "%s", cnn_last_error());
     sleep(1); /* a timestamp in the PNG would now differ */
-    cr_assert_eq(image_convert(pgm, tmp_path(b, "b.png"), NULL), 0, "%s", cnn_last_error());
+    cr_assert_eq(image_convert(pgm, scratch_path(b, "b.png"), NULL), 0, "%s", cnn_last_error());
     static unsigned char ba[4096], bb[4096];
     size_t na = read_file(a, ba, sizeof ba), nb = read_file(b, bb, sizeof bb);
     cr_expect(na == nb && memcmp(ba, bb, na) == 0, "two conversions of the same image differ (%zu vs %zu bytes)",
@@ -271,9 +245,9 @@ Test(image, convert_reports_imagemagick_errors, .timeout = 20)
 {
     require_imagemagick();
     char src[512], dst[512];
-    tmp_path(src, "missing.pgm");
+    scratch_path(src, "missing.pgm");
     cnn_clear_error();
-    cr_expect_eq(image_convert(src, tmp_path(dst, "x.png"), NULL), -1, "converting a missing file must fail");
+    cr_expect_eq(image_convert(src, scratch_path(dst, "x.png"), NULL), -1, "converting a missing file must fail");
     expect_message(dst, "missing.pgm");
     cr_expect(strstr(cnn_last_error(), "exit status") != NULL, "the message should give the exit status: %s",
               cnn_last_error());
@@ -285,7 +259,7 @@ Test(image, convert_reports_missing_imagemagick, .timeout = 20)
     write_test_pgm(pgm, "in.pgm");
     setenv("CNN_CONVERT", "/nonexistent/convert", 1);
     cnn_clear_error();
-    cr_expect_eq(image_convert(pgm, tmp_path(dst, "x.png"), NULL), -1, "a missing convert must be reported");
+    cr_expect_eq(image_convert(pgm, scratch_path(dst, "x.png"), NULL), -1, "a missing convert must be reported");
     expect_message(dst, "CNN_CONVERT=/nonexistent/convert");
     setenv("CNN_CONVERT", "/bin/true", 1);
     cr_expect_eq(image_convert(pgm, dst, NULL), -1, "a program that is not ImageMagick must be rejected");

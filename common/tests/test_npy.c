@@ -12,53 +12,18 @@
 #include "npy.h"
 #include "tensor.h"
 
+#include "scratch.h"
+
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static char tmpdir[64];
+static void npy_suite_init(void) { scratch_make("npy"); }
 
-static void make_tmpdir(void)
-{
-    strcpy(tmpdir, "/tmp/cnn-npy-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir), "cannot create a scratch folder under /tmp");
-}
-
-static void remove_tmpdir(void)
-{
-    DIR *dir = opendir(tmpdir);
-    if (!dir) return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(dir)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(dir);
-    rmdir(tmpdir);
-}
-
-TestSuite(npy, .init = make_tmpdir, .fini = remove_tmpdir);
-
-/* tmpdir/name into path (512 bytes). */
-static const char *tmp_path(char *path, const char *name)
-{
-    snprintf(path, 512, "%s/%s", tmpdir, name);
-    return path;
-}
-
-static void write_bytes(const char *path, const void *bytes, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f, "cannot create %s", path);
-    cr_assert_eq(fwrite(bytes, 1, n, f), n, "cannot write %s", path);
-    cr_assert_eq(fclose(f), 0, "cannot close %s", path);
-}
+TestSuite(npy, .init = npy_suite_init, .fini = scratch_remove);
 
 /* Writes an .npy by hand: magic, version major.0, header length (2 bytes, or
  * 4 for version 2+), the dict padded with spaces and '\n' to 64 bytes as
@@ -80,7 +45,7 @@ static void write_npy_raw(const char *path, int major, const char *dict, const v
     memset(buf + prefix + dict_len, ' ', header_len - dict_len - 1);
     buf[prefix + header_len - 1] = '\n';
     if (n) memcpy(buf + prefix + header_len, data, n);
-    write_bytes(path, buf, prefix + header_len + n);
+    scratch_write(path, buf, prefix + header_len + n);
 }
 
 static void expect_message(const char *path, const char *problem)
@@ -130,7 +95,7 @@ static void round_trip(NpyDtype dtype, int ndim, const int64_t *shape)
     fill_pattern(data, dtype, count);
     char path[512], name[64];
     snprintf(name, sizeof name, "rt_%d_%d.npy", (int)dtype, ndim);
-    tmp_path(path, name);
+    scratch_path(path, name);
     cr_assert_eq(npy_write(path, dtype, ndim, shape, data), 0, "npy_write: %s", cnn_last_error());
     NpyArray a;
     cr_assert_eq(npy_read(&a, path), 0, "npy_read of what npy_write wrote: %s", cnn_last_error());
@@ -178,7 +143,7 @@ Test(npy, round_trip_scalar_empty_and_eight_dims, .timeout = 5)
 Test(npy, written_header_is_numpy_aligned, .timeout = 5)
 {
     char path[512];
-    tmp_path(path, "aligned.npy");
+    scratch_path(path, "aligned.npy");
     const int64_t shape[3] = {2, 2, 2};
     const int32_t data[8] = {0};
     cr_assert_eq(npy_write(path, NPY_I32, 3, shape, data), 0, "%s", cnn_last_error());
@@ -212,11 +177,11 @@ Test(npy, writes_the_same_bytes_as_numpy, .timeout = 5)
 {
     char path[512];
     const int64_t shape[2] = {2, 3};
-    cr_assert_eq(npy_write(tmp_path(path, "f32.npy"), NPY_F32, 2, shape, F32_2X3), 0, "%s", cnn_last_error());
+    cr_assert_eq(npy_write(scratch_path(path, "f32.npy"), NPY_F32, 2, shape, F32_2X3), 0, "%s", cnn_last_error());
     expect_same_file(path, "data/f32_2x3.npy");
     const uint8_t u8[5] = {0, 1, 127, 128, 255};
     const int64_t shape5[1] = {5};
-    cr_assert_eq(npy_write(tmp_path(path, "u8.npy"), NPY_U8, 1, shape5, u8), 0, "%s", cnn_last_error());
+    cr_assert_eq(npy_write(scratch_path(path, "u8.npy"), NPY_U8, 1, shape5, u8), 0, "%s", cnn_last_error());
     expect_same_file(path, "data/u8_5.npy");
 }
 
@@ -267,14 +232,14 @@ Test(npy, reads_header_variants, .timeout = 5)
 {
     char path[512];
     const float data[6] = {1, 2, 3, 4, 5, 6};
-    write_npy_raw(tmp_path(path, "v1.npy"), 1, "{\"shape\": (2,3), \"fortran_order\": False, \"descr\": \"<f4\"}",
+    write_npy_raw(scratch_path(path, "v1.npy"), 1, "{\"shape\": (2,3), \"fortran_order\": False, \"descr\": \"<f4\"}",
                   data, sizeof data);
     NpyArray a;
     cr_assert_eq(npy_read(&a, path), 0, "%s", cnn_last_error());
     cr_expect(a.ndim == 2 && a.shape[0] == 2 && a.shape[1] == 3, "shape should be (2, 3)");
     npy_array_free(&a);
 
-    write_npy_raw(tmp_path(path, "v2.npy"), 1, "{ 'descr' : '<f4' , 'fortran_order' : False , 'shape' : ( 6L , ) , }",
+    write_npy_raw(scratch_path(path, "v2.npy"), 1, "{ 'descr' : '<f4' , 'fortran_order' : False , 'shape' : ( 6L , ) , }",
                   data, sizeof data);
     cr_assert_eq(npy_read(&a, path), 0, "%s", cnn_last_error());
     cr_expect(a.ndim == 1 && a.shape[0] == 6, "shape should be (6,)");
@@ -289,7 +254,7 @@ Test(npy, reads_header_variants, .timeout = 5)
     memcpy(buf + 10, dict, strlen(dict));
     buf[79] = '\n';
     memcpy(buf + 80, "abc", 3);
-    write_bytes(tmp_path(path, "v3.npy"), buf, 83);
+    scratch_write(scratch_path(path, "v3.npy"), buf, 83);
     cr_assert_eq(npy_read(&a, path), 0, "%s", cnn_last_error());
     cr_expect(a.dtype == NPY_U8 && a.count == 3 && memcmp(a.data, "abc", 3) == 0, "uint8 'abc' expected");
     npy_array_free(&a);
@@ -314,7 +279,7 @@ Test(npy, save_tensor_round_trip, .timeout = 5)
         Tensor *t = tensor_new_nd(ndim, dims);
         cr_assert_not_null(t);
         for (size_t i = 0; i < tensor_size(t); i++) t->data[i] = (float)i - 7.5f;
-        cr_assert_eq(npy_save_tensor(tmp_path(path, "t.npy"), t), 0, "%s", cnn_last_error());
+        cr_assert_eq(npy_save_tensor(scratch_path(path, "t.npy"), t), 0, "%s", cnn_last_error());
         NpyArray a;
         cr_assert_eq(npy_read(&a, path), 0, "%s", cnn_last_error());
         cr_expect_eq(a.ndim, ndim, "a tensor of ndim %d was saved with %d dimensions", ndim, a.ndim);
@@ -335,7 +300,7 @@ Test(npy, save_tensor_rejects_hidden_dimensions, .timeout = 5)
     Tensor *t = tensor_new(2, 3, 4, 1);
     cr_assert_not_null(t);
     t->ndim = 2; /* claims [2,3] but holds 24 values */
-    cr_expect_eq(npy_save_tensor(tmp_path(path, "bad.npy"), t), -1, "saving [2,3,4,1] as 2-d must fail");
+    cr_expect_eq(npy_save_tensor(scratch_path(path, "bad.npy"), t), -1, "saving [2,3,4,1] as 2-d must fail");
     expect_message(path, "not 1");
     tensor_free(t);
 }
@@ -345,39 +310,39 @@ Test(npy, save_tensor_rejects_hidden_dimensions, .timeout = 5)
 Test(npy, rejects_missing_file, .timeout = 5)
 {
     char path[512];
-    expect_read_fails(tmp_path(path, "no-such-file.npy"), "cannot open");
+    expect_read_fails(scratch_path(path, "no-such-file.npy"), "cannot open");
 }
 
 Test(npy, rejects_folder, .timeout = 5)
 {
-    expect_read_fails(tmpdir, "it is a folder");
+    expect_read_fails(scratch_dir, "it is a folder");
 }
 
 Test(npy, rejects_bad_magic, .timeout = 5)
 {
     char path[512];
-    write_bytes(tmp_path(path, "image.npy"), "P5\n2 2\n255\n\x01\x02\x03\x04", 15);
+    scratch_write(scratch_path(path, "image.npy"), "P5\n2 2\n255\n\x01\x02\x03\x04", 15);
     expect_read_fails(path, "magic");
 }
 
 Test(npy, rejects_empty_file, .timeout = 5)
 {
     char path[512];
-    write_bytes(tmp_path(path, "empty.npy"), "", 0);
+    scratch_write(scratch_path(path, "empty.npy"), "", 0);
     expect_read_fails(path, "shorter than 8 bytes");
 }
 
 Test(npy, rejects_npz_archive, .timeout = 5)
 {
     char path[512];
-    write_bytes(tmp_path(path, "arrays.npy"), "PK\x03\x04\x14\x00\x00\x00\x00\x00", 10);
+    scratch_write(scratch_path(path, "arrays.npy"), "PK\x03\x04\x14\x00\x00\x00\x00\x00", 10);
     expect_read_fails(path, "zip archive");
 }
 
 Test(npy, rejects_unsupported_version, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "v9.npy"), 9, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }",
+    write_npy_raw(scratch_path(path, "v9.npy"), 9, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }",
                   "\0\0\0\0", 4);
     expect_read_fails(path, "version 9.0 is not supported");
 }
@@ -386,21 +351,21 @@ Test(npy, rejects_truncated_header, .timeout = 5)
 {
     char path[512];
     unsigned char buf[40] = "\x93NUMPY\x01\x00\x76\x00{'descr': '<f4', 'fortran";
-    write_bytes(tmp_path(path, "cut.npy"), buf, 35);
+    scratch_write(scratch_path(path, "cut.npy"), buf, 35);
     expect_read_fails(path, "ends inside the header (25 of 118");
 }
 
 Test(npy, rejects_header_that_is_not_a_dict, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "list.npy"), 1, "['<f4', False, (1,)]", "\0\0\0\0", 4);
+    write_npy_raw(scratch_path(path, "list.npy"), 1, "['<f4', False, (1,)]", "\0\0\0\0", 4);
     expect_read_fails(path, "malformed .npy header (expected '{'");
 }
 
 Test(npy, rejects_header_with_missing_colon, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "colon.npy"), 1, "{'descr' '<f4', 'fortran_order': False, 'shape': (1,), }",
+    write_npy_raw(scratch_path(path, "colon.npy"), 1, "{'descr' '<f4', 'fortran_order': False, 'shape': (1,), }",
                   "\0\0\0\0", 4);
     expect_read_fails(path, "expected ':' after the key 'descr'");
 }
@@ -408,14 +373,14 @@ Test(npy, rejects_header_with_missing_colon, .timeout = 5)
 Test(npy, rejects_header_without_shape, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "noshape.npy"), 1, "{'descr': '<f4', 'fortran_order': False, }", "\0\0\0\0", 4);
+    write_npy_raw(scratch_path(path, "noshape.npy"), 1, "{'descr': '<f4', 'fortran_order': False, }", "\0\0\0\0", 4);
     expect_read_fails(path, "the key 'shape' is missing");
 }
 
 Test(npy, rejects_header_with_unknown_key, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "key.npy"), 1,
+    write_npy_raw(scratch_path(path, "key.npy"), 1,
                   "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'extra': 1}", "\0\0\0\0", 4);
     expect_read_fails(path, "unknown key 'extra'");
 }
@@ -423,7 +388,7 @@ Test(npy, rejects_header_with_unknown_key, .timeout = 5)
 Test(npy, rejects_header_with_bad_shape, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "shape.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }",
+    write_npy_raw(scratch_path(path, "shape.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }",
                   "\0\0\0\0\0\0\0\0", 8);
     expect_read_fails(path, "expected an integer in the shape tuple");
 }
@@ -431,7 +396,7 @@ Test(npy, rejects_header_with_bad_shape, .timeout = 5)
 Test(npy, rejects_text_after_the_dict, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "after.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), } 7",
+    write_npy_raw(scratch_path(path, "after.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), } 7",
                   "\0\0\0\0", 4);
     expect_read_fails(path, "unexpected text after the closing '}'");
 }
@@ -440,7 +405,7 @@ Test(npy, rejects_fortran_order, .timeout = 5)
 {
     char path[512];
     const float data[6] = {0};
-    write_npy_raw(tmp_path(path, "fortran.npy"), 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }",
+    write_npy_raw(scratch_path(path, "fortran.npy"), 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }",
                   data, sizeof data);
     expect_read_fails(path, "Fortran (column-major) order");
 }
@@ -448,7 +413,7 @@ Test(npy, rejects_fortran_order, .timeout = 5)
 Test(npy, rejects_big_endian, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "big.npy"), 1, "{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }",
+    write_npy_raw(scratch_path(path, "big.npy"), 1, "{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }",
                   "\0\0\0\0", 4);
     expect_read_fails(path, "dtype '>f4' is big-endian");
 }
@@ -456,7 +421,7 @@ Test(npy, rejects_big_endian, .timeout = 5)
 Test(npy, rejects_float64_with_advice, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "f8.npy"), 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }",
+    write_npy_raw(scratch_path(path, "f8.npy"), 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }",
                   "\0\0\0\0\0\0\0\0", 8);
     expect_read_fails(path, "dtype '<f8' is not supported: save float32 with arr.astype(np.float32)");
 }
@@ -464,7 +429,7 @@ Test(npy, rejects_float64_with_advice, .timeout = 5)
 Test(npy, rejects_negative_dimension, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "neg.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, -3), }",
+    write_npy_raw(scratch_path(path, "neg.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, -3), }",
                   "\0\0\0\0", 4);
     expect_read_fails(path, "negative dimension (-3 at position 1)");
 }
@@ -472,7 +437,7 @@ Test(npy, rejects_negative_dimension, .timeout = 5)
 Test(npy, rejects_overflowing_shape, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "huge.npy"), 1,
+    write_npy_raw(scratch_path(path, "huge.npy"), 1,
                   "{'descr': '<f4', 'fortran_order': False, 'shape': (4000000000, 4000000000, 4000000000), }",
                   "\0\0\0\0", 4);
     expect_read_fails(path, "is too large");
@@ -481,7 +446,7 @@ Test(npy, rejects_overflowing_shape, .timeout = 5)
 Test(npy, rejects_huge_dimension_without_allocating, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "big-dim.npy"), 1,
+    write_npy_raw(scratch_path(path, "big-dim.npy"), 1,
                   "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000,), }", "\0\0\0\0", 4);
     expect_read_fails(path, "needs 4000000000000 bytes, but only 4 follow the header");
 }
@@ -489,7 +454,7 @@ Test(npy, rejects_huge_dimension_without_allocating, .timeout = 5)
 Test(npy, rejects_nine_dimensions, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "nine.npy"), 1,
+    write_npy_raw(scratch_path(path, "nine.npy"), 1,
                   "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1, 1, 1, 1, 1), }", "\0", 1);
     expect_read_fails(path, "9 dimensions; at most 8");
 }
@@ -497,7 +462,7 @@ Test(npy, rejects_nine_dimensions, .timeout = 5)
 Test(npy, rejects_truncated_data, .timeout = 5)
 {
     char path[512];
-    write_npy_raw(tmp_path(path, "short.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
+    write_npy_raw(scratch_path(path, "short.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
                   F32_2X3, 20);
     expect_read_fails(path, "data is truncated: shape (2, 3) of '<f4' needs 24 bytes, but only 20 follow");
 }
@@ -506,7 +471,7 @@ Test(npy, rejects_trailing_garbage, .timeout = 5)
 {
     char path[512];
     unsigned char data[28] = {0};
-    write_npy_raw(tmp_path(path, "long.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
+    write_npy_raw(scratch_path(path, "long.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
                   data, sizeof data);
     expect_read_fails(path, "4 bytes of trailing garbage");
 }
@@ -523,7 +488,7 @@ Test(npy, load_tensor_rejects_five_dimensions, .timeout = 5)
     char path[512];
     const int64_t shape[5] = {1, 2, 1, 2, 1};
     const float data[4] = {1, 2, 3, 4};
-    cr_assert_eq(npy_write(tmp_path(path, "five.npy"), NPY_F32, 5, shape, data), 0, "%s", cnn_last_error());
+    cr_assert_eq(npy_write(scratch_path(path, "five.npy"), NPY_F32, 5, shape, data), 0, "%s", cnn_last_error());
     cnn_clear_error();
     cr_expect_null(npy_load_tensor(path), "a 5-d array is not a tensor");
     expect_message(path, "has 5 dimensions, but a tensor has 1 to 4");
@@ -533,11 +498,11 @@ Test(npy, load_tensor_rejects_scalar_and_empty, .timeout = 5)
 {
     char path[512];
     const float one = 1.0f;
-    cr_assert_eq(npy_write(tmp_path(path, "scalar.npy"), NPY_F32, 0, NULL, &one), 0, "%s", cnn_last_error());
+    cr_assert_eq(npy_write(scratch_path(path, "scalar.npy"), NPY_F32, 0, NULL, &one), 0, "%s", cnn_last_error());
     cr_expect_null(npy_load_tensor(path), "a 0-d array is not a tensor");
     expect_message(path, "has 0 dimensions");
     const int64_t shape[2] = {3, 0};
-    cr_assert_eq(npy_write(tmp_path(path, "empty.npy"), NPY_F32, 2, shape, NULL), 0, "%s", cnn_last_error());
+    cr_assert_eq(npy_write(scratch_path(path, "empty.npy"), NPY_F32, 2, shape, NULL), 0, "%s", cnn_last_error());
     cr_expect_null(npy_load_tensor(path), "an empty array is not a tensor");
     expect_message(path, "dimension 0 at position 1");
 }
@@ -548,7 +513,7 @@ Test(npy, write_fails_in_missing_folder, .timeout = 5)
 {
     char path[512];
     const int64_t shape[1] = {6};
-    tmp_path(path, "no-such-folder/x.npy");
+    scratch_path(path, "no-such-folder/x.npy");
     cnn_clear_error();
     cr_expect_eq(npy_write(path, NPY_F32, 1, shape, F32_2X3), -1, "writing into a missing folder must fail");
     expect_message(path, "cannot create");
@@ -567,7 +532,7 @@ Test(npy, write_rejects_bad_arguments, .timeout = 5)
 {
     char path[512];
     const int64_t negative[2] = {2, -1};
-    cr_expect_eq(npy_write(tmp_path(path, "neg.npy"), NPY_F32, 2, negative, F32_2X3), -1);
+    cr_expect_eq(npy_write(scratch_path(path, "neg.npy"), NPY_F32, 2, negative, F32_2X3), -1);
     expect_message(path, "shape (2, -1)");
     const int64_t shape[1] = {6};
     cr_expect_eq(npy_write(path, NPY_F32, 1, shape, NULL), -1, "NULL data must be rejected");
