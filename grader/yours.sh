@@ -11,7 +11,13 @@
 #      anything -- chapter 05's conv2d_backward, dense_backward, chapter 04's
 #      maxpool2d_forward (naive layers), chapter 06's conv2d_backward_fast
 #      (fast layers) -- does not reach 60 %: the broken code is the code that
-#      runs.
+#      runs;
+#   4. chapter 08: `make realworld` says batch norm is the student's, the
+#      finished student's cnn-bn reaches >= 96 %, and with their training
+#      forward broken it does not reach 60 % while the plain CNN beside it
+#      (no batch norm) still does. (Not the backward: with it broken the
+#      dense head still learns from the untrained convolutions' features,
+#      95 % on the digits, which proves nothing.)
 #
 #   grader/yours.sh
 set -uo pipefail
@@ -83,4 +89,29 @@ f=chapters/04-pooling/maxpool.c; sabotage $f maxpool2d_forward
 expect broken-maxpool2d_forward naive "max pooling forward" yours lt 60; restore $f
 f=chapters/06-fast-conv/conv_fast.c; sabotage $f conv2d_backward_fast
 expect broken-conv2d_backward_fast fast "convolution backward" yours lt 60; restore $f
+
+# realworld_row NAME RUN: the test accuracy of RUN in NAME.log's table.
+realworld_row() { sed -n -E "s/^  $2 +[0-9]+ +([0-9.]+) %.*/\1/p" "$1.log" | tail -n 1; }
+# expect_realworld NAME WHOSE CNN_CMP BN_CMP: make realworld on digits (fast
+# layers, a few seconds a run); batch norm must be WHOSE code, the plain
+# CNN's accuracy CNN_CMP 96 and cnn-bn's BN_CMP (ge 96 / lt 60).
+expect_realworld() {
+    local name=$1 whose=$2 bn_cmp=$3 line cnn bn limit
+    make -s realworld DATA=digits LAYERS=fast >"$name.log" 2>&1
+    line=$(grep -E "^  batch norm forward +" "$name.log" | head -n 1)
+    [[ "$line" == *" $whose "* ]] ||
+        { echo "  FAIL  $name: the run does not say 'batch norm forward' is $whose: ${line:-(no such line; log: $work/$name.log)}"; failed=1; return; }
+    cnn=$(realworld_row "$name" cnn) bn=$(realworld_row "$name" cnn-bn)
+    [ "$bn_cmp" = ge ] && limit=96 || limit=60
+    if awk -v a="${cnn:-0}" -v b="${bn:-0}" -v l="$limit" -v c="$bn_cmp" \
+           'BEGIN { exit !(a >= 96 && (c == "ge" ? b >= l : b < l)) }'; then
+        printf '  ok    %-44s fast  layers: %-30s cnn %s %%, cnn-bn %s %%\n' "$name" "batch norm $whose" "$cnn" "$bn"
+    else
+        echo "  FAIL  $name: cnn ${cnn:-?} % (want >= 96), cnn-bn ${bn:-?} % (want $bn_cmp $limit) (log: $work/$name.log)"; failed=1
+    fi
+}
+echo "chapter 08: batch norm in make realworld:"
+expect_realworld finished-realworld yours ge
+f=chapters/08-real-world/batchnorm.c; sabotage $f batchnorm2d_forward_train
+expect_realworld broken-batchnorm2d_forward_train yours lt; restore $f
 exit $failed
