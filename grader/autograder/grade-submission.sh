@@ -82,7 +82,7 @@ done
 flat=planted_$(printf '%s' "$src" | tr / _)${hidden:++hidden}
 results=build/grade/$CH-$flat
 rm -f "$results/results.json" "$results/prairielearn.json"
-args=(grade --quiet --src "$src" --prairielearn "$results/prairielearn.json")
+args=(grade --quiet --leaderboard --src "$src" --prairielearn "$results/prairielearn.json")
 [ -n "$notes" ] && args+=(--note "${notes%$'\n'}")
 [ -n "$hidden" ] && args+=(--hidden "$hidden")
 mkdir -p "$results"
