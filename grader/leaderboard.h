@@ -29,12 +29,16 @@
  *   - only a chapter whose tests of conv2d_forward_fast all pass (the
  *     visible forward/fast_* and the hidden forward test) is measured.
  *
- * Timing: ROUNDS rounds, each one naive run and FAST_RUNS fast runs (after
- * one untimed warm-up); GFLOP/s = 2*N*K*C*R*S*P*Q / the median fast run,
- * the speed-up the median over the rounds of (the round's naive run / the
- * round's median fast run), as `make bench` takes ratios within a round. A
- * timed run includes making the inputs and sending y back (about 1 ms of a
- * fast run's 20-60 ms, the same code for both programs).
+ * Timing (leaderboard.c): 3 rounds, each of one naive run and 3 fast runs
+ * (after an untimed warm-up); GFLOP/s = 2*N*K*C*R*S*P*Q / the median fast
+ * run, the speed-up the median over the rounds of (the round's naive run /
+ * the round's median fast run), as `make bench` takes ratios within a
+ * round. What a run costs besides the convolution (making the inputs,
+ * sending y: about 2 ms on the test machine, beside 13-30 ms for the
+ * reference's fast run and 2-3 s for the naive one) is measured in the
+ * reference program in the same round and taken off every run, so the
+ * graded code cannot make it larger. About 7-15 s in all on the 2-core
+ * test machine, nearly all of it the three naive runs.
  *
  * PrairieLearn has no leaderboard: the same numbers are a line of its
  * message (and of Gradescope's output).
