@@ -34,11 +34,12 @@
  * run, the speed-up the median over the rounds of (the round's naive run /
  * the round's median fast run), as `make bench` takes ratios within a
  * round. What a run costs besides the convolution (making the inputs,
- * sending y: about 2 ms on the test machine, beside 13-30 ms for the
- * reference's fast run and 2-3 s for the naive one) is measured in the
+ * sending y: 1.4-2 ms on the test machine, beside 10-30 ms for the
+ * reference's fast run and 0.85-3 s for the naive one) is measured in the
  * reference program in the same round and taken off every run, so the
- * graded code cannot make it larger. About 7-15 s in all on the 2-core
- * test machine, nearly all of it the three naive runs.
+ * graded code cannot make it larger. 3-14 s in all on the 2-core test
+ * machine (quiet or busy), nearly all of it the three naive runs; the
+ * numbers agree with make bench's (grader/autograder/README.md).
  *
  * PrairieLearn has no leaderboard: the same numbers are a line of its
  * message (and of Gradescope's output).
