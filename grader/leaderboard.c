@@ -218,6 +218,7 @@ static int converse(const LeaderboardRun *run, const char *program, const char *
     SandboxResult r;
     if (sandbox_run(&spec, &r) != 0) {
         snprintf(c->why, sizeof c->why, "it could not start: %s", r.error);
+        sandbox_result_free(&r);
         return 1;
     }
     int status = 0;
