@@ -133,6 +133,41 @@ $(OUT)/ref/renames.txt: $(REF_PLAIN)
 $(OUT)/ref/%.o: $(OUT)/ref-plain/%.o $(OUT)/ref/renames.txt
 	$(OBJCOPY) --redefine-syms=$(OUT)/ref/renames.txt $< $@
 
+# LEADERBOARD=grader/autograder/leaderboard_bench.c (chapter 06's autograder,
+# grader/leaderboard.h): the two programs the grader times for the
+# leaderboard, `make -f grader/chapter.mk ... leaderboard`.
+#   leaderboard-fast       the benchmark with the graded chapter (CH_OBJS, the
+#                          very objects the tests ran)
+#   leaderboard-reference  the same benchmark with the reference chapter,
+#                          compiled apart from any graded file (solutions/ first
+#                          on the include path), and the naive convolution of
+#                          the dependencies: the baseline the student's code
+#                          is compared with never shares a process with it
+# A goal of its own, so a failure here costs the leaderboard, never the grade.
+LEADERBOARD :=
+ifneq ($(LEADERBOARD),)
+LB_DIR := $(OUT)/leaderboard
+LB_REF_SRCS := $(call lib_srcs,solutions/$(CHAPTER)) $(call lib_srcs,chapters/$(CHAPTER)/given)
+LB_REF_OBJS := $(patsubst %.c,$(LB_DIR)/ref/%.o,$(LB_REF_SRCS))
+CFLAGS_LB := $(CFLAGS_ALL) -Isolutions/$(CHAPTER) $(INCLUDES) $(CHAPTER_CFLAGS)
+.PHONY: leaderboard
+leaderboard: $(LB_DIR)/leaderboard-fast $(LB_DIR)/leaderboard-reference
+$(LB_DIR)/ref/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_LB) -MMD -MP -c $< -o $@
+$(LB_DIR)/fast.o: $(LEADERBOARD) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_LB) -DLEADERBOARD_FAST -MMD -MP -c $< -o $@
+$(LB_DIR)/reference.o: $(LEADERBOARD) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_LB) -DLEADERBOARD_REFERENCE -MMD -MP -c $< -o $@
+$(LB_DIR)/leaderboard-fast: $(LB_DIR)/fast.o $(CH_OBJS) $(DEP_OBJS) $(LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(LB_DIR)/fast.o $(CH_OBJS) $(DEP_OBJS) $(LIBS_CH)
+$(LB_DIR)/leaderboard-reference: $(LB_DIR)/reference.o $(LB_REF_OBJS) $(DEP_OBJS) $(LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(LB_DIR)/reference.o $(LB_REF_OBJS) $(DEP_OBJS) $(LIBS_CH)
+-include $(wildcard $(LB_DIR)/*.d $(LB_DIR)/ref/*/*.d $(LB_DIR)/ref/*/*/*.d $(LB_DIR)/ref/*/*/*/*.d)
+endif
+
 include grader/lib.mk
 
 -include $(wildcard $(OUT)/ref-plain/*.d $(OUT)/obj/*.d $(OUT)/obj/*/*.d $(OUT)/obj/*/*/*.d $(OUT)/obj/*/*/*/*.d $(OUT)/obj/*/*/*/*/*.d $(OUT)/obj/*/*/*/*/*/*.d)

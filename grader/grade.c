@@ -6,7 +6,9 @@
  *       --hidden DIR: the hidden tests in DIR are built into the same binary and
  *       graded with the visible ones (HIDDEN_SEED: their seed; grader/autograder/);
  *       --prairielearn FILE: results.json in PrairieLearn's format, too;
- *       --note TEXT: a line for results.json's output (what an autograder took).
+ *       --note TEXT: a line for results.json's output (what an autograder took);
+ *       --leaderboard: chapter 06's leaderboard too, measured by the grader
+ *       after the tests (leaderboard.h), into results.json.
  *   grader grade --check-lesson NN      the lesson's exercise table lists every test
  *
  * The steps, each bounded in time:
@@ -35,6 +37,7 @@
 
 #include "files.h"
 #include "hints.h"
+#include "leaderboard.h"
 #include "manifest.h"
 #include "report.h"
 #include "sandbox.h"
@@ -87,6 +90,9 @@ typedef struct {
     char hidden_seed[24];    /* HIDDEN_SEED: their inputs' seed (digits) */
     const char *prairielearn_path; /* --prairielearn FILE: PrairieLearn's results.json too */
     const char *note;        /* --note TEXT: said first in results.json's output (an autograder's intake) */
+    const LeaderboardSpec *board_spec; /* --leaderboard, for a chapter that has one (leaderboard.h) */
+    bool board_built;        /* its two programs built */
+    LeaderboardResult board; /* what it measured, or why it did not */
     /* where */
     char build[512];         /* build or build/san */
     char out[1200];          /* build/<variant>/<slug> */
@@ -668,6 +674,54 @@ static void show_output(const char *label, const char *path)
     free(text);
 }
 
+/* ---- the leaderboard (leaderboard.h) ---------------------------------------------------------- */
+
+/* Times the graded conv2d_forward_fast against the reference, in slot
+ * run's scratch folder and as its sandbox user, like a test, with one
+ * thread. Returns 0, or -1 when interrupted. */
+static int run_leaderboard(Grade *g, const Run *run)
+{
+    char fast[1800], reference[1800], built[1400];
+    snprintf(fast, sizeof fast, "%s/bin/leaderboard-fast", run->scratch);
+    snprintf(reference, sizeof reference, "%s/bin/leaderboard-reference", run->scratch);
+    snprintf(built, sizeof built, "%s/leaderboard/leaderboard-fast", g->out);
+    bool copied = copy_file(built, fast, 0755) == 0;
+    snprintf(built, sizeof built, "%s/leaderboard/leaderboard-reference", g->out);
+    copied = copied && copy_file(built, reference, 0755) == 0;
+    if (!copied) {
+        leaderboard_no_entry(&g->board, "the grader could not copy the benchmark into its scratch folder");
+        return 0;
+    }
+    /* The tests' environment, but one thread whatever OMP_NUM_THREADS says. */
+    char *env[20];
+    int n = 0;
+    for (int i = 0; run->env[i] && n < 18; i++)
+        if (strncmp(run->env[i], "OMP_NUM_THREADS=", 16) != 0) env[n++] = run->env[i];
+    env[n++] = "OMP_NUM_THREADS=1";
+    env[n] = NULL;
+    bool sanitized = strstr(g->build, "san") != NULL || (getenv("SANITIZE") && strcmp(getenv("SANITIZE"), "1") == 0);
+    LeaderboardRun lr = {fast, reference, env, run->home, run->out_dir, sanitized ? 0 : MEMORY_LIMIT, OUTPUT_LIMIT,
+                         PROCESS_LIMIT};
+    bool show = !g->quiet && isatty(1);
+    if (show) {
+        printf("  timing conv2d_forward_fast for the leaderboard...");
+        fflush(stdout);
+    }
+    int status = leaderboard_measure(g->board_spec, &lr, &g->board);
+    if (show) printf("\r%-60s\r", "");
+    return status;
+}
+
+/* After the tests: the leaderboard is measured only when the chapter's
+ * tests of conv2d_forward_fast all passed (else *board says which did not).
+ * measure false: every test failed for one reason, so nothing is timed. */
+static int leaderboard_after_tests(Grade *g, const Run *run, const Outcome *outcomes, size_t n, bool measure)
+{
+    if (!g->board_spec || !g->board_built) return 0;
+    if (!leaderboard_tests_passed(g->board_spec, outcomes, n, &g->board) || !measure) return 0;
+    return run_leaderboard(g, run);
+}
+
 /* ---- the whole grade ------------------------------------------------------------------------------ */
 
 static void setup_paths(Grade *g, const char *src_option, bool solution)
@@ -729,6 +783,12 @@ static int report_all(const Grade *g, Outcome *outcomes, size_t n, int score, in
 {
     char summary[1200];
     snprintf(summary, sizeof summary, "Chapter %s: %d/%d points", g->chapter, score, total);
+    Buf board_line = {0};
+    LeaderboardRow rows[2] = {0};
+    if (g->board_spec) {
+        leaderboard_describe(g->board_spec, &g->board, &board_line);
+        leaderboard_rows(g->board_spec, &g->board, rows);
+    }
     if (g->brief) {
         /* make watch: the score and the first thing to fix, then the table. */
         printf("%s\n", summary);
@@ -760,12 +820,18 @@ static int report_all(const Grade *g, Outcome *outcomes, size_t n, int score, in
         }
         printf("%s\n", summary);
     }
+    if (board_line.len) {
+        printf("%s\n", buf_str(&board_line));
+        size_t len = strlen(summary);
+        snprintf(summary + len, sizeof summary - len, "\n%s", buf_str(&board_line));
+    }
+    buf_free(&board_line);
     if (g->note) {
         size_t len = strlen(summary);
         snprintf(summary + len, sizeof summary - len, "\n%s", g->note);
     }
     int hints = strcmp(g->variant, "student") == 0 ? hints_used_total(g->chapter) : 0;
-    if (report_write_json(json_path, outcomes, n, score, total, summary, hints) != 0)
+    if (report_write_json(json_path, outcomes, n, score, total, summary, hints, rows, g->board_spec ? 2 : 0) != 0)
         fprintf(stderr, "grade: cannot write %s\n", json_path);
     if (g->tsv_path && report_write_tsv(g->tsv_path, outcomes, n) != 0)
         fprintf(stderr, "grade: cannot write %s\n", g->tsv_path);
@@ -783,7 +849,7 @@ int grade_command(int argc, char **argv)
     memset(&g, 0, sizeof g);
     g.symbol_check = true;
     const char *src_option = NULL, *chapter = NULL;
-    bool solution = false, check_lesson = false;
+    bool solution = false, check_lesson = false, leaderboard = false;
     Buf lesson_problems = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -791,6 +857,7 @@ int grade_command(int argc, char **argv)
         else if (strcmp(a, "--quiet") == 0) g.quiet = true;
         else if (strcmp(a, "--brief") == 0) g.brief = true;
         else if (strcmp(a, "--no-symbol-check") == 0) g.symbol_check = false;
+        else if (strcmp(a, "--leaderboard") == 0) leaderboard = true;
         else if (strcmp(a, "--check-lesson") == 0) check_lesson = true;
         else if (strcmp(a, "--src") == 0 || strcmp(a, "--test") == 0 || strcmp(a, "--jobs") == 0 ||
                  strcmp(a, "--tsv") == 0 || strcmp(a, "--hidden") == 0 || strcmp(a, "--prairielearn") == 0 ||
@@ -833,6 +900,8 @@ int grade_command(int argc, char **argv)
         return 2;
     }
     setup_paths(&g, src_option, solution);
+    /* TEST= grades one test: no leaderboard. */
+    if (leaderboard && !g.only_test) g.board_spec = leaderboard_spec(g.chapter);
     char error[512] = "";
     if (sandbox_setup(NULL, error, sizeof error) != 0) {
         fprintf(stderr, "grade: %s\n", error);
@@ -913,6 +982,18 @@ int grade_command(int argc, char **argv)
         }
         unlink(tmp_log);
     }
+    if (built && g.board_spec && !check_lesson) {
+        /* The leaderboard's two programs: a goal of their own, so a failure
+         * here costs the leaderboard, never the grade. */
+        char board_log[1500];
+        snprintf(board_log, sizeof board_log, "%s/build-leaderboard.log", g.result_dir);
+        const char *board_args[] = {"-f", "grader/chapter.mk", chapter_var, src_var, out_var, hidden_var, seed_var,
+                                    "LEADERBOARD=grader/autograder/leaderboard_bench.c", "leaderboard", NULL};
+        g.board_built = run_make(&g, board_args, board_log);
+        if (!g.board_built)
+            leaderboard_no_entry(&g.board, "the leaderboard's benchmark did not build (the grader's fault, not "
+                                           "yours: tell your instructor)");
+    }
     if (!g.quiet && isatty(1)) printf("\r%-40s\r", "");
     if (!built) {
         if (!g.quiet) {
@@ -933,7 +1014,16 @@ int grade_command(int argc, char **argv)
         Buf summary = {0};
         buf_printf(&summary, "Chapter %s did not compile, so no test could run (0/%d points). The compiler said:\n%s%s",
                    g.chapter, total, buf_str(&said), g.note ? g.note : "");
-        report_write_json(json_path, none, g.tests.count, 0, total, buf_str(&summary), 0);
+        LeaderboardRow rows[2] = {0};
+        if (g.board_spec) {
+            leaderboard_no_entry(&g.board, "chapter %s did not compile", g.chapter);
+            Buf line = {0};
+            leaderboard_describe(g.board_spec, &g.board, &line);
+            leaderboard_rows(g.board_spec, &g.board, rows);
+            buf_printf(&summary, "\n%s", buf_str(&line));
+            buf_free(&line);
+        }
+        report_write_json(json_path, none, g.tests.count, 0, total, buf_str(&summary), 0, rows, g.board_spec ? 2 : 0);
         if (g.tsv_path) report_write_tsv(g.tsv_path, none, g.tests.count);
         if (g.prairielearn_path)
             report_write_prairielearn(g.prairielearn_path, none, g.tests.count, 0, total, buf_str(&summary), NULL);
@@ -963,6 +1053,7 @@ int grade_command(int argc, char **argv)
     }
     if (refusal.len) {
         for (size_t i = 0; i < n; i++) outcomes[i].reason = strdup(buf_str(&refusal));
+        leaderboard_after_tests(&g, NULL, outcomes, n, false);
         status = report_all(&g, outcomes, n, 0, only >= 0 ? outcomes[0].test->points : total, json_path);
         goto done;
     }
@@ -998,6 +1089,7 @@ int grade_command(int argc, char **argv)
         if (!g.quiet) show_output("what the test program printed as it started (stderr)", err_path);
         for (size_t i = 0; i < n; i++) outcomes[i].reason = strdup(probe.reason);
         free(probe.reason);
+        leaderboard_after_tests(&g, NULL, outcomes, n, false);
         status = report_all(&g, outcomes, n, 0, only >= 0 ? outcomes[0].test->points : total, json_path);
         goto done;
     }
@@ -1035,6 +1127,7 @@ int grade_command(int argc, char **argv)
     if (ctx.show_progress) printf("\r%-90s\r", "");
     int score = 0;
     for (size_t i = 0; i < n; i++) score += outcomes[i].got;
+    if (leaderboard_after_tests(&g, &runs[0], outcomes, n, true) != 0) goto interrupted;
     status = report_all(&g, outcomes, n, score, total, json_path);
     goto done;
 

@@ -21,6 +21,14 @@ typedef struct {
     char *reason;     /* why it failed (untrusted text, owned); NULL when passed */
 } Outcome;
 
+/* One row of Gradescope's leaderboard (results.json's "leaderboard",
+ * leaderboard.h): a number, ranked high first ("desc") or low first ("asc"). */
+typedef struct {
+    char name[96];
+    double value;
+    const char *order;
+} LeaderboardRow;
+
 /* The table: one row per test (name, points, pass/FAIL, the reason's first
  * line), in the order given. */
 void report_table(FILE *out, const Outcome *outcomes, size_t n);
@@ -29,10 +37,11 @@ void report_table(FILE *out, const Outcome *outcomes, size_t n);
 void report_details(FILE *out, const Outcome *outcomes, size_t n, const char *chapter, int max_lines);
 
 /* Writes path (results.json) for these outcomes; summary is the top-level
- * "output"; hints_used (make hint) goes into Gradescope's "extra_data".
+ * "output"; hints_used (make hint) goes into Gradescope's "extra_data";
+ * board[0..board_n) is the "leaderboard" (none when board_n is 0).
  * Returns 0, or -1 when the file could not be written. */
 int report_write_json(const char *path, const Outcome *outcomes, size_t n, int score, int total,
-                      const char *summary, int hints_used);
+                      const char *summary, int hints_used, const LeaderboardRow *board, size_t board_n);
 
 /* Writes path in PrairieLearn's external-grader format: gradable, score as
  * a fraction, message, and per test name, description (its hint), points,

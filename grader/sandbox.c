@@ -1,4 +1,7 @@
 /* sandbox.c -- see sandbox.h. */
+#ifdef __linux__
+#define _GNU_SOURCE /* sched_setaffinity and CPU_SET, for one_cpu */
+#endif
 
 #include "sandbox.h"
 
@@ -18,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <sched.h>
 #include <sys/prctl.h>
 #endif
 #ifdef __APPLE__
@@ -453,8 +457,9 @@ static int open_output(const char *path)
 }
 
 /* Runs in the forked child: never returns. Reports a failure to start as an
- * errno through report_fd. */
-static void child_exec(const SandboxSpec *spec, int channel_write, int report_fd)
+ * errno through report_fd. stdin is input_read (a pipe from the grader), or
+ * /dev/null when that is -1. */
+static void child_exec(const SandboxSpec *spec, int channel_write, int report_fd, int input_read)
 {
     int step = 0;
 #define FAIL_STEP() do { int e_ = errno * 16 + step; ssize_t w_ = write(report_fd, &e_, sizeof e_); (void)w_; _exit(127); } while (0)
@@ -470,7 +475,7 @@ static void child_exec(const SandboxSpec *spec, int channel_write, int report_fd
     sigprocmask(SIG_SETMASK, &none, NULL);
 
     step = 1;
-    int in = open("/dev/null", O_RDONLY);
+    int in = input_read >= 0 ? input_read : open("/dev/null", O_RDONLY);
     int out = open_output(spec->output_path);
     if (in < 0 || out < 0) FAIL_STEP();
     int err = spec->errors_path ? open_output(spec->errors_path) : dup(out);
@@ -510,6 +515,18 @@ static void child_exec(const SandboxSpec *spec, int channel_write, int report_fd
         r.rlim_cur = r.rlim_max = spec->file_bytes;
         if (setrlimit(RLIMIT_FSIZE, &r) != 0) FAIL_STEP();
     }
+#ifdef __linux__
+    /* One CPU: inherited by every thread and process the program makes, so
+     * a second thread only shares the same core. */
+    cpu_set_t cpus;
+    if (spec->one_cpu && sched_getaffinity(0, sizeof cpus, &cpus) == 0) {
+        int first = 0;
+        while (first < CPU_SETSIZE && !CPU_ISSET(first, &cpus)) first++;
+        CPU_ZERO(&cpus);
+        CPU_SET(first, &cpus);
+        if (sched_setaffinity(0, sizeof cpus, &cpus) != 0) FAIL_STEP();
+    }
+#endif
 
     if (spec->pid_file_format) { /* while still the grader's user: root may remove anyone's */
         char stale[256];
@@ -563,7 +580,7 @@ static void drain_wake_pipe(void)
 
 static void read_channel(int fd, const SandboxSpec *spec, SandboxResult *res, bool *eof)
 {
-    char buf[4096];
+    char buf[65536];
     for (;;) {
         ssize_t n = read(fd, buf, sizeof buf);
         if (n == 0) { *eof = true; return; }
@@ -601,7 +618,11 @@ int sandbox_run(const SandboxSpec *spec, SandboxResult *res)
             return -1;
         }
     }
-    int chan[2] = {-1, -1}, report[2] = {-1, -1};
+    int chan[2] = {-1, -1}, report[2] = {-1, -1}, input[2] = {-1, -1};
+    if (spec->talk) {
+        if (pipe(input) != 0) goto pipe_failed;
+        set_cloexec_nonblock(input[1], true);
+    }
     if (spec->channel_fd >= 1) {
         if (pipe(chan) != 0) goto pipe_failed;
         set_cloexec_nonblock(chan[0], true);
@@ -621,15 +642,18 @@ int sandbox_run(const SandboxSpec *spec, SandboxResult *res)
         snprintf(res->error, sizeof res->error, "cannot start a process (fork: %s)", strerror(errno));
         close(report[0]); close(report[1]);
         if (chan[0] >= 0) { close(chan[0]); close(chan[1]); }
+        if (input[0] >= 0) { close(input[0]); close(input[1]); }
         return -1;
     }
     if (pid == 0) {
         close(report[0]);
         if (chan[0] >= 0) close(chan[0]);
-        child_exec(spec, chan[1], report[1]);
+        if (input[1] >= 0) close(input[1]);
+        child_exec(spec, chan[1], report[1], input[0]);
     }
     close(report[1]);
     if (chan[1] >= 0) close(chan[1]);
+    if (input[0] >= 0) close(input[0]);
 
     /* Did it start? The report pipe closes on exec, or carries an error. */
     int code = 0;
@@ -642,9 +666,19 @@ int sandbox_run(const SandboxSpec *spec, SandboxResult *res)
         snprintf(res->error, sizeof res->error, "could not %s %s: %s", step_name(code % 16), spec->argv[0],
                  strerror(code / 16));
         if (chan[0] >= 0) close(chan[0]);
+        if (input[1] >= 0) close(input[1]);
         return -1;
     }
     res->started = true;
+    /* A conversation writes to a pipe whose reader may be gone: that must
+     * be an error of the write, not a SIGPIPE that ends the grader. */
+    struct sigaction ignore_pipe, old_pipe;
+    memset(&ignore_pipe, 0, sizeof ignore_pipe);
+    ignore_pipe.sa_handler = SIG_IGN;
+    if (spec->talk) {
+        sigaction(SIGPIPE, &ignore_pipe, &old_pipe);
+        if (spec->talk(spec->talk_ctx, input[1], res->channel, 0, now_seconds()) < 0) res->talk_ended = true;
+    }
 
     double deadline = spec->wall_seconds > 0 ? start + spec->wall_seconds : 0;
     bool chan_eof = chan[0] < 0, done = false;
@@ -658,16 +692,27 @@ int sandbox_run(const SandboxSpec *spec, SandboxResult *res)
             timeout_ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
         }
         struct pollfd fds[2] = {{wake_pipe[0], POLLIN, 0}, {chan_eof ? -1 : chan[0], POLLIN, 0}};
-        poll(fds, 2, timeout_ms);
+        if (!res->talk_ended) poll(fds, 2, timeout_ms);
         drain_wake_pipe();
+        size_t before = res->channel_len;
         if (!chan_eof) read_channel(chan[0], spec, res, &chan_eof);
+        if (spec->talk && !res->talk_ended && res->channel_len > before) {
+            long used = spec->talk(spec->talk_ctx, input[1], res->channel, res->channel_len, now_seconds());
+            if (used < 0) {
+                res->talk_ended = true;
+            } else if (used > 0) {
+                size_t drop = (size_t)used < res->channel_len ? (size_t)used : res->channel_len;
+                memmove(res->channel, res->channel + drop, res->channel_len - drop + 1);
+                res->channel_len -= drop;
+            }
+        }
         pid_t p = wait4(pid, &status, WNOHANG, &ru);
         if (p == pid) {
             done = true;
             break;
         }
-        if ((deadline > 0 && now_seconds() >= deadline) || interrupted_by) {
-            if (!interrupted_by) res->timed_out = true;
+        if ((deadline > 0 && now_seconds() >= deadline) || interrupted_by || res->talk_ended) {
+            if (!interrupted_by && !res->talk_ended) res->timed_out = true;
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
             kill_sandbox_user();
@@ -677,6 +722,10 @@ int sandbox_run(const SandboxSpec *spec, SandboxResult *res)
     }
     res->seconds = now_seconds() - start;
     res->max_rss_kb = max_rss_kb_of(&ru);
+    if (spec->talk) {
+        close(input[1]);
+        sigaction(SIGPIPE, &old_pipe, NULL);
+    }
     if (WIFEXITED(status)) {
         res->exited = true;
         res->exit_code = WEXITSTATUS(status);
@@ -705,6 +754,7 @@ int sandbox_run(const SandboxSpec *spec, SandboxResult *res)
 pipe_failed:
     snprintf(res->error, sizeof res->error, "cannot create a pipe: %s", strerror(errno));
     if (chan[0] >= 0) { close(chan[0]); close(chan[1]); }
+    if (input[0] >= 0) { close(input[0]); close(input[1]); }
     free(res->channel);
     res->channel = NULL;
     return -1;

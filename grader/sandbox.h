@@ -49,6 +49,19 @@ typedef struct {
     const char *pid_file_format; /* e.g. "/tmp/criterion_%ld.sock": a path the program makes
                                from its own pid; removed before it starts and after it ends
                                (NULL: none). See grade.c for why. */
+    bool one_cpu;           /* Linux: the program and everything it starts run on one CPU
+                               (the first the grader may use), whatever threads they make */
+    /* A conversation (chapter 06's leaderboard, leaderboard.h). When talk is
+     * set, the program's stdin is a pipe from the grader (else /dev/null),
+     * and talk is called once the program has started (len 0) and again
+     * after every read of the channel, with the bytes that arrived and were
+     * not consumed yet, and the time of the read (CLOCK_MONOTONIC seconds).
+     * It may write to to_child (non-blocking) and returns how many bytes of
+     * data it consumed (they are dropped), or -1 when the conversation is
+     * over: the program is then killed at once (result.talk_ended). The
+     * channel must have room for the longest answer (channel_max). */
+    long (*talk)(void *ctx, int to_child, const char *data, size_t len, double now);
+    void *talk_ctx;
 } SandboxSpec;
 
 typedef struct {
@@ -63,6 +76,7 @@ typedef struct {
     char *channel;          /* what arrived on the channel, NUL-terminated (caller frees) */
     size_t channel_len;
     bool channel_overflow;  /* more than channel_max bytes arrived */
+    bool talk_ended;        /* talk ended the conversation (and so the program) */
     char error[256];
 } SandboxResult;
 

@@ -397,6 +397,75 @@ HOSTILE
     echo "every results.json valid, every score honest"
 }
 check "make autograder CH=02: Gradescope and PrairieLearn roots grade honestly" autograder_check
+# Chapter 06's leaderboard (grader/leaderboard.h), through the Gradescope
+# root as above: the solution gets an entry (GFLOP/s above 0, faster than
+# the naive convolution) and PrairieLearn's message says it; a
+# conv2d_forward_fast that passes every test but skips the benchmark's layer
+# and prints a number of its own gets none (both values 0, and why); so
+# does the skeleton, whose tests fail.
+autograder_leaderboard_check() {
+    local top=$PWD t=$PWD/build/autograder-test-06
+    rm -rf "$t"; mkdir -p "$t/gs/source" "$t/pl/tests" "$t/cheat"
+    make -s autograder CH=06 SEED=20261202 >/dev/null || { echo "make autograder CH=06 failed"; return 1; }
+    (cd "$t/gs/source" && unzip -q "$top/build/autograder/06/gradescope.zip") || return 1
+    "$t/gs/source/grader/autograder/prepare.sh" || { echo "prepare.sh failed"; return 1; }
+    cp build/autograder/06/prairielearn/tests/* "$t/pl/tests/"
+    local sol=solutions/06-fast-conv
+    # board_as NAME FILE...: a Gradescope submission of these files; reads
+    # its results.json into $score $max $gflops $speedup $output, after
+    # checking the leaderboard's form (Gradescope's: name, number, order).
+    board_as() {
+        local name=$1; shift
+        rm -rf "$t/gs/submission" "$t/gs/results" && mkdir -p "$t/gs/submission" && cp "$@" "$t/gs/submission/"
+        AUTOGRADER_ROOT="$t/gs" "$t/gs/source/run_autograder" </dev/null >"$t/$name.gs.log" 2>&1
+        read -r score max gflops speedup output < <(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+b = d["leaderboard"]
+assert [r["name"] for r in b] == ["GFLOP/s (cifar-conv2, 1 thread)", "Speed-up over naive (cifar-conv2)"], b
+assert all(type(r["value"]) in (int, float) and r["value"] >= 0 and r["order"] == "desc" for r in b), b
+print(d["score"], d["max_score"], b[0]["value"], b[1]["value"], json.dumps(d["output"]))' "$t/gs/results/results.json") ||
+            { echo "$name: no valid results.json with a leaderboard"; cat "$t/$name.gs.log"; return 1; }
+        echo "$name: $score/$max, leaderboard $gflops GFLOP/s, ${speedup}x; $(grep -o 'Leaderboard: [^"]*' <<<"$output" | cut -c1-200)"
+    }
+    board_as solution "$sol"/*.c || return 1
+    [ "$score" = "$max" ] && python3 -c "import sys; sys.exit(not (float('$gflops') > 0 and float('$speedup') > 1))" &&
+        [[ "$output" == *"Leaderboard: "*"GFLOP/s"*"timed by the grader"* ]] ||
+        { echo "the solution has no leaderboard entry: $score/$max, $gflops GFLOP/s, ${speedup}x"; return 1; }
+    rm -rf "$t/pl/student" "$t/pl/results"; mkdir -p "$t/pl/student" && cp "$sol"/*.c "$t/pl/student/"
+    PL_ROOT="$t/pl" PL_WORKBOOK="$t/gs/source" "$t/pl/tests/run" </dev/null >"$t/solution.pl.log" 2>&1
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["gradable"] is True and "Leaderboard: " in d["message"] and "GFLOP/s" in d["message"], d["message"]' \
+        "$t/pl/results/results.json" || { echo "PrairieLearn's message lacks the leaderboard"; return 1; }
+    echo "PrairieLearn: the message carries the leaderboard"
+    # right in every test, but not on the benchmark's layer: it skips the
+    # work there and prints a fake speed
+    cp "$sol"/*.c "$t/cheat/"
+    python3 - "$t/cheat/conv_fast.c" <<'CHEAT' || return 1
+import sys
+p = sys.argv[1]
+s = open(p).read()
+check = '    if (fastconv_check_shapes("conv2d_forward_fast", y, x, w, b, p, &P, &Q) != 0) return -1;\n'
+assert s.count(check) == 1, "conv_fast.c changed: update the cheat"
+s = s.replace(check, check + '    if (x->n == 64 && x->c == 32 && x->h == 16) { /* the leaderboard\'s layer */\n'
+              '        printf("conv2d_forward_fast: 9999 GFLOP/s\\n");\n        return 0;\n    }\n')
+s = s.replace('#include "fastconv.h"\n', '#include "fastconv.h"\n#include <stdio.h>\n', 1)
+open(p, "w").write(s)
+CHEAT
+    board_as "skips the benchmark's work" "$t/cheat"/*.c || return 1
+    [ "$score" = "$max" ] || { echo "the cheat must pass every test (else this proves nothing): $score/$max"; return 1; }
+    [ "$gflops" = 0 ] || [ "$gflops" = 0.0 ] || { echo "the cheat has an entry: $gflops GFLOP/s"; return 1; }
+    [ "$speedup" = 0 ] || [ "$speedup" = 0.0 ] || { echo "the cheat has a speed-up: $speedup"; return 1; }
+    [[ "$output" == *"no entry"*"wrong y"* ]] || { echo "the cheat's output does not say why: $output"; return 1; }
+    board_as skeleton chapters/06-fast-conv/*.c || return 1
+    [ "$score" -lt "$max" ] && { [ "$gflops" = 0 ] || [ "$gflops" = 0.0 ]; } &&
+        [[ "$output" == *"no entry"*"must pass its tests first"* ]] ||
+        { echo "the skeleton: $score/$max, $gflops GFLOP/s, $output"; return 1; }
+    echo "the solution has an entry, the cheat and the skeleton none"
+}
+check "make autograder CH=06: the leaderboard is timed by the grader; a cheat gets no entry" autograder_leaderboard_check
 # make release: a student repository for chapters 03-05 builds, grades an
 # untouched chapter below full marks, holds no solution of 03-07 (03-05 are
 # its exercises, 06-07 are not shipped), and refuses bad values. A "solution
