@@ -15,6 +15,14 @@
  *       each as a SIDE x SIDE patch centred on the strongest response:
  *       OUT_PREFIX-fNN.p?m, one strip per filter (one shared range per
  *       strip, so the patches keep their real brightness)
+ *   figdata weights MODEL_DIR DATA DATASETS OUT_PREFIX SCALE COLS
+ *       conv1's filters three ways, each a grid of K tiles with zero drawn
+ *       mid-grey (one symmetric range per tile, so a channel's sign shows as
+ *       its colour): OUT_PREFIX-start.p?m, the filters as the network
+ *       initialised them before training (rebuilt from the run's seed);
+ *       OUT_PREFIX-trained.p?m, as trained; OUT_PREFIX-patterns.p?m, the
+ *       pattern each trained filter answers to (below). Prints the mean
+ *       cosine between a filter's start and its trained weights.
  *   figdata classes DATA DATASETS OUT_PREFIX
  *       the first test image of every class: OUT_PREFIX-NN.p?m (one pixel per
  *       pixel), and the class names on standard output, one a line
@@ -33,8 +41,10 @@
 #include "error.h"
 #include "image.h"
 #include "npy.h"
+#include "model.h"
 #include "run.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +62,7 @@ static int usage(void)
             "usage: figdata filters MODEL_DIR OUT SCALE COLS\n"
             "       figdata maps MODEL_DIR DATA DATASETS CLASS OUT_PREFIX SCALE COLS\n"
             "       figdata patches MODEL_DIR DATA DATASETS NFILTERS TOPK SIDE SCALE OUT_PREFIX\n"
+            "       figdata weights MODEL_DIR DATA DATASETS OUT_PREFIX SCALE COLS\n"
             "       figdata classes DATA DATASETS OUT_PREFIX\n");
     return 2;
 }
@@ -235,6 +246,162 @@ done:
     return rc == 0 ? 0 : fail("patches");
 }
 
+/* t [K, C, H, W] as K planar tiles of bytes, each tile on a symmetric range
+ * [-m, m] with m its largest |value|: 0 is mid-grey (128), +m white, -m
+ * black, per channel. Unlike vis_normalize's min-max range, a weight's sign
+ * survives: a tile whose red is positive and green negative looks red. */
+static void to_bytes_symmetric(uint8_t *out, const Tensor *t)
+{
+    size_t tile = tensor_size(t) / (size_t)t->n;
+    for (int k = 0; k < t->n; k++) {
+        const float *v = t->data + (size_t)k * tile;
+        float m = 0.0f;
+        for (size_t i = 0; i < tile; i++) m = fabsf(v[i]) > m ? fabsf(v[i]) : m;
+        for (size_t i = 0; i < tile; i++) {
+            float b = m > 0.0f ? 127.5f + 127.5f * v[i] / m : 127.5f;
+            out[(size_t)k * tile + i] = (uint8_t)(b < 0.0f ? 0.0f : b > 255.0f ? 255.0f : b + 0.5f);
+        }
+    }
+}
+
+/* t [K, C, H, W] on symmetric ranges, upscaled and tiled, written to path. */
+static int render_symmetric(const char *path, const Tensor *t, int scale, int cols)
+{
+    size_t tile = tensor_size(t) / (size_t)t->n, big = tile * (size_t)scale * (size_t)scale;
+    uint8_t *bytes = malloc(tensor_size(t)), *tiles = malloc(big * (size_t)t->n);
+    VisImage *img = NULL;
+    int rc = bytes && tiles ? 0 : cnn_error("out of memory");
+    if (rc == 0) to_bytes_symmetric(bytes, t);
+    for (int k = 0; k < t->n && rc == 0; k++)
+        rc = vis_upscale(tiles + (size_t)k * big, bytes + (size_t)k * tile, t->c, t->h, t->w, scale);
+    if (rc == 0) rc = vis_grid(&img, tiles, t->n, t->c, t->h * scale, t->w * scale, (VisGrid){cols, 3, 255});
+    if (rc == 0) rc = vis_image_write(path, img);
+    vis_image_free(img);
+    free(bytes);
+    free(tiles);
+    return rc;
+}
+
+/* The pattern each filter answers to: patterns [K, C, R, S] = Cov(x) w, the
+ * covariance of the R x S patches of images x [N, C, H, W] (every other
+ * position inside the images, both ways) times each filter w [K, C, R, S]
+ * as a vector of D = C*R*S weights. A filter's answer is y = w . x, and
+ * Cov(x, y) = Cov(x) w: this is how the patches that drive y up differ, on
+ * average, from the average patch. The weights themselves mix in directions
+ * natural images hardly ever take (colour changing from pixel to pixel),
+ * which cost the filter nothing and which training barely moves; the
+ * covariance weighs each direction by how much images use it. */
+static int filter_patterns(Tensor *patterns, const Tensor *x, const Tensor *w)
+{
+    int D = w->c * w->h * w->w;
+    double *sum = calloc((size_t)D, sizeof *sum), *cov = calloc((size_t)D * D, sizeof *cov);
+    double *p = malloc((size_t)D * sizeof *p);
+    if (!sum || !cov || !p) {
+        free(sum);
+        free(cov);
+        free(p);
+        return cnn_error("out of memory");
+    }
+    long count = 0;
+    for (int n = 0; n < x->n; n++)
+        for (int h = 0; h + w->h <= x->h; h += 2)
+            for (int q = 0; q + w->w <= x->w; q += 2) {
+                int d = 0;
+                for (int c = 0; c < w->c; c++)
+                    for (int i = 0; i < w->h; i++)
+                        for (int j = 0; j < w->w; j++) p[d++] = *tensor_at(x, n, c, h + i, q + j);
+                for (int a = 0; a < D; a++) {
+                    sum[a] += p[a];
+                    for (int b = 0; b <= a; b++) cov[a * D + b] += p[a] * p[b];
+                }
+                count++;
+            }
+    for (int a = 0; a < D; a++)
+        for (int b = 0; b <= a; b++) {
+            double v = cov[a * D + b] / (double)count - sum[a] / (double)count * sum[b] / (double)count;
+            cov[a * D + b] = cov[b * D + a] = v;
+        }
+    for (int k = 0; k < w->n; k++) {
+        const float *wk = w->data + (size_t)k * D;
+        for (int a = 0; a < D; a++) {
+            double v = 0.0;
+            for (int b = 0; b < D; b++) v += cov[a * D + b] * wk[b];
+            patterns->data[(size_t)k * D + a] = (float)v;
+        }
+    }
+    free(sum);
+    free(cov);
+    free(p);
+    return 0;
+}
+
+/* conv1's weights [K, C, R, S] as model_init drew them before training:
+ * a CNN of the run's shape rebuilt with the run's seed (conv1 is the first
+ * layer model_init draws, so only its own shape and the seed matter). The
+ * caller frees the result. */
+static Tensor *starting_conv1(const char *dir, const Tensor *w, const Tensor *x)
+{
+    RunSummary s;
+    if (run_summary_read(&s, dir) != 0) return NULL;
+    Model *m = model_cnn(&layers_naive, x->c, x->h, x->w, w->n, 16, 10, s.seed);
+    if (!m) return NULL;
+    Tensor *start = m->layers[0].weight ? tensor_clone(m->layers[0].weight->value) : NULL;
+    model_free(m);
+    if (start && (start->n != w->n || start->c != w->c || start->h != w->h || start->w != w->w)) {
+        tensor_free(start);
+        return cnn_error("%s: conv1 is not the first 3x3 layer of a CNN", dir), NULL;
+    }
+    return start;
+}
+
+/* The mean over filters of the cosine between a's and b's weights [K, ...]. */
+static double mean_cosine(const Tensor *a, const Tensor *b)
+{
+    size_t D = tensor_size(a) / (size_t)a->n;
+    double total = 0.0;
+    for (int k = 0; k < a->n; k++) {
+        double ab = 0.0, aa = 0.0, bb = 0.0;
+        for (size_t i = 0; i < D; i++) {
+            double u = a->data[(size_t)k * D + i], v = b->data[(size_t)k * D + i];
+            ab += u * v;
+            aa += u * u;
+            bb += v * v;
+        }
+        total += aa > 0.0 && bb > 0.0 ? ab / sqrt(aa * bb) : 0.0;
+    }
+    return total / a->n;
+}
+
+static int cmd_weights(char **argv)
+{
+    Tensor *w = NULL, *start = NULL, *input = NULL, *patterns = NULL;
+    Dataset train = {0}, test = {0};
+    int rc = -1, scale = atoi(argv[4]), cols = atoi(argv[5]);
+    char path[1024], name[1100];
+    snprintf(path, sizeof path, "%s/conv1.weight.npy", argv[0]);
+    if (!(w = npy_load_tensor(path))) goto done;
+    if (dataset_load_split(&train, &test, argv[1], argv[2]) != 0) goto done;
+    if (!(start = starting_conv1(argv[0], w, test.images))) goto done;
+    if (!(input = standardised(test.images, argv[0])) || !(patterns = tensor_new_like(w))) goto done;
+    if (filter_patterns(patterns, input, w) != 0) goto done;
+    const char *what[3] = {"start", "trained", "patterns"};
+    const Tensor *t[3] = {start, w, patterns};
+    for (int i = 0; i < 3; i++) {
+        snprintf(name, sizeof name, "%s-%s.%s", argv[3], what[i], ext(w->c));
+        if (render_symmetric(name, t[i], scale, cols) != 0) goto done;
+    }
+    printf("mean cosine between a filter's starting and trained weights: %.2f\n", mean_cosine(start, w));
+    rc = 0;
+done:
+    tensor_free(w);
+    tensor_free(start);
+    tensor_free(input);
+    tensor_free(patterns);
+    dataset_free(&train);
+    dataset_free(&test);
+    return rc == 0 ? 0 : fail("weights");
+}
+
 static int cmd_classes(char **argv)
 {
     Dataset train = {0}, test = {0};
@@ -266,6 +433,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "filters") && argc == 6) return cmd_filters(argv + 2);
     if (!strcmp(cmd, "maps") && argc == 9) return cmd_maps(argv + 2);
     if (!strcmp(cmd, "patches") && argc == 10) return cmd_patches(argv + 2);
+    if (!strcmp(cmd, "weights") && argc == 8) return cmd_weights(argv + 2);
     if (!strcmp(cmd, "classes") && argc == 5) return cmd_classes(argv + 2);
     return usage();
 }

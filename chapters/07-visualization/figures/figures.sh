@@ -4,7 +4,8 @@
 #   ch07-digits-maps.png        their 8 feature maps beside a held-out digit    (fig. 13)
 #   ch07-top-patches.png        each digits filter's 8 favourite test patches   (Zeiler-Fergus)
 #   ch07-cifar-classes.png      one CIFAR-10 test image per class, labelled     (fig. 1)
-#   ch07-cifar-filters.png      the 32 RGB conv1 filters of the CIFAR CNN       (fig. 10)
+#   ch07-cifar-filters.png      the 32 RGB conv1 filters of the CIFAR CNN       (fig. 10):
+#                               before and after training, and what each answers to
 #   ch07-cifar-maps.png         their 32 feature maps on a CIFAR test cat       (fig. 11)
 #   ch07-cifar-top-patches.png  8 CIFAR filters' favourite test patches
 # The filters come from the CNN your network trains (`train --reuse`: a
@@ -43,15 +44,46 @@ filter_count() {
 # big IN OUT PERCENT: a nearest-neighbour enlargement (no blur between pixels).
 big() { to_png "$1" "$2" -filter point -scale "$3%"; }
 
-# filters_and_maps DATA NAME CLASS FILTER_SCALE MAP_SCALE COLS INPUT_PERCENT
-filters_and_maps() {
-    local data=$1 name=$2 class=$3 fscale=$4 mscale=$5 cols=$6 ipct=$7 dir n
-    dir=$(weights "$data") || return 1
+# plain_filters DIR NAME SCALE COLS: the filters, each tile on its own min-max range.
+plain_filters() {
+    local dir=$1 name=$2 fscale=$3 cols=$4
     "$FIGDATA" filters "$dir" "$WORK/$name-filters.pnm" "$fscale" "$cols"
     to_png "$WORK/$name-filters.pnm" "$WORK/$name-filters.png"
     tile "$OUT/ch07-$name-filters$s.png" 1 -geometry +14+8 -background white "${font[@]}" -- \
         -label "$(filter_count "$dir") learned conv1 filters, filter 0 top left\nblack = a tile's smallest weight, white = its largest" \
         "$WORK/$name-filters.png"
+}
+
+# three_views DIR DATA NAME SCALE COLS: the filters before and after training
+# and the pattern each answers to, zero mid-grey (figdata weights).
+three_views() {
+    local dir=$1 data=$2 name=$3 fscale=$4 cols=$5 k cosine
+    rm -f "$WORK/$name-view-"*
+    cosine=$("$FIGDATA" weights "$dir" "$data" "$DATASETS" "$WORK/$name-view" "$fscale" "$cols")
+    echo "  $data: $cosine" >&2
+    for v in start trained patterns; do to_png "$(echo "$WORK/$name-view-$v."p?m)" "$WORK/$name-view-$v.png"; done
+    k=$(filter_count "$dir")
+    tile "$OUT/ch07-$name-filters$s.png" 1 -geometry +14+8 -background white "${font[@]}" -- \
+        -label "the $k conv1 filters before training (random, the run's seed), filter 0 top left" "$WORK/$name-view-start.png" \
+        -label "the same $k filters after training (0 grey, + bright, - dark, per colour)" "$WORK/$name-view-trained.png" \
+        -label "what each trained filter answers to (its pattern: patch covariance x weights)" \
+        "$WORK/$name-view-patterns.png"
+}
+
+# filters_and_maps DATA NAME CLASS FILTER_SCALE MAP_SCALE COLS INPUT_PERCENT
+# (the digits' 1-channel filters read as they are; CIFAR's RGB ones need the
+# three views, chapter 07's README section 3 says why)
+filters_and_maps() {
+    local data=$1 name=$2 class=$3 fscale=$4 mscale=$5 cols=$6 ipct=$7 dir n cosine
+    dir=$(weights "$data") || return 1
+    if [ "$data" = digits ]; then
+        plain_filters "$dir" "$name" "$fscale" "$cols"
+        # the figure shows the trained filters alone; how far they moved from their start:
+        cosine=$("$FIGDATA" weights "$dir" "$data" "$DATASETS" "$WORK/$name-view" "$fscale" "$cols")
+        echo "  $data: $cosine" >&2
+    else
+        three_views "$dir" "$data" "$name" "$fscale" "$cols"
+    fi
     made "ch07-$name-filters$s.png"
     rm -f "$WORK/$name-input."p?m
     n=$("$FIGDATA" maps "$dir" "$data" "$DATASETS" "$class" "$WORK/$name" "$mscale" "$cols")
@@ -103,5 +135,5 @@ done <"$WORK/cifar-classes.txt"
 [ "$k" -gt 0 ] || { echo "  figdata-07 classes printed no class names" >&2; exit 1; }
 tile "$OUT/ch07-cifar-classes$s.png" 5 -geometry +8+6 -background white "${font[@]}" -- ${args[@]+"${args[@]}"}
 made "ch07-cifar-classes$s.png"
-filters_and_maps cifar10 cifar 3 16 4 8 800
+filters_and_maps cifar10 cifar 3 24 4 8 800
 top_patches cifar10 cifar "ch07-cifar-top-patches$s.png" 8 7 6
