@@ -52,11 +52,15 @@ awk -F, 'NR > 1 && $19 == "ok" && ($10 == "naive" || $10 == "fast" || $10 == "op
 # (x y name side): shapes of nearly the same intensity (cifar-conv2 and
 # strided) would print their names on top of each other, so a shape with a
 # neighbour less than 1.6x away in intensity is named beside its point
-# instead of above it: the left column of such a cluster to the left, the
+# instead: the left column of such a cluster to the left, the
 # right column to the right, the names of one column stacked at least 1.25x
-# apart in GFLOP/s. Side: A above, L left, R right.
-awk '$4 == "fast-1t" { print $2, $3, $1 }' "$WORK/roofline.dat" | sort -k1,1g -k2,2gr | awk '
-    { x[NR] = $1; y[NR] = $2; name[NR] = $3 }
+# apart in GFLOP/s. Side: A under, L left, R right.
+# A lone shape is named under the lowest point of its column (whatever is
+# lowest there of the points drawn), where nothing else is; above its point the name would
+# cover the other implementations' points.
+awk '$4 == "fast-1t" { print $2, $3, $1 }' "$WORK/roofline.dat" | sort -k1,1g -k2,2gr |
+    awk 'NR == FNR { if ($4 ~ /-2t$/ && $4 != "fast-2t") next; if (!($1 in low) || $3 < low[$1]) low[$1] = $3; next } { print $0, low[$3] }' "$WORK/roofline.dat" - | awk '
+    { x[NR] = $1; y[NR] = $2; name[NR] = $3; low[NR] = $4 }
     END {
         # col[i]: the column of point i (points < 1.15x apart share one);
         # cl[i]: its cluster (columns < 1.6x apart share one).
@@ -71,7 +75,7 @@ awk '$4 == "fast-1t" { print $2, $3, $1 }' "$WORK/roofline.dat" | sort -k1,1g -k
             else if (col[i] == first[cl[i]]) side = "L"
             else if (col[i] == last[cl[i]]) side = "R"
             else side = "A"
-            ly = y[i]
+            ly = side == "A" ? low[i] : y[i]
             # the names of one column, GFLOP/s falling: each below the last
             if (col[i] != i && ly > label_y[i - 1] / 1.25) ly = label_y[i - 1] / 1.25
             label_y[i] = ly

@@ -4,7 +4,7 @@
 # ARG1 = points (shape intensity gflops impl-threads), ARG2/ARG3 = peak at
 # 1/2 threads, ARG4/ARG5 = triad bandwidth (GB/s) at 1/2 threads, ARG6 = the
 # run's machine and date (may be empty), ARG7 = where each shape's name goes
-# (x y name side, written by figures.sh: A above the point, L to its left,
+# (x y name side, written by figures.sh: A under the lowest point of its column, L to its left,
 # R to its right, so that shapes of nearly the same intensity keep their
 # names apart). The ridge point of each roof, peak / bandwidth, is computed
 # here from the same numbers.
@@ -31,6 +31,6 @@ plot roof1(x) ls 3 title sprintf("1 thread: %.0f GFLOP/s, %.0f GB/s, ridge %.1f 
      ARG1 using 2:(strcol(4) eq "pytorch-1t" ? $3 : NaN) with points pt 9 ps 1.3 lc rgb HIGHLIGHT title "PyTorch, 1 thread", \
      ARG1 using 2:(strcol(4) eq "fast-1t" ? $3 : NaN) with points pt 7 ps 1.4 lc rgb CNN_COLOUR title "conv2d_forward_fast, 1 thread" noenhanced, \
      ARG1 using 2:(strcol(4) eq "fast-2t" ? $3 : NaN) with points pt 6 ps 1.4 lc rgb CNN_COLOUR title "conv2d_forward_fast, 2 threads" noenhanced, \
-     ARG7 using 1:(strcol(4) eq "A" ? $2 : NaN):3 with labels center offset 0,1.1 font ",9" noenhanced notitle, \
+     ARG7 using 1:(strcol(4) eq "A" ? $2 : NaN):3 with labels center offset 0,-1.2 font ",9" noenhanced notitle, \
      ARG7 using 1:(strcol(4) eq "L" ? $2 : NaN):3 with labels right offset -1.2,0 font ",9" noenhanced notitle, \
      ARG7 using 1:(strcol(4) eq "R" ? $2 : NaN):3 with labels left offset 1.2,0 font ",9" noenhanced notitle
