@@ -10,6 +10,11 @@
 --   docs/figures/NAME                -> figures/NAME (book.sh copies them)
 --   anything else in the repository  -> ../../PATH (the file itself)
 -- Absolute URLs, mailto: and #fragments are left alone.
+--
+-- It also lets a long inline code name break across lines after a "/" or a
+-- "_" (an HTML <wbr>): a test name such as
+-- `backward/large_filter_bank_on_two_threads` is one word to the browser,
+-- and in a table it would push the table past the book's column.
 
 local pages = {
   ["README.md"] = "readme.html",
@@ -51,6 +56,16 @@ local function rewrite(target)
   return "../../" .. repo_path .. fragment
 end
 
+-- Inline code longer than this many characters gets its break points.
+local long_code = 16
+
+local function breakable_code(el)
+  if #el.text <= long_code or not el.text:match("[/_]") then return nil end
+  local html = el.text:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;")
+  html = html:gsub("([/_])", "%1<wbr>")
+  return pandoc.RawInline("html", "<code>" .. html .. "</code>")
+end
+
 return {
   {
     Meta = function(meta)
@@ -63,5 +78,6 @@ return {
   {
     Link = function(el) el.target = rewrite(el.target); return el end,
     Image = function(el) el.src = rewrite(el.src); return el end,
+    Code = breakable_code,
   },
 }
