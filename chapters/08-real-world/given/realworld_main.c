@@ -16,7 +16,6 @@
  * Exit status: 0, 1 a runtime error (missing dataset), 2 a bad command line.
  */
 #include "cli.h"
-#include "csv.h"
 #include "dataset.h"
 #include "error.h"
 #include "augment.h"
@@ -48,34 +47,10 @@ static int augment_training_batch(Tensor *xb, Rng *rng, const void *ctx)
     return augment_batch(xb, rng, (const AugmentParams *)ctx);
 }
 
-typedef struct {
-    size_t params;
-    double test_acc, seconds, speed;
-    int epochs;
-} Row;
-
 static int bad_usage(const char *msg)
 {
     fprintf(stderr, "realworld: %s\n(realworld --help lists the options)\n", msg);
     return 2;
-}
-
-/* The table, also as CSV for the figures. */
-static int write_table(const char *root, const char *data, const char *const *names, const Row *rows)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s-batchnorm.csv", root, data);
-    CsvFile *f = csv_open(path, "run,params,test_acc,epochs,train_seconds,images_per_s");
-    for (int m = 0; m < MODELS; m++) {
-        csv_str(f, names[m]);
-        csv_num(f, (double)rows[m].params);
-        csv_num(f, rows[m].test_acc);
-        csv_num(f, rows[m].epochs);
-        csv_num(f, rows[m].seconds);
-        csv_num(f, rows[m].speed);
-        csv_end_row(f);
-    }
-    return csv_close(f);
 }
 
 int main(int argc, char **argv)
@@ -137,17 +112,8 @@ int main(int argc, char **argv)
     if (rc == 0) rc = cli_catch_sigint(&stop);
     if (rc == 0) rc = make_dirs(root);
     if (rc == 0) run_print_whose_code(stderr, &cfg[1], &train);
-    Row rows[MODELS] = {{0}};
-    for (int m = 0; m < MODELS && rc == 0 && !stop; m++) {
-        char dir[1024];
-        snprintf(dir, sizeof dir, "%s/%s-%s", root, data, names[m]);
-        fprintf(stderr, "training %s on %s (%d epochs, batch %d, lr %g%s)\n", names[m], data, cfg[m].epochs,
-                cfg[m].batch, (double)cfg[m].sgd.lr, cfg[m].augment ? ", augmented training images" : "");
-        RunResult r;
-        rc = run_training(&r, &cfg[m], &train, &test, mean, std, dir, &stop);
-        const EpochStats *e = &r.train.last;
-        rows[m] = (Row){r.params, e->test_acc, e->train_seconds, e->images_per_second, r.train.epochs_done};
-    }
+    RunRow rows[MODELS];
+    if (rc == 0) rc = run_compare(rows, cfg, names, MODELS, &train, &test, mean, std, root, false, &stop);
     int ntrain = train.count, ntest = test.count;
     dataset_free(&train);
     dataset_free(&test);
@@ -160,18 +126,17 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("\nThe CNN, + batch norm, + augmentation on %s (%d training, %d test images)\n\n", data, ntrain, ntest);
-    printf("  run            params   test accuracy   epochs   train time    images/s\n");
-    for (int m = 0; m < MODELS; m++)
-        printf("  %-10s  %9zu   %12.1f %%   %6d   %8.1f s   %9.0f\n", names[m], rows[m].params,
-               100.0 * rows[m].test_acc, rows[m].epochs, rows[m].seconds, rows[m].speed);
+    run_print_table(stdout, "run", rows, MODELS);
     printf("\n  Batch norm: test accuracy %+.1f points; %zu parameters more (gamma and beta, minus the conv "
            "biases it makes useless); training %.2fx the time.\n",
            100.0 * (rows[1].test_acc - rows[0].test_acc), rows[1].params - rows[0].params,
-           rows[0].seconds > 0 ? rows[1].seconds / rows[0].seconds : 0.0);
+           rows[0].train_seconds > 0 ? rows[1].train_seconds / rows[0].train_seconds : 0.0);
     printf("  Augmentation (shifts of up to %d pixel%s, %s): test accuracy %+.1f points over batch norm alone.\n",
            augment.pad, augment.pad == 1 ? "" : "s", augment.flip ? "mirror images" : "no mirror images",
            100.0 * (rows[2].test_acc - rows[1].test_acc));
-    if (write_table(root, data, names, rows) != 0) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s-batchnorm.csv", root, data);
+    if (run_write_table(path, "run", rows, MODELS) != 0) {
         fprintf(stderr, "realworld: %s\n", cnn_last_error());
         return 1;
     }
