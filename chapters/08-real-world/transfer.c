@@ -99,7 +99,7 @@ int sgd_step_groups(Model *m, SgdParams p, const LrGroups *g)
         // each of its two parameters that exists (a conv before batch norm
         // has no bias), with weight_decay 0 where q->decay is false.
         // Return -1 when a step fails.
-        (void)l; (void)params;
+        (void)l; (void)params; (void)p;
     }
     return 0;
 }

@@ -135,7 +135,7 @@ int sgd_step_groups(Model *m, SgdParams p, const LrGroups *g)
             if (!q->decay) pq.weight_decay = 0.0f;
             if (sgd_step(q->value, q->velocity, q->grad, pq) != 0) return -1;
         }
-        //| (void)l; (void)params;
+        //| (void)l; (void)params; (void)p;
         //<<
     }
     return 0;

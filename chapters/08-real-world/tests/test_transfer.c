@@ -265,8 +265,12 @@ GRADED_TEST(transfer, sgd_groups_rates_decay_and_frozen, 3,
             "g.head) at backbone_scale * lr, the head at lr; weight decay on weights only (TODO 8.9).")
 {
     Model *m = cnn(&layers_naive, 4, 6, 1);
-    /* Known gradients: 0.5 everywhere; velocities 0. */
-    for (int i = 0; i < m->nparams; i++) tensor_fill(m->params[i].grad, 0.5f);
+    /* Known gradients: 0.5 everywhere; velocities 0; biases 0.2 (not 0, so
+     * that weight decay on a bias would show). */
+    for (int i = 0; i < m->nparams; i++) {
+        tensor_fill(m->params[i].grad, 0.5f);
+        if (!m->params[i].decay) tensor_fill(m->params[i].value, 0.2f);
+    }
     Tensor **before = snapshot(m);
     cr_assert_eq(model_freeze(m, 3), 0, "%s", cnn_last_error());
     SgdParams p = {.lr = 0.1f, .momentum = 0.9f, .weight_decay = 0.01f};
