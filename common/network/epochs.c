@@ -146,7 +146,9 @@ int train_epochs(TrainResult *result, Model *m, const Dataset *train, const Data
             p.lr = (float)(cfg->sgd.lr * (1.0 - frac * (1.0 - cfg->lr_final)));
             float loss;
             int ok;
-            if ((rc = train_step(&loss, &ok, m, &xv, yb, p)) != 0) break;
+            rc = cfg->step ? cfg->step(&loss, &ok, m, &xv, yb, p, cfg->step_ctx)
+                           : train_step(&loss, &ok, m, &xv, yb, p);
+            if (rc != 0) break;
             if (!isfinite(loss)) {
                 rc = cnn_error("train_epochs: the loss became %g at epoch %d, batch %d: the "
                                "learning rate %g is too large", (double)loss, epoch, b + 1,

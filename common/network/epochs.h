@@ -36,6 +36,14 @@ typedef struct TrainConfig {
      * the batch is a copy. ctx is passed through. */
     int (*augment)(Tensor *xb, Rng *rng, const void *ctx);
     const void *augment_ctx;
+    /* Optional (NULL, the default: chapter 05's train_step): the training
+     * step, for a run that updates its parameters its own way -- chapter
+     * 08's fine-tuning (frozen layers, a learning rate per group of
+     * layers). train_step's contract, p with the learning rate of this
+     * step of the schedule; ctx is passed through. */
+    int (*step)(float *loss, int *correct, Model *m, const Tensor *x, const int *labels, SgdParams p,
+                const void *ctx);
+    const void *step_ctx;
 } TrainConfig;
 
 /* The workbook's tuned settings for a model ("mlp", "cnn") on a dataset;

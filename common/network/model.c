@@ -392,7 +392,11 @@ int model_backward(Model *m, const Tensor *x)
         /* A ReLU under a 2x2 / stride 2 max pool: one fused pass (when the
          * table has one: chapter 06's) writes the ReLU's input gradient, and
          * the ReLU layer is skipped. */
-        if (ops->relu_maxpool2x2_backward && l->kind == LAYER_MAXPOOL && i >= 2 &&
+        /* Nothing below learns (chapter 08's frozen backbone): the
+         * backward pass ends here, before the first layer that would only
+         * pass a gradient down to frozen layers. */
+        if (l->stop_grad && (l->frozen || !l->weight)) break;
+        if (ops->relu_maxpool2x2_backward && l->kind == LAYER_MAXPOOL && i >= 2 && !m->layers[i - 1].stop_grad &&
             m->layers[i - 1].kind == LAYER_RELU && l->pool.window_h == 2 && l->pool.window_w == 2 &&
             l->pool.stride_h == 2 && l->pool.stride_w == 2) {
             Layer *below = &m->layers[i - 2];
@@ -403,23 +407,23 @@ int model_backward(Model *m, const Tensor *x)
             continue;
         }
         const Tensor *in = i ? &m->layers[i - 1].y : x;
-        Tensor *din = i ? &m->layers[i - 1].dy : NULL; /* the input needs no gradient */
+        /* The network's input needs no gradient, nor does a layer's input
+         * when no layer below it learns. */
+        Tensor *din = i && !l->stop_grad ? &m->layers[i - 1].dy : NULL;
         if (din) tensor_zero(din); /* every backward pass accumulates into din */
+        /* A frozen layer's parameter gradients are not wanted: NULL skips
+         * their work (every backward pass accepts NULL there). */
+        Tensor *dw = l->weight && !l->frozen ? l->weight->grad : NULL;
+        Tensor *db = l->bias && !l->frozen ? l->bias->grad : NULL;
         int rc = 0;
         switch (l->kind) {
-        case LAYER_CONV:
-            rc = ops->conv_backward(din, l->weight->grad, l->bias ? l->bias->grad : NULL, &l->dy, in,
-                                    l->weight->value, l->conv);
-            break;
+        case LAYER_CONV: rc = ops->conv_backward(din, dw, db, &l->dy, in, l->weight->value, l->conv); break;
         case LAYER_RELU: rc = din ? ops->relu_backward(din, &l->dy, in) : 0; break;
         case LAYER_MAXPOOL: rc = din ? ops->maxpool_backward(din, &l->dy, l->argmax, l->pool) : 0; break;
         case LAYER_AVGPOOL: rc = din ? ops->avgpool_backward(din, &l->dy, l->pool) : 0; break;
-        case LAYER_DENSE:
-            rc = ops->dense_backward(din, l->weight->grad, l->bias->grad, &l->dy, in, l->weight->value);
-            break;
+        case LAYER_DENSE: rc = ops->dense_backward(din, dw, db, &l->dy, in, l->weight->value); break;
         case LAYER_BATCHNORM:
-            rc = ops->batchnorm_backward(din, l->weight->grad, l->bias->grad, &l->dy, in, l->weight->value,
-                                         l->save_mean, l->save_invstd);
+            rc = ops->batchnorm_backward(din, dw, db, &l->dy, in, l->weight->value, l->save_mean, l->save_invstd);
             break;
         }
         if (rc != 0) return cnn_error_context("model %s: backward through %s", m->name, l->name);

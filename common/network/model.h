@@ -61,6 +61,12 @@ typedef struct Layer {
      * never updated by SGD) and the batch statistics [C] the last training
      * forward kept for the backward pass. */
     Tensor *running_mean, *running_var, *save_mean, *save_invstd;
+    /* Transfer learning (chapter 08's model_freeze sets them; both false
+     * after building): a frozen layer's parameters get no gradient (its
+     * backward is called with NULL for dw and db) and no update; stop_grad
+     * means no layer below this one learns, so its input gradient is not
+     * computed either (and a frozen layer with stop_grad is skipped). */
+    bool frozen, stop_grad;
     Tensor *y_store, *dy_store; /* [capacity, out] */
     Tensor y, dy;           /* views of the current batch */
     int32_t *argmax;        /* LAYER_MAXPOOL: capacity * out elements */
@@ -140,7 +146,9 @@ Tensor *model_dlogits(Model *m);
 void model_zero_grad(Model *m);
 
 /* Backpropagates model_dlogits() through the layers of the last forward
- * (x is that forward's input), accumulating into every Param.grad. The
+ * (x is that forward's input), accumulating into every Param.grad (except
+ * those of frozen layers; and from a layer marked stop_grad down nothing
+ * is computed: see Layer.frozen). The
  * gradients between layers are zeroed here, each just before the layer
  * that accumulates into it (then it is still in cache: zeroing all of them
  * at the start of a step cost a trip to memory for each). */

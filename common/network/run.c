@@ -193,9 +193,19 @@ int run_training(RunResult *r, const TrainConfig *cfg, const Dataset *train,
                   volatile sig_atomic_t *stop)
 {
     memset(r, 0, sizeof *r);
-    if (make_dirs(out_dir) != 0) return -1;
     Model *m = build_model(cfg, train);
     if (!m) return -1;
+    int rc = run_training_model(r, m, cfg, train, test, mean, std, out_dir, stop);
+    model_free(m);
+    return rc;
+}
+
+int run_training_model(RunResult *r, Model *m, const TrainConfig *cfg, const Dataset *train,
+                       const Dataset *test, const float *mean, const float *std, const char *out_dir,
+                       volatile sig_atomic_t *stop)
+{
+    memset(r, 0, sizeof *r);
+    if (make_dirs(out_dir) != 0) return -1;
     r->params = model_param_count(m);
     char path[1024];
     RunLog s = {.tty = isatty(STDERR_FILENO) != 0, .dir = out_dir};
@@ -214,8 +224,72 @@ int run_training(RunResult *r, const TrainConfig *cfg, const Dataset *train,
     if (csv_close(s.loss) != 0 && rc == 0) rc = -1;
     if (csv_close(s.epochs) != 0 && rc == 0) rc = -1;
     if (rc == 0) rc = write_summary(out_dir, cfg, m, &r->train, mean, std);
-    model_free(m);
     return rc;
+}
+
+int run_compare(RunRow *rows, const TrainConfig *cfg, const char *const *names, int count,
+                const Dataset *train, const Dataset *test, const float *mean, const float *std,
+                const char *root, bool reuse, volatile sig_atomic_t *stop)
+{
+    memset(rows, 0, (size_t)count * sizeof *rows);
+    int rc = 0;
+    for (int m = 0; m < count && rc == 0 && !(stop && *stop); m++) {
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s/%s-%s", root, cfg[m].data, names[m]);
+        rows[m].name = names[m];
+        RunSummary done;
+        if (reuse && run_summary_read(&done, dir) == 0 && run_summary_matches(&done, &cfg[m])) {
+            fprintf(stderr, "%s: reusing the finished run in %s\n", names[m], dir);
+            rows[m] = (RunRow){names[m], done.params, done.test_acc, done.train_seconds, done.images_per_second,
+                               done.epochs_done};
+            continue;
+        }
+        fprintf(stderr, "training %s on %s (%d epochs, batch %d, lr %g%s)\n", names[m], cfg[m].data,
+                cfg[m].epochs, cfg[m].batch, (double)cfg[m].sgd.lr,
+                cfg[m].augment ? ", augmented training images" : "");
+        RunResult r;
+        rc = run_training(&r, &cfg[m], train, test, mean, std, dir, stop);
+        const EpochStats *e = &r.train.last;
+        rows[m] = (RunRow){names[m], r.params, e->test_acc, e->train_seconds, e->images_per_second,
+                           r.train.epochs_done};
+    }
+    return rc;
+}
+
+/* The width of the table's first column: its header or its longest name. */
+static int name_width(const char *first_column, const RunRow *rows, int count)
+{
+    int w = (int)strlen(first_column);
+    for (int m = 0; m < count; m++)
+        if (rows[m].name && (int)strlen(rows[m].name) > w) w = (int)strlen(rows[m].name);
+    return w;
+}
+
+void run_print_table(FILE *out, const char *first_column, const RunRow *rows, int count)
+{
+    int w = name_width(first_column, rows, count);
+    fprintf(out, "  %-*s  %10s   test accuracy   epochs   train time    images/s\n", w, first_column, "params");
+    for (int m = 0; m < count; m++)
+        fprintf(out, "  %-*s  %10zu   %12.1f %%   %6d   %8.1f s   %9.0f\n", w, rows[m].name ? rows[m].name : "",
+                rows[m].params, 100.0 * rows[m].test_acc, rows[m].epochs, rows[m].train_seconds,
+                rows[m].images_per_second);
+}
+
+int run_write_table(const char *path, const char *first_column, const RunRow *rows, int count)
+{
+    char header[96];
+    snprintf(header, sizeof header, "%s,params,test_acc,epochs,train_seconds,images_per_s", first_column);
+    CsvFile *f = csv_open(path, header);
+    for (int m = 0; m < count; m++) {
+        csv_str(f, rows[m].name ? rows[m].name : "");
+        csv_num(f, (double)rows[m].params);
+        csv_num(f, rows[m].test_acc);
+        csv_num(f, rows[m].epochs);
+        csv_num(f, rows[m].train_seconds);
+        csv_num(f, rows[m].images_per_second);
+        csv_end_row(f);
+    }
+    return csv_close(f);
 }
 
 /* Seconds one training step takes per image with cfg's layers, for images

@@ -69,4 +69,42 @@ int run_training(RunResult *r, const TrainConfig *cfg, const Dataset *train,
                   const Dataset *test, const float *mean, const float *std, const char *out_dir,
                   volatile sig_atomic_t *stop);
 
+/* run_training for a model the caller has built (and perhaps changed: chapter
+ * 08 loads a pretrained backbone into it and freezes layers). m is not freed;
+ * it holds the trained weights afterwards. */
+int run_training_model(RunResult *r, Model *m, const TrainConfig *cfg, const Dataset *train,
+                       const Dataset *test, const float *mean, const float *std, const char *out_dir,
+                       volatile sig_atomic_t *stop);
+
+/* One row of a comparison table (verdict, realworld): a finished run's size,
+ * accuracy and time. */
+typedef struct RunRow {
+    const char *name;         /* "mlp", "cnn-bn", ...: not owned */
+    size_t params;
+    double test_acc;          /* 0..1 */
+    double train_seconds, images_per_second;
+    int epochs;               /* finished epochs */
+} RunRow;
+
+/* Trains the models cfg[0..count-1] one after the other on the same data,
+ * cfg[i] into root/<cfg[i].data>-<names[i]>/, announcing each on stderr
+ * ("training cnn on digits (15 epochs, ...)") under its progress bar, and
+ * fills rows[i]. With reuse, a model whose folder already holds a finished
+ * run of the same settings and code (run_summary_matches) is read from its
+ * summary.txt instead of trained again. Stops at the first error or when
+ * *stop is set (stop may be NULL); the rows not reached stay zero. */
+int run_compare(RunRow *rows, const TrainConfig *cfg, const char *const *names, int count,
+                const Dataset *train, const Dataset *test, const float *mean, const float *std,
+                const char *root, bool reuse, volatile sig_atomic_t *stop);
+
+/* The comparison table on out, its first column headed first_column
+ * ("model", "run"):
+ *     model      params   test accuracy   epochs   train time    images/s
+ *     mlp        564106           97.2 %       12        0.7 s       24000 */
+void run_print_table(FILE *out, const char *first_column, const RunRow *rows, int count);
+
+/* The same table as CSV at path, header
+ * "<first_column>,params,test_acc,epochs,train_seconds,images_per_s". */
+int run_write_table(const char *path, const char *first_column, const RunRow *rows, int count);
+
 #endif

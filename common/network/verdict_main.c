@@ -15,7 +15,6 @@
  * Exit status: 0, 1 a runtime error (missing dataset), 2 a bad command line.
  */
 #include "cli.h"
-#include "csv.h"
 #include "dataset.h"
 #include "error.h"
 #include "memory.h"
@@ -25,12 +24,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-
-typedef struct {
-    size_t params;
-    double test_acc, seconds, speed;
-    int epochs;
-} Row;
 
 static int bad_usage(const char *msg)
 {
@@ -93,23 +86,8 @@ int main(int argc, char **argv)
     int rc = standardize_datasets(mean, std, &train, &test);
     if (rc == 0) rc = cli_catch_sigint(&stop);
     if (rc == 0) run_print_whose_code(stderr, &cfg[1], &train);
-    Row rows[2] = {{0}};
-    for (int m = 0; m < 2 && rc == 0 && !stop; m++) {
-        char dir[1024];
-        snprintf(dir, sizeof dir, "%s/%s-%s", root, data, names[m]);
-        RunSummary done;
-        if (reuse && run_summary_read(&done, dir) == 0 && run_summary_matches(&done, &cfg[m])) {
-            fprintf(stderr, "%s: reusing the finished run in %s\n", names[m], dir);
-            rows[m] = (Row){done.params, done.test_acc, done.train_seconds, done.images_per_second, done.epochs_done};
-            continue;
-        }
-        fprintf(stderr, "training %s on %s (%d epochs, batch %d, lr %g)\n", names[m], data, cfg[m].epochs,
-                cfg[m].batch, (double)cfg[m].sgd.lr);
-        RunResult r;
-        rc = run_training(&r, &cfg[m], &train, &test, mean, std, dir, &stop);
-        const EpochStats *e = &r.train.last;
-        rows[m] = (Row){r.params, e->test_acc, e->train_seconds, e->images_per_second, r.train.epochs_done};
-    }
+    RunRow rows[2];
+    if (rc == 0) rc = run_compare(rows, cfg, names, 2, &train, &test, mean, std, root, reuse, &stop);
     int ntrain = train.count, ntest = test.count;
     dataset_free(&train);
     dataset_free(&test);
@@ -122,25 +100,12 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("\nMLP vs CNN on %s (%d training, %d test images)\n\n", data, ntrain, ntest);
-    printf("  model      params   test accuracy   epochs   train time    images/s\n");
-    for (int m = 0; m < 2; m++)
-        printf("  %-5s  %10zu   %12.1f %%   %6d   %8.1f s   %9.0f\n", names[m], rows[m].params,
-               100.0 * rows[m].test_acc, rows[m].epochs, rows[m].seconds, rows[m].speed);
+    run_print_table(stdout, "model", rows, 2);
     printf("\n  The CNN has %.1fx fewer parameters; test accuracy %+.1f points.\n",
            (double)rows[0].params / (double)rows[1].params, 100.0 * (rows[1].test_acc - rows[0].test_acc));
     char path[1024];
     snprintf(path, sizeof path, "%s/%s-verdict.csv", root, data);
-    CsvFile *f = csv_open(path, "model,params,test_acc,epochs,train_seconds,images_per_s");
-    for (int m = 0; m < 2; m++) {
-        csv_str(f, names[m]);
-        csv_num(f, (double)rows[m].params);
-        csv_num(f, rows[m].test_acc);
-        csv_num(f, rows[m].epochs);
-        csv_num(f, rows[m].seconds);
-        csv_num(f, rows[m].speed);
-        csv_end_row(f);
-    }
-    if (csv_close(f) != 0) {
+    if (run_write_table(path, "model", rows, 2) != 0) {
         fprintf(stderr, "verdict: %s\n", cnn_last_error());
         return 1;
     }

@@ -3,7 +3,11 @@
  * realworld_main.c -- `realworld` (chapter 08): the tutorial's CNN trained
  * as it is, with batch norm after each convolution, and with batch norm and
  * augmented training images, on the same data for the same epochs, with
- * your layers, your batch norm and your augmentation.
+ * your layers, your batch norm and your augmentation; then transfer
+ * learning (transfer_experiment.h): a backbone pretrained on classes 0-4,
+ * and classes 5-9 learnt from few labels from scratch, by a linear probe
+ * and by fine-tuning, with your model_load_backbone, model_freeze and
+ * sgd_step_groups.
  *
  *     make realworld                     digits, seconds
  *     make realworld DATA=cifar10        minutes on 2 cores
@@ -12,11 +16,11 @@
  * Each model trains with the workbook's CNN settings for the dataset
  * (epochs.c) into build/models/realworld/<data>-<run>/, drawing the
  * progress bar of every training run (run.c), and the table is also written
- * to build/models/realworld/<data>-batchnorm.csv for the figures.
+ * to build/models/realworld/<data>-batchnorm.csv for the figures, the
+ * transfer table to <data>-transfer.csv.
  * Exit status: 0, 1 a runtime error (missing dataset), 2 a bad command line.
  */
 #include "cli.h"
-#include "csv.h"
 #include "dataset.h"
 #include "error.h"
 #include "augment.h"
@@ -24,8 +28,10 @@
 #include "memory.h"
 #include "provenance.h"
 #include "run.h"
+#include "transfer_experiment.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,34 +54,10 @@ static int augment_training_batch(Tensor *xb, Rng *rng, const void *ctx)
     return augment_batch(xb, rng, (const AugmentParams *)ctx);
 }
 
-typedef struct {
-    size_t params;
-    double test_acc, seconds, speed;
-    int epochs;
-} Row;
-
 static int bad_usage(const char *msg)
 {
     fprintf(stderr, "realworld: %s\n(realworld --help lists the options)\n", msg);
     return 2;
-}
-
-/* The table, also as CSV for the figures. */
-static int write_table(const char *root, const char *data, const char *const *names, const Row *rows)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s-batchnorm.csv", root, data);
-    CsvFile *f = csv_open(path, "run,params,test_acc,epochs,train_seconds,images_per_s");
-    for (int m = 0; m < MODELS; m++) {
-        csv_str(f, names[m]);
-        csv_num(f, (double)rows[m].params);
-        csv_num(f, rows[m].test_acc);
-        csv_num(f, rows[m].epochs);
-        csv_num(f, rows[m].seconds);
-        csv_num(f, rows[m].speed);
-        csv_end_row(f);
-    }
-    return csv_close(f);
 }
 
 int main(int argc, char **argv)
@@ -84,19 +66,23 @@ int main(int argc, char **argv)
     const char *data = "digits", *datasets = "datasets", *root = "build/models/realworld";
     const LayerOps *base = provenance_default_layers();
     int epochs = 0, threads = 0;
+    bool batchnorm_part = true, transfer_part = true; /* --part */
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
             printf("usage: realworld [--data digits|fashion-mnist|cifar10] [--epochs N] [--threads N]\n"
                    "                 [--layers naive|fast] [--datasets DIR] [--models DIR]\n"
+                   "                 [--part all|batchnorm|transfer]\n"
                    "Trains the CNN, the CNN with batch norm, and that with augmented training images, on the\n"
-                   "same data for the same epochs, and compares them.\n");
+                   "same data for the same epochs, and compares them (--part batchnorm); then pretrains a\n"
+                   "backbone on classes 0-4 and learns classes 5-9 from few labels three ways (--part transfer).\n");
             return 0;
         }
         if (i + 1 >= argc) {
             char msg[128];
             int known = strcmp(o, "--data") == 0 || strcmp(o, "--epochs") == 0 || strcmp(o, "--threads") == 0 ||
-                        strcmp(o, "--datasets") == 0 || strcmp(o, "--models") == 0 || strcmp(o, "--layers") == 0;
+                        strcmp(o, "--datasets") == 0 || strcmp(o, "--models") == 0 || strcmp(o, "--layers") == 0 ||
+                        strcmp(o, "--part") == 0;
             snprintf(msg, sizeof msg, known ? "%s needs a value" : "unknown option %s", o);
             return bad_usage(msg);
         }
@@ -108,6 +94,11 @@ int main(int argc, char **argv)
         else if (strcmp(o, "--datasets") == 0) datasets = v;
         else if (strcmp(o, "--models") == 0) root = v;
         else if (strcmp(o, "--layers") == 0) rc = (base = layers_named(v)) ? 0 : -1;
+        else if (strcmp(o, "--part") == 0) {
+            batchnorm_part = strcmp(v, "all") == 0 || strcmp(v, "batchnorm") == 0;
+            transfer_part = strcmp(v, "all") == 0 || strcmp(v, "transfer") == 0;
+            if (!batchnorm_part && !transfer_part) rc = cnn_error("--part takes all, batchnorm or transfer, not '%s'", v);
+        }
         else rc = cnn_error("unknown option %s", o);
         if (rc != 0) return bad_usage(cnn_last_error());
     }
@@ -137,17 +128,13 @@ int main(int argc, char **argv)
     if (rc == 0) rc = cli_catch_sigint(&stop);
     if (rc == 0) rc = make_dirs(root);
     if (rc == 0) run_print_whose_code(stderr, &cfg[1], &train);
-    Row rows[MODELS] = {{0}};
-    for (int m = 0; m < MODELS && rc == 0 && !stop; m++) {
-        char dir[1024];
-        snprintf(dir, sizeof dir, "%s/%s-%s", root, data, names[m]);
-        fprintf(stderr, "training %s on %s (%d epochs, batch %d, lr %g%s)\n", names[m], data, cfg[m].epochs,
-                cfg[m].batch, (double)cfg[m].sgd.lr, cfg[m].augment ? ", augmented training images" : "");
-        RunResult r;
-        rc = run_training(&r, &cfg[m], &train, &test, mean, std, dir, &stop);
-        const EpochStats *e = &r.train.last;
-        rows[m] = (Row){r.params, e->test_acc, e->train_seconds, e->images_per_second, r.train.epochs_done};
-    }
+    RunRow rows[MODELS];
+    if (rc == 0 && batchnorm_part)
+        rc = run_compare(rows, cfg, names, MODELS, &train, &test, mean, std, root, false, &stop);
+    /* Then transfer learning (transfer_experiment.h), on the same standardised data. */
+    TransferSetup setup = transfer_setup_for(data, epochs);
+    TransferTable transfer;
+    if (rc == 0 && !stop && transfer_part) rc = transfer_run(&transfer, &setup, data, &train, &test, mean, std, base, root, &stop);
     int ntrain = train.count, ntest = test.count;
     dataset_free(&train);
     dataset_free(&test);
@@ -159,21 +146,31 @@ int main(int argc, char **argv)
         fprintf(stderr, "realworld: stopped by Ctrl-C; no table\n");
         return 1;
     }
-    printf("\nThe CNN, + batch norm, + augmentation on %s (%d training, %d test images)\n\n", data, ntrain, ntest);
-    printf("  run            params   test accuracy   epochs   train time    images/s\n");
-    for (int m = 0; m < MODELS; m++)
-        printf("  %-10s  %9zu   %12.1f %%   %6d   %8.1f s   %9.0f\n", names[m], rows[m].params,
-               100.0 * rows[m].test_acc, rows[m].epochs, rows[m].seconds, rows[m].speed);
-    printf("\n  Batch norm: test accuracy %+.1f points; %zu parameters more (gamma and beta, minus the conv "
-           "biases it makes useless); training %.2fx the time.\n",
-           100.0 * (rows[1].test_acc - rows[0].test_acc), rows[1].params - rows[0].params,
-           rows[0].seconds > 0 ? rows[1].seconds / rows[0].seconds : 0.0);
-    printf("  Augmentation (shifts of up to %d pixel%s, %s): test accuracy %+.1f points over batch norm alone.\n",
-           augment.pad, augment.pad == 1 ? "" : "s", augment.flip ? "mirror images" : "no mirror images",
-           100.0 * (rows[2].test_acc - rows[1].test_acc));
-    if (write_table(root, data, names, rows) != 0) {
-        fprintf(stderr, "realworld: %s\n", cnn_last_error());
-        return 1;
+    if (batchnorm_part) {
+        printf("\nThe CNN, + batch norm, + augmentation on %s (%d training, %d test images)\n\n", data, ntrain, ntest);
+        run_print_table(stdout, "run", rows, MODELS);
+        printf("\n  Batch norm: test accuracy %+.1f points; %zu parameters more (gamma and beta, minus the conv "
+               "biases it makes useless); training %.2fx the time.\n",
+               100.0 * (rows[1].test_acc - rows[0].test_acc), rows[1].params - rows[0].params,
+               rows[0].train_seconds > 0 ? rows[1].train_seconds / rows[0].train_seconds : 0.0);
+        printf("  Augmentation (shifts of up to %d pixel%s, %s): test accuracy %+.1f points over batch norm alone.\n",
+               augment.pad, augment.pad == 1 ? "" : "s", augment.flip ? "mirror images" : "no mirror images",
+               100.0 * (rows[2].test_acc - rows[1].test_acc));
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s-batchnorm.csv", root, data);
+        if (run_write_table(path, "run", rows, MODELS) != 0) {
+            fprintf(stderr, "realworld: %s\n", cnn_last_error());
+            return 1;
+        }
+    }
+    if (transfer_part) {
+        transfer_print(stdout, &transfer, &setup, data);
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s-transfer.csv", root, data);
+        if (transfer_write_csv(path, &transfer) != 0) {
+            fprintf(stderr, "realworld: %s\n", cnn_last_error());
+            return 1;
+        }
     }
     return 0;
 }

@@ -8,3 +8,4 @@ cli_case 2 "whole number from 1 to 1000" $p/realworld --epochs 0 || return 1
 cli_case 2 "unknown dataset 'nope'" $p/realworld --data nope || return 1
 cli_case 2 "--layers takes naive" $p/realworld --layers quick || return 1
 cli_case 1 "run \`make datasets\`" $p/realworld --data cifar10 --datasets /nonexistent || return 1
+cli_case 2 "--part takes all, batchnorm or transfer" $p/realworld --part both || return 1
