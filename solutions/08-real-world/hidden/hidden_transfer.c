@@ -4,7 +4,7 @@
  * loading a backbone, freezing layers and SGD with a learning rate per
  * group, on models drawn from the autograder's seed (a pooling layer before
  * the first convolution, one or two convolutions with or without batch
- * norm, zero to two hidden dense layers, 5 to 14 layers in all), with the
+ * norm, zero to two hidden dense layers, 3 to 14 layers in all), with the
  * backbone's end, the freeze point, the head and the rates drawn too. Each
  * model is built twice from one seed; your function works on one copy, the
  * reference's (ref_*) on the other, and the two copies must agree exactly:
