@@ -38,14 +38,18 @@
 enum { MODELS = 3 };
 
 /* The augmentation of a dataset's training images: shifts of up to a
- * pixel on the 8x8 digits, 2 on Fashion-MNIST's 28x28, 4 on CIFAR-10's
- * 32x32 (the usual choice there); mirror images for clothes and photos,
- * never for digits (a mirrored 2 or 7 is no digit). */
+ * pixel on the 8x8 digits, 2 on Fashion-MNIST's 28x28; mirror images for
+ * clothes and photos, never for digits (a mirrored 2 or 7 is no digit).
+ * CIFAR-10 gets mirror images only: the usual shifts of up to 4 pixels
+ * (with mirrors) make the task so much harder that this CNN underfits in
+ * the 6 epochs of chapter 05's budget (53 % training accuracy at the end,
+ * 11 points below the plain CNN on the test set); they pay over the tens
+ * of epochs they are meant for. */
 static AugmentParams augment_for(const char *data)
 {
     if (strcmp(data, "digits") == 0) return (AugmentParams){.pad = 1, .flip = false};
     if (strcmp(data, "fashion-mnist") == 0) return (AugmentParams){.pad = 2, .flip = true};
-    return (AugmentParams){.pad = 4, .flip = true};
+    return (AugmentParams){.pad = 0, .flip = true};
 }
 
 /* TrainConfig.augment: your augment_batch with the dataset's parameters. */
@@ -153,9 +157,14 @@ int main(int argc, char **argv)
                "biases it makes useless); training %.2fx the time.\n",
                100.0 * (rows[1].test_acc - rows[0].test_acc), rows[1].params - rows[0].params,
                rows[0].train_seconds > 0 ? rows[1].train_seconds / rows[0].train_seconds : 0.0);
-        printf("  Augmentation (shifts of up to %d pixel%s, %s): test accuracy %+.1f points over batch norm alone.\n",
-               augment.pad, augment.pad == 1 ? "" : "s", augment.flip ? "mirror images" : "no mirror images",
-               100.0 * (rows[2].test_acc - rows[1].test_acc));
+        char what[64];
+        if (augment.pad > 0)
+            snprintf(what, sizeof what, "shifts of up to %d pixel%s, %s", augment.pad, augment.pad == 1 ? "" : "s",
+                     augment.flip ? "mirror images" : "no mirror images");
+        else
+            snprintf(what, sizeof what, "%s, no shifts", augment.flip ? "mirror images" : "no mirror images");
+        printf("  Augmentation (%s): test accuracy %+.1f points over batch norm alone, %+.1f over the plain CNN.\n",
+               what, 100.0 * (rows[2].test_acc - rows[1].test_acc), 100.0 * (rows[2].test_acc - rows[0].test_acc));
         char path[1024];
         snprintf(path, sizeof path, "%s/%s-batchnorm.csv", root, data);
         if (run_write_table(path, "run", rows, MODELS) != 0) {
