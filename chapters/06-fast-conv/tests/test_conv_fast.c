@@ -3,12 +3,17 @@
  * test_conv_fast.c -- chapter 06, steps 6.2-6.7 end to end: every fast
  * convolution against chapter 03's naive conv2d_forward and chapter 05's
  * naive conv2d_backward, over the shape grid, at 1 and 2 threads. */
+#define _GNU_SOURCE /* sched_setaffinity and cpu_set_t, for the race tests */
 #include "fc_shapes.h"
 
 #include "conv_backward.h"
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <dirent.h>
+#include <sched.h>
+#endif
 
 typedef struct Case {
     Tensor *x, *w, *b, *want, *got;
@@ -146,17 +151,74 @@ GRADED_TEST(forward, fast_wide_padded_images, 2,
                          "a wide image, packed without a padded copy");
 }
 
-/* The race tests. A data race only shows when two threads really overlap,
- * so these give each thread tens of milliseconds of work (many tasks, each
- * "pack, then multiply what was packed") and repeat the run: with shared
- * scratch, some task multiplies columns another thread has overwritten, and
- * that happens whether the threads run on two cores at once or take turns on
- * one. The oracle is the same function on 1 thread (checked against the
- * naive convolution by the grid tests): the result must not depend on the
- * thread count. */
+/* The race tests. A data race only shows when one thread writes shared
+ * scratch while another is between writing and reading it. On two idle cores
+ * that happens whenever both threads are inside the loop at once; on a busy
+ * machine the two threads may instead run one after the other and never
+ * meet, and a shared buffer goes unnoticed. So three runs in four
+ * confine the whole process to one CPU: the kernel then takes turns between
+ * the two threads every few milliseconds, each run is several times longer
+ * than a turn, and a thread stopped in the middle of a task comes back to
+ * scratch the other thread has overwritten, however busy the machine is.
+ * The fourth runs free, where the threads truly overlap. The oracle is
+ * the same function on 1 thread (checked against the naive convolution by
+ * the grid tests): the result must not depend on the thread count. */
+typedef struct Turns {
+#ifdef __linux__
+    cpu_set_t saved;
+#endif
+    bool on;
+} Turns;
+
+#ifdef __linux__
+/* Sets the CPU mask of every thread of this process (OpenMP's pool threads
+ * keep their own mask, so setting only the calling thread's is not enough). */
+static void set_mask_of_all_threads(const cpu_set_t *mask)
+{
+    DIR *tasks = opendir("/proc/self/task");
+    if (!tasks) {
+        sched_setaffinity(0, sizeof *mask, mask);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(tasks)) != NULL)
+        if (e->d_name[0] != '.') sched_setaffinity((pid_t)atoi(e->d_name), sizeof *mask, mask);
+    closedir(tasks);
+}
+#endif
+
+/* Confines the process to one CPU (Linux; elsewhere a no-op, and the run
+ * stays free). Returns whether it did. */
+static bool turns_begin(Turns *t)
+{
+    t->on = false;
+#ifdef __linux__
+    if (sched_getaffinity(0, sizeof t->saved, &t->saved) != 0) return false;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+        if (CPU_ISSET(cpu, &t->saved)) {
+            CPU_SET(cpu, &one);
+            break;
+        }
+    set_mask_of_all_threads(&one);
+    t->on = true;
+#endif
+    return t->on;
+}
+
+static void turns_end(Turns *t)
+{
+#ifdef __linux__
+    if (t->on) set_mask_of_all_threads(&t->saved);
+#endif
+    t->on = false;
+}
+
 GRADED_TEST_ALONE(forward, fast_threads_do_not_race, 4, 20.0,
                   "conv2d_forward_fast, 2 threads, repeated: it must equal the 1-thread result every time. Shared scratch between threads corrupts it.")
 {
+    /* 1.2 billion multiply-adds a run: about 10 ms per thread on a fast core. */
     const FcShape sh = {64, 32, 32, 32, 32, 3, 3, {1, 1, 1, 1}};
     Tensor *x = test_random_tensor(sh.n, sh.c, sh.h, sh.w, 71), *w = test_random_tensor(sh.k, sh.c, 3, 3, 72);
     Tensor *one = tensor_new(sh.n, sh.k, fc_out_h(&sh), fc_out_w(&sh)), *two = tensor_new_like(one);
@@ -164,12 +226,21 @@ GRADED_TEST_ALONE(forward, fast_threads_do_not_race, 4, 20.0,
     int old = fc_set_threads(1);
     cr_assert_eq(conv2d_forward_fast(one, x, w, NULL, sh.p), 0, "%s", cnn_last_error());
     fc_set_threads(2);
-    for (int rep = 0; rep < 8; rep++) {
+    enum { RUNS = 8 };
+    bool same = true;
+    for (int rep = 0; rep < RUNS && same; rep++) {
+        Turns turns;
+        bool taking_turns = rep % 4 != 3 && turns_begin(&turns);
         tensor_fill(two, NAN);
-        cr_assert_eq(conv2d_forward_fast(two, x, w, NULL, sh.p), 0, "%s", cnn_last_error());
-        char what[128];
-        snprintf(what, sizeof what, "conv2d_forward_fast, 2 threads (run %d of 8) vs 1 thread; output", rep + 1);
-        expect_tensor_close(two, one, fc_tol(&sh), fc_tol(&sh), what);
+        int rc = conv2d_forward_fast(two, x, w, NULL, sh.p);
+        if (taking_turns) turns_end(&turns);
+        cr_assert_eq(rc, 0, "%s", cnn_last_error());
+        static char report[8192];
+        char what[160];
+        snprintf(what, sizeof what, "conv2d_forward_fast, 2 threads (run %d of %d%s) vs 1 thread; output", rep + 1, RUNS,
+                 taking_turns ? ", taking turns on one CPU" : "");
+        same = tensor_close_pictured(two, one, fc_tol(&sh), fc_tol(&sh), what, report, sizeof report);
+        cr_expect(same, "%s", report);
     }
     fc_set_threads(old);
     tensor_free(x);
@@ -289,8 +360,10 @@ GRADED_TEST(backward, large_filter_bank_on_two_threads, 1,
 GRADED_TEST_ALONE(backward, fast_threads_do_not_race, 4, 20.0,
                   "conv2d_backward_fast, 2 threads, repeated: it must match the 1-thread result. No shared scratch, no shared accumulator.")
 {
-    /* Stride 2: stride 1 takes the given shortcut, so this runs your TODO 6.7 loop. */
-    const FcShape sh = {64, 16, 16, 16, 32, 3, 3, {1, 1, 2, 2}};
+    /* Stride 2: stride 1 takes the given shortcut, so this runs your TODO 6.7
+     * loop. 1.2 billion multiply-adds in that loop a run: about 10 ms per
+     * thread on a fast core, several turns when the two share one CPU. */
+    const FcShape sh = {128, 32, 32, 32, 64, 3, 3, {1, 1, 2, 2}};
     Tensor *x = test_random_tensor(sh.n, sh.c, sh.h, sh.w, 81), *w = test_random_tensor(sh.k, sh.c, 3, 3, 82);
     Tensor *dy = test_random_tensor(sh.n, sh.k, fc_out_h(&sh), fc_out_w(&sh), 83);
     Grads one = grads_new(&sh, 0.5f);
@@ -302,25 +375,26 @@ GRADED_TEST_ALONE(backward, fast_threads_do_not_race, 4, 20.0,
     cr_expect_eq(computed, 2, "conv2d_backward_fast on 1 thread left dw or dx at their starting value 0.5: "
                               "finish TODO 6.7 first (this test compares 2 threads with 1)");
     fc_set_threads(2);
-    /* dw and db add 64*64 terms per element, in a thread-dependent order. */
-    float tx = fc_tol(&sh), twb = 1e-4f * sqrtf((float)(sh.n * 64 * sh.k));
-    /* A race shows only in a run where both threads happen to be inside
-     * the loop at once: 16 runs (about 0.5 s), up to the first that
-     * differs, so a busy machine that time-slices the threads still has
-     * many chances to show it. */
-    enum { RUNS = 16 };
+    /* dw and db add N*P*Q terms per element, in a thread-dependent order. */
+    float tx = fc_tol(&sh), twb = 1e-4f * sqrtf((float)(sh.n * fc_out_h(&sh) * fc_out_w(&sh) * sh.k));
+    /* Up to the first run that differs. */
+    enum { RUNS = 8 };
     for (int rep = 0; rep < RUNS; rep++) {
         Grads two = grads_new(&sh, 0.5f);
-        cr_assert_eq(conv2d_backward_fast(two.dx, two.dw, two.db, dy, x, w, sh.p), 0, "%s", cnn_last_error());
+        Turns turns;
+        bool taking_turns = rep % 4 != 3 && turns_begin(&turns);
+        int rc = conv2d_backward_fast(two.dx, two.dw, two.db, dy, x, w, sh.p);
+        if (taking_turns) turns_end(&turns);
+        cr_assert_eq(rc, 0, "%s", cnn_last_error());
         static char report[8192];
-        char what[128];
+        char what[160];
         bool same = true;
         const Tensor *got[3] = {two.dx, two.dw, two.db}, *want[3] = {one.dx, one.dw, one.db};
         const char *names[3] = {"dx", "dw", "db"};
         for (int g = 0; g < 3 && same; g++) {
             float tol = g == 0 ? tx : twb;
-            snprintf(what, sizeof what, "conv2d_backward_fast, 2 threads (run %d of %d) vs 1 thread; %s", rep + 1,
-                     RUNS, names[g]);
+            snprintf(what, sizeof what, "conv2d_backward_fast, 2 threads (run %d of %d%s) vs 1 thread; %s", rep + 1,
+                     RUNS, taking_turns ? ", taking turns on one CPU" : "", names[g]);
             same = tensor_close_pictured(got[g], want[g], tol, tol, what, report, sizeof report);
             cr_expect(same, "%s", report);
         }
