@@ -58,8 +58,9 @@ int standardize_datasets(float *mean, float *std, Dataset *train, Dataset *test)
 
 /* The tutorial's model named cfg->model for images shaped like train's:
  * "mlp" or "cnn" (8/16 filters for 8x8 digits, 32/64 otherwise), or
- * "cnn-bn", the CNN with batch norm after each convolution (cfg->layers
- * must then have batch norm: layers_batchnorm.h), calling cfg->layers. */
+ * "cnn-bn", the CNN with batch norm after each convolution and after the
+ * first dense layer (cfg->layers must then have batch norm:
+ * layers_batchnorm.h), calling cfg->layers. */
 Model *build_model(const TrainConfig *cfg, const Dataset *train);
 
 typedef struct EpochStats {

@@ -135,9 +135,6 @@ int model_add_batchnorm(Model *m, const char *name)
     if (!m->ops->batchnorm_forward_train || !m->ops->batchnorm_forward_eval || !m->ops->batchnorm_backward)
         return cnn_error("model %s: layer %s: the %s layer table has no batch norm (chapter 08: "
                          "layers_with_batchnorm in layers_batchnorm.h)", m->name, name, m->ops->name);
-    if (m->nlayers && m->layers[m->nlayers - 1].kind == LAYER_DENSE)
-        return cnn_error("model %s: layer %s: batch norm here normalises the channels of a [C,H,W] map, "
-                         "not the output of a dense layer", m->name, name);
     Layer *l = layer_append(m, LAYER_BATCHNORM, name);
     if (!l) return -1;
     int cd[1] = {l->in[0]};
@@ -191,7 +188,7 @@ static int add_pool(Model *m, LayerKind kind, int window, int stride)
 int model_add_maxpool(Model *m, int window, int stride) { return add_pool(m, LAYER_MAXPOOL, window, stride); }
 int model_add_avgpool(Model *m, int window, int stride) { return add_pool(m, LAYER_AVGPOOL, window, stride); }
 
-int model_add_dense(Model *m, const char *name, int M)
+static int add_dense(Model *m, const char *name, int M, bool bias)
 {
     Layer *l = layer_append(m, LAYER_DENSE, name);
     if (!l) return -1;
@@ -199,13 +196,23 @@ int model_add_dense(Model *m, const char *name, int M)
     int D = l->in[0] * l->in[1] * l->in[2];
     int wd[2] = {M, D}, bd[1] = {M};
     l->weight = param_new(m, name, "weight", 2, wd, true);
-    l->bias = l->weight ? param_new(m, name, "bias", 1, bd, false) : NULL;
-    if (!l->bias) return cnn_error_context("model %s: layer %s", m->name, name);
+    l->bias = l->weight && bias ? param_new(m, name, "bias", 1, bd, false) : NULL;
+    if (!l->weight || (bias && !l->bias)) return cnn_error_context("model %s: layer %s", m->name, name);
     l->out[0] = M;
     l->out[1] = 1;
     l->out[2] = 1;
     m->nlayers++;
     return 0;
+}
+
+int model_add_dense(Model *m, const char *name, int M)
+{
+    return add_dense(m, name, M, true);
+}
+
+int model_add_dense_nobias(Model *m, const char *name, int M)
+{
+    return add_dense(m, name, M, false);
 }
 
 void model_init(Model *m, uint64_t seed)
@@ -280,7 +287,8 @@ Model *model_cnn_bn(const LayerOps *ops, int C, int H, int W, int c1, int c2, in
     TRY(model_add_batchnorm(m, "bn2"));
     TRY(model_add_relu(m));
     TRY(model_add_maxpool(m, 2, 2));
-    TRY(model_add_dense(m, "fc1", 64));
+    TRY(model_add_dense_nobias(m, "fc1", 64));
+    TRY(model_add_batchnorm(m, "bn3"));
     TRY(model_add_relu(m));
     TRY(model_add_dense(m, "fc2", classes));
     model_init(m, seed);
@@ -352,7 +360,9 @@ const Tensor *model_forward(Model *m, const Tensor *x)
         case LAYER_RELU: rc = ops->relu_forward(&l->y, in); break;
         case LAYER_MAXPOOL: rc = ops->maxpool_forward(&l->y, l->argmax, in, l->pool); break;
         case LAYER_AVGPOOL: rc = ops->avgpool_forward(&l->y, in, l->pool); break;
-        case LAYER_DENSE: rc = ops->dense_forward(&l->y, in, l->weight->value, l->bias->value); break;
+        case LAYER_DENSE:
+            rc = ops->dense_forward(&l->y, in, l->weight->value, l->bias ? l->bias->value : NULL);
+            break;
         case LAYER_BATCHNORM:
             rc = m->inference ? ops->batchnorm_forward_eval(&l->y, in, l->weight->value, l->bias->value,
                                                             l->running_mean, l->running_var, BATCHNORM_EPS)

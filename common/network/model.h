@@ -100,11 +100,15 @@ int model_add_dense(Model *m, const char *name, int M);
 /* A convolution without bias, for a convolution that batch norm follows
  * (batch norm subtracts the channel's mean, and a bias with it). */
 int model_add_conv_nobias(Model *m, const char *name, int K, int size, int pad, int stride);
+/* A dense layer without bias, for one that batch norm follows. */
+int model_add_dense_nobias(Model *m, const char *name, int M);
 /* Batch normalisation over each channel of a [C, H, W] output (chapter 08):
  * parameters "<name>.weight" (gamma) and "<name>.bias" (beta), running
  * statistics "<name>.running_mean" and "<name>.running_var", PyTorch's
- * names. -1 with an error when the model's table has no batch norm
- * (layers_batchnorm.h) or the layer below is a dense one. */
+ * names. After a dense layer its output [N, M] is [N, M, 1, 1]: each unit
+ * is a channel of one value per image, normalised over the batch alone
+ * (PyTorch's BatchNorm1d). -1 with an error when the model's table has no
+ * batch norm (layers_batchnorm.h). */
 int model_add_batchnorm(Model *m, const char *name);
 
 /* Batch norm's mode: training (the default; batch statistics, running
@@ -119,8 +123,10 @@ void model_set_inference(Model *m, bool inference);
  * Weights are He-initialised from seed, biases are 0. */
 Model *model_mlp(const LayerOps *ops, int C, int H, int W, int classes, uint64_t seed);
 Model *model_cnn(const LayerOps *ops, int C, int H, int W, int c1, int c2, int classes, uint64_t seed);
-/* model_cnn with batch norm after each convolution, which then has no bias:
- *   conv(no bias)-BN-ReLU-maxpool2-conv(no bias)-BN-ReLU-maxpool2-dense-ReLU-dense
+/* model_cnn with batch norm after each convolution and after the first
+ * dense layer, which then have no bias:
+ *   conv(no bias)-BN-ReLU-maxpool2-conv(no bias)-BN-ReLU-maxpool2-
+ *   dense(no bias)-BN-ReLU-dense
  * ops must have batch norm (layers_batchnorm.h). */
 Model *model_cnn_bn(const LayerOps *ops, int C, int H, int W, int c1, int c2, int classes, uint64_t seed);
 

@@ -1,7 +1,8 @@
 /* GIVEN -- read it, don't edit it.
  *
  * realworld_main.c -- `realworld` (chapter 08): the tutorial's CNN trained
- * as it is, with batch norm after each convolution, and with batch norm and
+ * as it is, with batch norm after each convolution and after its first
+ * dense layer, and with batch norm and
  * augmented training images, on the same data for the same epochs, with
  * your layers, your batch norm and your augmentation; then transfer
  * learning (transfer_experiment.h): a backbone pretrained on classes 0-4,
@@ -153,8 +154,8 @@ int main(int argc, char **argv)
     if (batchnorm_part) {
         printf("\nThe CNN, + batch norm, + augmentation on %s (%d training, %d test images)\n\n", data, ntrain, ntest);
         run_print_table(stdout, "run", rows, MODELS);
-        printf("\n  Batch norm: test accuracy %+.1f points; %zu parameters more (gamma and beta, minus the conv "
-               "biases it makes useless); training %.2fx the time.\n",
+        printf("\n  Batch norm: test accuracy %+.1f points; %zu parameters more (gamma and beta, minus the biases "
+               "of the layers below it, which it makes useless); training %.2fx the time.\n",
                100.0 * (rows[1].test_acc - rows[0].test_acc), rows[1].params - rows[0].params,
                rows[0].train_seconds > 0 ? rows[1].train_seconds / rows[0].train_seconds : 0.0);
         char what[64];
