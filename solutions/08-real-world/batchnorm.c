@@ -38,26 +38,41 @@ static int check_shapes(const char *fn, const Tensor *y, const Tensor *x, const 
     return 0;
 }
 
-/* The mean of channel c over its M values. */
+/* The mean of channel c over its M values.
+ *
+ * Speed. A sum written `s += x[i]` is one long chain: each add waits for
+ * the one before (about 4 cycles), and C may not reorder float adds, so
+ * the compiler cannot vectorize it. `#pragma omp simd reduction(+ : s)`
+ * grants the reordering: s becomes a vector of partial sums, 8 or 16 adds
+ * at a time. The planes are summed in float that way and added up in
+ * double: a plane is at most a few thousand values, the channel up to
+ * millions. (On the batch-norm layers of the CIFAR-10 CNN the serial
+ * chains made the forward and backward passes two to three times slower.) */
 static double channel_mean(const Tensor *x, int c)
 {
     size_t plane = (size_t)x->h * (size_t)x->w;
     double sum = 0.0;
     for (int n = 0; n < x->n; n++) {
         const float *xc = tensor_at(x, n, c, 0, 0);
-        for (size_t i = 0; i < plane; i++) sum += xc[i];
+        float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+        for (size_t i = 0; i < plane; i++) s += xc[i];
+        sum += s;
     }
     return sum / ((double)x->n * (double)plane);
 }
 
-/* y = scale * (x - shift) + beta over channel c: both forward passes end here. */
+/* y = scale * (x - shift) + beta over channel c: both forward passes end
+ * here. In float (a few ulps from the double formula), so it vectorizes. */
 static void normalize_channel(Tensor *y, const Tensor *x, int c, double shift, double scale, double beta)
 {
     size_t plane = (size_t)x->h * (size_t)x->w;
+    float a = (float)scale, b = (float)beta, sh = (float)shift;
     for (int n = 0; n < x->n; n++) {
         const float *xc = tensor_at(x, n, c, 0, 0);
         float *yc = tensor_at(y, n, c, 0, 0);
-        for (size_t i = 0; i < plane; i++) yc[i] = (float)(scale * (xc[i] - shift) + beta);
+#pragma omp simd
+        for (size_t i = 0; i < plane; i++) yc[i] = a * (xc[i] - sh) + b;
     }
 }
 
@@ -86,12 +101,17 @@ int batchnorm2d_forward_train(Tensor *y, Tensor *save_mean, Tensor *save_invstd,
         // averages (the running variance is the unbiased one: var * m / (m - 1)),
         // and y through normalize_channel.
         // Hint: the variance is the mean of (x - mean)^2 over the same blocks
-        // channel_mean walks; normalize_channel(y, x, c, mean, gamma * invstd, beta).
+        // channel_mean walks (its comment says how to make the sum fast);
+        // normalize_channel(y, x, c, mean, gamma * invstd, beta).
         //>> solution
         double ss = 0.0;
+        float meanf = (float)mean;
         for (int n = 0; n < x->n; n++) {
             const float *xc = tensor_at(x, n, c, 0, 0);
-            for (size_t i = 0; i < plane; i++) ss += (xc[i] - mean) * (xc[i] - mean);
+            float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+            for (size_t i = 0; i < plane; i++) s += (xc[i] - meanf) * (xc[i] - meanf);
+            ss += s;
         }
         double var = ss / m;
         double invstd = 1.0 / sqrt(var + eps);
@@ -145,15 +165,20 @@ int batchnorm2d_backward(Tensor *dx, Tensor *dgamma, Tensor *dbeta, const Tensor
     size_t plane = (size_t)x->h * (size_t)x->w;
     OMP(parallel for schedule(static) if (tensor_size(x) > PARALLEL_MIN_WORK))
     for (int c = 0; c < x->c; c++) {
-        double mean = save_mean->data[c], invstd = save_invstd->data[c];
-        /* The two sums every gradient of channel c needs. */
+        float mean = save_mean->data[c], invstd = save_invstd->data[c];
+        /* The two sums every gradient of channel c needs, plane by plane in
+         * float partial sums, in double across planes (see channel_mean). */
         double sum_dy = 0.0, sum_dy_xhat = 0.0;
         for (int n = 0; n < x->n; n++) {
             const float *xc = tensor_at(x, n, c, 0, 0), *dyc = tensor_at(dy, n, c, 0, 0);
+            float s_dy = 0.0f, s_dy_dev = 0.0f;
+#pragma omp simd reduction(+ : s_dy, s_dy_dev)
             for (size_t i = 0; i < plane; i++) {
-                sum_dy += dyc[i];
-                sum_dy_xhat += dyc[i] * (xc[i] - mean) * invstd;
+                s_dy += dyc[i];
+                s_dy_dev += dyc[i] * (xc[i] - mean);
             }
+            sum_dy += s_dy;
+            sum_dy_xhat += (double)s_dy_dev * invstd;
         }
         // TODO 8.3: dbeta += sum dy; dgamma += sum dy * xhat; and
         //   dx += gamma * invstd / M * (M * dy - sum dy - xhat * sum(dy * xhat))
@@ -165,16 +190,19 @@ int batchnorm2d_backward(Tensor *dx, Tensor *dgamma, Tensor *dbeta, const Tensor
         if (dbeta) dbeta->data[c] += (float)sum_dy;
         if (dgamma) dgamma->data[c] += (float)sum_dy_xhat;
         if (!dx) continue;
-        double k = gamma->data[c] * invstd / m;
+        /* In float, so the loop vectorizes (omp simd: no value depends on another). */
+        float k = (float)(gamma->data[c] * invstd / m), M = (float)m, sdy = (float)sum_dy,
+              sdyx = (float)sum_dy_xhat;
         for (int n = 0; n < x->n; n++) {
             const float *xc = tensor_at(x, n, c, 0, 0), *dyc = tensor_at(dy, n, c, 0, 0);
             float *dxc = tensor_at(dx, n, c, 0, 0);
+#pragma omp simd
             for (size_t i = 0; i < plane; i++) {
-                double xhat = (xc[i] - mean) * invstd;
-                dxc[i] += (float)(k * (m * dyc[i] - sum_dy - xhat * sum_dy_xhat));
+                float xhat = (xc[i] - mean) * invstd;
+                dxc[i] += k * (M * dyc[i] - sdy - xhat * sdyx);
             }
         }
-        //| (void)m; (void)sum_dy; (void)sum_dy_xhat;
+        //| (void)m; (void)sum_dy; (void)sum_dy_xhat; (void)plane;
         //<<
     }
     return 0;
