@@ -10,6 +10,7 @@ cli_case 2 "--epochs needs a value" $p/train --epochs || return 1
 cli_case 2 "whole number from 1 to 1000" $p/train --epochs x || return 1
 cli_case 2 "whole number from 1 to 1000" $p/train --epochs 0 || return 1
 cli_case 2 "unknown dataset 'nope'" $p/train --data nope || return 1
+cli_case 2 "cnn-bn) is chapter 08's: make realworld" $p/train --model cnn-bn || return 1
 cli_case 2 "unknown option --bogus" $p/verdict --bogus || return 1
 cli_case 2 "unknown dataset 'nope'" $p/verdict --data nope || return 1
 cli_case 1 "run \`make datasets\`" $p/train --data fashion-mnist --datasets /nonexistent || return 1
