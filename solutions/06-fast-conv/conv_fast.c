@@ -48,6 +48,7 @@ enum { FC_NC_MAX = 1024 };
 enum { FC_CLIP_MIN_WIDTH = 48 };
 
 static inline int imin(int a, int b) { return a < b ? a : b; }
+static inline int imax(int a, int b) { return a > b ? a : b; }
 static inline size_t round_up16(size_t floats) { return (floats + 15) / 16 * 16; }
 
 static float *alloc_floats(size_t count)
@@ -152,14 +153,63 @@ typedef struct ForwardPlan {
     float *y;            /* y [N,K,P,Q], seen as [K, N*P*Q] by fill_bias and tile_to_y */
     int K, CRS, PQ;
     int nkc;             /* slices of the C*R*S rows, at most kernel->kc each */
+
+    /* In place (an intrinsics kernel; see conv2d_forward_fast): xs is the
+     * batch split into phase planes, ximage floats per image, and B is
+     * never packed: column (p, q) of an image's col is the wide column
+     * p*Wph + q, and row t of it starts brow[t] floats into the image. A
+     * block is `rows` output rows of one image (nc = rows*Wph wide
+     * columns), bpi blocks per image; pack_columns does nothing and the
+     * thread's scratch holds one MR-row panel of the block's output. */
+    bool in_place;
+    const int *brow;     /* [C*R*S] */
+    size_t ximage;
+    int Wph, rows, bpi;
 } ForwardPlan;
 
 /* Packs batch-wide columns j0 .. j0+cols-1 of col into dst (given): the
  * fused im2col + pack_b, ceil(cols / NR) panels of C*R*S rows. */
 static void pack_columns(const ForwardPlan *plan, float *dst, int j0, int cols)
 {
+    if (plan->in_place) return; /* the kernel reads the image itself */
     im2col_pack(dst, plan->xs, plan->C, plan->Hs, plan->Ws, plan->R, plan->S, plan->ps, plan->P, plan->Q,
                 j0, cols, plan->kernel->nr);
+}
+
+/* multiply_block in place (given): block j0 / nc is output rows p0 ..
+ * p0+nrow-1 of image n, nrow*Wph wide columns that start at row p0 of the
+ * image's phase planes. scratch [the task's MR panels * MR, ld] starts at
+ * the bias. Then for each tile of NR wide columns, each slice of the
+ * C*R*S taps is added by the in-place kernel for every panel of the task,
+ * reading B straight from the image (its rows at brow): the tile's image
+ * rows stay in L1 across the panels. Last, the Q real columns of each
+ * output row are copied into y; the Wph - Q columns that straddle two rows
+ * of the image are dropped. ld rounds the block up to whole NR tiles: the
+ * last tile reads past the block (the image has room for it) and its extra
+ * columns are dropped too. */
+static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int j0, int ip0, int ip1)
+{
+    const GemmKernel *kernel = plan->kernel;
+    int MR = kernel->mr, NR = kernel->nr, K = plan->K, CRS = plan->CRS, P = plan->P, Q = plan->Q;
+    int block = j0 / plan->nc, n = block / plan->bpi, p0 = block % plan->bpi * plan->rows;
+    int nrow = imin(plan->rows, P - p0), ld = (nrow * plan->Wph + NR - 1) / NR * NR;
+    const float *image = plan->xs + (size_t)n * plan->ximage + (size_t)p0 * plan->Wph;
+    int k0 = ip0 * MR, kend = imin(K, ip1 * MR);
+    for (int k = k0; k < ip1 * MR; k++) {
+        float bias = k < kend && plan->b ? plan->b->data[k] : 0.0f, *row = scratch + (size_t)(k - k0) * ld;
+        for (int j = 0; j < ld; j++) row[j] = bias;
+    }
+    for (int jr = 0; jr < ld; jr += NR)
+        for (int s = 0; s < plan->nkc; s++) {
+            int pc = (int)((long)s * CRS / plan->nkc), kc = (int)((long)(s + 1) * CRS / plan->nkc) - pc;
+            for (int ip = ip0; ip < ip1; ip++)
+                kernel->run_rows(kc, plan->wpack + ((size_t)ip * CRS + pc) * MR, image + jr, plan->brow + pc,
+                                 scratch + (size_t)(ip - ip0) * MR * ld + jr, ld);
+        }
+    for (int k = k0; k < kend; k++)
+        for (int r = 0; r < nrow; r++)
+            memcpy(plan->y + (((size_t)n * K + k) * P + p0 + r) * Q, scratch + (size_t)(k - k0) * ld + (size_t)r * plan->Wph,
+                   (size_t)Q * sizeof(float));
 }
 
 /* One task's product (given): the packed columns j0 .. j0+cols-1 in
@@ -168,8 +218,12 @@ static void pack_columns(const ForwardPlan *plan, float *dst, int j0, int cols)
  * (fill_bias), then each slice of the C*R*S rows is multiplied onto it, one
  * MR panel after the other (tile_to_y): a slice of an A panel and of a B
  * panel stay in L1 while the kernel runs over them. */
-static void multiply_block(const ForwardPlan *plan, const float *bblock, int j0, int cols, int ip0, int ip1)
+static void multiply_block(const ForwardPlan *plan, float *bblock, int j0, int cols, int ip0, int ip1)
 {
+    if (plan->in_place) {
+        multiply_block_in_place(plan, bblock, j0, ip0, ip1);
+        return;
+    }
     int K = plan->K, CRS = plan->CRS, PQ = plan->PQ, nkc = plan->nkc;
     const GemmKernel *kernel = plan->kernel;
     int MR = kernel->mr, NR = kernel->nr;
@@ -229,6 +283,158 @@ static void forward_tasks(const ForwardPlan *plan)
     //<<
 }
 
+/* ---- The forward pass in place (given) -------------------------------------
+ * The intrinsics kernels can skip packing B altogether. With stride 1, tap
+ * (c, r, s) of output position (p, q) reads the zero-padded image at
+ * xpad[c, p + r, q + s]: for a fixed tap, consecutive q are consecutive
+ * floats, so a row of B for NR positions of one output row is NR floats of
+ * the image, brow = (c*Hp + r)*Wp + s floats past position (p, 0). Read the
+ * output rows as Wp-wide rows (the "wide columns" p*Wp + q) and the same
+ * holds across rows: a tile of NR wide columns is one unaligned load per
+ * vector, and the Wp - Q columns per row that wrap around into the next
+ * image row are computed and dropped (2 of 58 for ResNet's 56x56 layer).
+ * A stride s_h x s_w turns into stride 1 by splitting each padded plane into
+ * its s_h*s_w phases (rows h = s_h*h' + a, columns w = s_w*w' + b, one
+ * Hph x Wph plane per (a, b)): tap (r, s) reads phase (r % s_h, s % s_w) at
+ * offset (r / s_h, s / s_w). This costs one pass over x, where im2col_pack
+ * writes R*S/(s_h*s_w) copies of it, and it leaves the kernel the whole
+ * time. */
+typedef struct InPlace {
+    int rows;            /* output rows per block; 0: pack (in place not chosen) */
+    int Hph, Wph;        /* one phase plane */
+    int bpi;             /* blocks per image */
+    size_t ximage;       /* floats per image of the split batch (with room past its end) */
+} InPlace;
+
+/* The blocks in place, chosen by timing make bench's layers on AVX-512
+ * (2026-12-03): about 512 wide columns of output rows per block, and the
+ * C*R*S taps in slices of at most 256. A slice of one A panel (MR x 256
+ * floats, 8 KB) and the image rows its taps meet for one NR tile stay in
+ * L1 while the kernel runs over every panel of the task; there is no B
+ * panel to keep there, so the slice can be longer than kernel->kc. */
+enum { FC_IN_PLACE_COLS = 512, FC_IN_PLACE_KC = 256 };
+
+/* Where tap (c, r, s) starts in an image split into phase planes of
+ * `plane` floats, Wph wide: phase (r % s_h, s % s_w) of channel c, row
+ * r / s_h, column s / s_w. */
+static size_t tap_offset(int c, int r, int s, int sh, int sw, size_t plane, int Wph)
+{
+    return (((size_t)c * sh + (size_t)(r % sh)) * sw + (size_t)(s % sw)) * plane + (size_t)(r / sh) * Wph +
+           (size_t)(s / sw);
+}
+
+/* Whether and how to run in place. FC_CONV=packed or in-place in the
+ * environment forces the choice (to test and to time both paths); unset,
+ * in place is taken when the kernel has a twin for it and at most an
+ * eighth of the wide columns are dropped. -1 only for a bad FC_CONV. */
+static int in_place_layout(InPlace *ip, const GemmKernel *kernel, int N, int C, int H, int W, int R, int S,
+                           Conv2dParams p, int P, int Q, int threads)
+{
+    *ip = (InPlace){0};
+    const char *force = getenv("FC_CONV");
+    if (force && *force && strcmp(force, "packed") != 0 && strcmp(force, "in-place") != 0)
+        return cnn_error("FC_CONV=%s: expected packed or in-place", force);
+    if (!kernel->run_rows || (force && strcmp(force, "packed") == 0)) return 0;
+    int sh = p.stride_h, sw = p.stride_w, Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w;
+    int Hph = (Hp + sh - 1) / sh, Wph = (Wp + sw - 1) / sw;
+    if (!(force && *force) && (size_t)8 * (size_t)(Wph - Q) > (size_t)Wph) return 0;
+    int rows = imin(P, imax(1, FC_IN_PLACE_COLS / Wph));
+    while (rows > 1 && (size_t)N * ((P + rows - 1) / rows) < (size_t)threads) rows = (rows + 1) / 2;
+    int bpi = (P + rows - 1) / rows, NR = kernel->nr;
+    size_t plane = (size_t)Hph * Wph, ld = ((size_t)rows * Wph + NR - 1) / NR * NR;
+    /* The farthest float a tile reads: the largest tap offset (of the last
+     * channel; not always its last tap, since phases come before rows),
+     * past the last block's start and its ld columns. */
+    size_t far_tap = 0;
+    for (int r = 0; r < R; r++)
+        for (int s = 0; s < S; s++) {
+            size_t at = tap_offset(C - 1, r, s, sh, sw, plane, Wph);
+            far_tap = at > far_tap ? at : far_tap;
+        }
+    size_t reach = far_tap + (size_t)(bpi - 1) * rows * Wph + ld;
+    size_t ximage = round_up16(reach > (size_t)C * sh * sw * plane ? reach : (size_t)C * sh * sw * plane);
+    /* Offsets and wide columns are ints: a layer too large for them packs. */
+    if (ximage > (size_t)1 << 30 || (size_t)N * bpi * rows * Wph > (size_t)1 << 30) return 0;
+    *ip = (InPlace){.rows = rows, .Hph = Hph, .Wph = Wph, .bpi = bpi, .ximage = ximage};
+    return 0;
+}
+
+/* One plane x [H, W] -> its s_h*s_w zero-padded phase planes dst
+ * [s_h, s_w, Hph, Wph]: dst[a, b, h', w'] = xpad[s_h*h' + a, s_w*w' + b]. */
+static void split_plane(float *restrict dst, const float *restrict x, int H, int W, Conv2dParams p, int Hph, int Wph)
+{
+    if (p.stride_h == 1 && p.stride_w == 1) {
+        pad_plane(dst, x, H, W, p.pad_h, p.pad_w); /* one phase: the padded plane */
+        return;
+    }
+    for (int a = 0; a < p.stride_h; a++)
+        for (int b = 0; b < p.stride_w; b++)
+            for (int h2 = 0; h2 < Hph; h2++) {
+                float *out = dst + (((size_t)a * p.stride_w + b) * Hph + h2) * Wph;
+                int h = p.stride_h * h2 + a - p.pad_h;
+                for (int w2 = 0; w2 < Wph; w2++) {
+                    int wi = p.stride_w * w2 + b - p.pad_w;
+                    out[w2] = h >= 0 && h < H && wi >= 0 && wi < W ? x[(size_t)h * W + wi] : 0.0f;
+                }
+            }
+}
+
+/* conv2d_forward_fast in place: the split batch, the taps' offsets, the
+ * packed weights, and the same task loop (forward_tasks) over blocks of
+ * whole output rows. */
+static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b, Conv2dParams p,
+                            const GemmKernel *kernel, const InPlace *ip)
+{
+    int N = x->n, C = x->c, H = x->h, W = x->w, K = w->n, R = w->h, S = w->w;
+    int P = y->h, Q = y->w, CRS = C * R * S, MR = kernel->mr, NR = kernel->nr, threads = parallel_max_threads();
+    int sh = p.stride_h, sw = p.stride_w, Wph = ip->Wph;
+    size_t plane = (size_t)ip->Hph * Wph, split = (size_t)C * sh * sw * plane;
+    int nc = ip->rows * Wph, nblocks = N * ip->bpi, mpanels = (K + MR - 1) / MR;
+    int ngroups = nblocks >= threads ? 1 : imin(mpanels, (threads + nblocks - 1) / nblocks);
+    size_t block_floats = round_up16((size_t)mpanels * MR * (((size_t)nc + NR - 1) / NR * NR));
+    float *wpack = alloc_floats((size_t)mpanels * MR * CRS);
+    float *scratch = alloc_floats(block_floats * (size_t)threads);
+    float *xsplit = alloc_floats((size_t)N * ip->ximage);
+    int *brow = malloc((size_t)CRS * sizeof *brow);
+    if (!wpack || !scratch || !xsplit || !brow) {
+        memory_free_aligned(wpack);
+        memory_free_aligned(scratch);
+        memory_free_aligned(xsplit);
+        free(brow);
+        return cnn_error("conv2d_forward_fast: out of memory for the split input and its buffers");
+    }
+    pack_a(wpack, mat_rows(w->data, CRS), 0, K, 0, CRS, MR);
+    for (int c = 0; c < C; c++)
+        for (int r = 0; r < R; r++)
+            for (int s = 0; s < S; s++) brow[(c * R + r) * S + s] = (int)tap_offset(c, r, s, sh, sw, plane, Wph);
+    const ForwardPlan plan = {
+        .ncols = nblocks * nc, .nc = nc, .nblocks = nblocks, .mpanels = mpanels, .ngroups = ngroups,
+        .group_panels = (mpanels + ngroups - 1) / ngroups, .bpack = scratch, .block_floats = block_floats,
+        .xs = xsplit, .ps = p, .C = C, .Hs = H, .Ws = W, .R = R, .S = S, .P = P, .Q = Q,
+        .kernel = kernel, .wpack = wpack, .b = b, .y = y->data,
+        .K = K, .CRS = CRS, .PQ = P * Q, .nkc = (CRS + FC_IN_PLACE_KC - 1) / FC_IN_PLACE_KC,
+        .in_place = true, .brow = brow, .ximage = ip->ximage, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
+    };
+    int use_threads = threads > 1 && (double)N * K * P * Q * CRS > 1e6;
+    (void)use_threads; /* read only by the OpenMP directive */
+    OMP(parallel if (use_threads))
+    {
+        OMP(for schedule(static))
+        for (int i = 0; i < N * C; i++) {
+            int n = i / C, c = i % C;
+            float *image = xsplit + (size_t)n * ip->ximage;
+            split_plane(image + (size_t)c * sh * sw * plane, x->data + (size_t)i * H * W, H, W, p, ip->Hph, Wph);
+            if (c == C - 1) memset(image + split, 0, (ip->ximage - split) * sizeof *image); /* the room past it */
+        }
+        forward_tasks(&plan); /* after the implicit barrier of that `omp for` */
+    }
+    memory_free_aligned(wpack);
+    memory_free_aligned(scratch);
+    memory_free_aligned(xsplit);
+    free(brow);
+    return 0;
+}
+
 int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b,
                         Conv2dParams p)
 {
@@ -243,6 +449,11 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
     const GemmKernel *kernel = gemm_kernel_active();
     if (!kernel) return cnn_error_context("conv2d_forward_fast");
     int MR = kernel->mr, NR = kernel->nr;
+
+    InPlace ip;
+    if (in_place_layout(&ip, kernel, N, C, H, W, R, S, p, P, Q, threads) != 0)
+        return cnn_error_context("conv2d_forward_fast");
+    if (ip.rows) return forward_in_place(y, x, w, b, p, kernel, &ip);
 
     /* Column blocks: as wide as fits half the L2 (kernel->block_bytes), but
      * at least one per thread. */

@@ -94,6 +94,13 @@ enum { GEMM_BM = 64, GEMM_BN = 256, GEMM_BK = 128 };
 enum { GEMM_MR = 8, GEMM_NR = 32 };
 typedef void (*GemmUkernel)(int kc, const float *a, const float *b, float *c, int ldc);
 
+/* The same tile with its B rows read in place rather than from a packed
+ * panel: row p of B is the nr floats at b + brow[p] (any alignment). With
+ * b a zero-padded image and brow the offsets of the convolution's taps,
+ * the kernel multiplies the im2col matrix without building it (an
+ * "implicit GEMM"; conv2d_forward_fast, given). */
+typedef void (*GemmUkernelRows)(int kc, const float *a, const float *b, const int *brow, float *c, int ldc);
+
 /* 6.4: portable C, vectorized by the compiler (#pragma omp simd). Always built.
  * With GCC on x86-64 Linux, FC_SIMD_CLONES asks the compiler for three
  * copies of it (AVX-512, AVX+FMA, baseline SSE2) and the program loader
@@ -113,6 +120,7 @@ void gemm_ukernel_portable(int kc, const float *a, const float *b, float *c, int
 typedef struct GemmKernel {
     const char *name;  /* "avx512", "avx2" or "portable" */
     GemmUkernel run;
+    GemmUkernelRows run_rows; /* its in-place twin; NULL for the portable kernel */
     int mr, nr;        /* the register tile: A panels mr rows, B panels nr columns */
     int kc;            /* K slice: one B panel (kc x nr) stays in half the L1 */
     int mc;            /* rows of A packed at once: mc x kc stays in half the L2 */

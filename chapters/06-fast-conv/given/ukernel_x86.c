@@ -48,10 +48,14 @@
 #define FC_X86 1
 #include <immintrin.h>
 
-__attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512(int kc, const float *a, const float *b,
-                                                                        float *c, int ldc)
+/* Each kernel is written once, as an inline body that reads row p of B
+ * either from a packed panel (brow NULL: b + p*nr, 64-byte aligned) or in
+ * place (b + brow[p]); the two entry points below it compile it both ways,
+ * so the choice costs nothing inside the loop. */
+__attribute__((target("avx512f,fma"), always_inline)) static inline void
+avx512_tile(int kc, const float *a, const float *b, const int *brow, float *c, int ldc)
 {
-    /* c [8,32] (row stride ldc) += a-panel [kc][8] * b-panel [kc][32] */
+    /* c [8,32] (row stride ldc) += a-panel [kc][8] * B [kc][32] */
     __m512 c0a = _mm512_setzero_ps(), c0b = _mm512_setzero_ps(), c1a = _mm512_setzero_ps(),
            c1b = _mm512_setzero_ps(), c2a = _mm512_setzero_ps(), c2b = _mm512_setzero_ps(),
            c3a = _mm512_setzero_ps(), c3b = _mm512_setzero_ps(), c4a = _mm512_setzero_ps(),
@@ -65,7 +69,14 @@ __attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512(int kc, c
         cb = _mm512_fmadd_ps(ai_, b1, cb);                 \
     } while (0)
     for (int p = 0; p < kc; p++) {
-        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+        __m512 b0, b1;
+        if (brow) {
+            const float *row = b + brow[p];
+            b0 = _mm512_loadu_ps(row), b1 = _mm512_loadu_ps(row + 16);
+        } else {
+            b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+            b += 32;
+        }
         ROW_FMA(0, c0a, c0b);
         ROW_FMA(1, c1a, c1b);
         ROW_FMA(2, c2a, c2b);
@@ -75,7 +86,6 @@ __attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512(int kc, c
         ROW_FMA(6, c6a, c6b);
         ROW_FMA(7, c7a, c7b);
         a += 8;
-        b += 32;
     }
 #undef ROW_FMA
 #define ROW_STORE(i, ca, cb)                                                     \
@@ -95,10 +105,22 @@ __attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512(int kc, c
 #undef ROW_STORE
 }
 
-__attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2(int kc, const float *a, const float *b,
-                                                                   float *c, int ldc)
+__attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512(int kc, const float *a, const float *b,
+                                                                        float *c, int ldc)
 {
-    /* c [6,16] (row stride ldc) += a-panel [kc][6] * b-panel [kc][16]:
+    avx512_tile(kc, a, b, NULL, c, ldc);
+}
+
+__attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512_rows(int kc, const float *a, const float *b,
+                                                                             const int *brow, float *c, int ldc)
+{
+    avx512_tile(kc, a, b, brow, c, ldc);
+}
+
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+avx2_tile(int kc, const float *a, const float *b, const int *brow, float *c, int ldc)
+{
+    /* c [6,16] (row stride ldc) += a-panel [kc][6] * B [kc][16]:
      * 12 accumulators, one pass over the panels */
     __m256 c0a = _mm256_setzero_ps(), c0b = _mm256_setzero_ps(), c1a = _mm256_setzero_ps(),
            c1b = _mm256_setzero_ps(), c2a = _mm256_setzero_ps(), c2b = _mm256_setzero_ps(),
@@ -111,7 +133,14 @@ __attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2(int kc, const 
         cb = _mm256_fmadd_ps(ai_, b1, cb);                 \
     } while (0)
     for (int p = 0; p < kc; p++) {
-        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        __m256 b0, b1;
+        if (brow) {
+            const float *row = b + brow[p];
+            b0 = _mm256_loadu_ps(row), b1 = _mm256_loadu_ps(row + 8);
+        } else {
+            b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+            b += 16;
+        }
         ROW_FMA(0, c0a, c0b);
         ROW_FMA(1, c1a, c1b);
         ROW_FMA(2, c2a, c2b);
@@ -119,7 +148,6 @@ __attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2(int kc, const 
         ROW_FMA(4, c4a, c4b);
         ROW_FMA(5, c5a, c5b);
         a += 6;
-        b += 16;
     }
 #undef ROW_FMA
 #define ROW_STORE(i, ca, cb)                                                    \
@@ -136,6 +164,18 @@ __attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2(int kc, const 
     ROW_STORE(5, c5a, c5b);
 #undef ROW_STORE
 }
+
+__attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2(int kc, const float *a, const float *b,
+                                                                   float *c, int ldc)
+{
+    avx2_tile(kc, a, b, NULL, c, ldc);
+}
+
+__attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2_rows(int kc, const float *a, const float *b,
+                                                                        const int *brow, float *c, int ldc)
+{
+    avx2_tile(kc, a, b, brow, c, ldc);
+}
 #endif
 
 /* ---- the kernels and their blocks ---------------------------------------- */
@@ -146,13 +186,15 @@ enum { KERNEL_AVX512, KERNEL_AVX2, KERNEL_PORTABLE, NKERNELS };
  * kernels_init from the caches. */
 static GemmKernel kernels[NKERNELS] = {
 #ifdef FC_X86
-    [KERNEL_AVX512] = {"avx512", gemm_ukernel_avx512, 8, 32, 0, 0, 0, 0},
-    [KERNEL_AVX2] = {"avx2", gemm_ukernel_avx2, 6, 16, 0, 0, 0, 0},
+    [KERNEL_AVX512] = {.name = "avx512", .run = gemm_ukernel_avx512, .run_rows = gemm_ukernel_avx512_rows,
+                       .mr = 8, .nr = 32},
+    [KERNEL_AVX2] = {.name = "avx2", .run = gemm_ukernel_avx2, .run_rows = gemm_ukernel_avx2_rows,
+                     .mr = 6, .nr = 16},
 #else
-    [KERNEL_AVX512] = {"avx512", NULL, 8, 32, 0, 0, 0, 0},
-    [KERNEL_AVX2] = {"avx2", NULL, 6, 16, 0, 0, 0, 0},
+    [KERNEL_AVX512] = {.name = "avx512", .mr = 8, .nr = 32},
+    [KERNEL_AVX2] = {.name = "avx2", .mr = 6, .nr = 16},
 #endif
-    [KERNEL_PORTABLE] = {"portable", gemm_ukernel_portable, GEMM_MR, GEMM_NR, 0, 0, 0, 0},
+    [KERNEL_PORTABLE] = {.name = "portable", .run = gemm_ukernel_portable, .mr = GEMM_MR, .nr = GEMM_NR},
 };
 
 /* Whether this CPU executes kernel i. */

@@ -42,22 +42,35 @@ static void free_case(Case *c)
     tensor_free(c->got);
 }
 
-/* Runs a forward implementation over the whole grid at `threads` threads. */
+/* conv2d_forward_fast has two ways through the same task loop: packing the
+ * columns (im2col_pack), or, with an intrinsics kernel, reading them in
+ * place from the padded image. FC_CONV forces one; every test of it runs
+ * both. With the portable kernel (no in-place twin) both are the packed one. */
+static const char *const fc_conv_modes[] = {"packed", "in-place"};
+enum { FC_CONV_MODES = 2 };
+
+/* Runs a forward implementation over the whole grid at `threads` threads
+ * (conv2d_forward_fast: both ways, each named in a failure). */
 typedef int (*ForwardFn)(Case *c, const FcShape *sh);
 
-static void check_forward_grid(ForwardFn run, const char *name, int threads)
+static void check_forward_grid(ForwardFn run, const char *name, int threads, bool both_ways)
 {
     int old = fc_set_threads(threads);
-    for (int g = 0; g < FC_GRID_SIZE; g++) {
-        const FcShape *sh = &fc_grid[g];
-        Case c = make_case(sh, 1000 + 10 * g);
-        tensor_fill(c.got, NAN);
-        cr_assert_eq(run(&c, sh), 0, "%s failed: %s", name, cnn_last_error());
-        char what[256], desc[160];
-        snprintf(what, sizeof what, "%s, %d thread(s), %s; output", name, threads, fc_describe(sh, desc, sizeof desc));
-        expect_tensor_close(c.got, c.want, fc_tol(sh), fc_tol(sh), what);
-        free_case(&c);
+    for (int m = 0; m < (both_ways ? FC_CONV_MODES : 1); m++) {
+        if (both_ways) setenv("FC_CONV", fc_conv_modes[m], 1);
+        for (int g = 0; g < FC_GRID_SIZE; g++) {
+            const FcShape *sh = &fc_grid[g];
+            Case c = make_case(sh, 1000 + 10 * g);
+            tensor_fill(c.got, NAN);
+            cr_assert_eq(run(&c, sh), 0, "%s failed: %s", name, cnn_last_error());
+            char what[256], desc[160];
+            snprintf(what, sizeof what, "%s%s%s, %d thread(s), %s; output", name, both_ways ? ", FC_CONV=" : "",
+                     both_ways ? fc_conv_modes[m] : "", threads, fc_describe(sh, desc, sizeof desc));
+            expect_tensor_close(c.got, c.want, fc_tol(sh), fc_tol(sh), what);
+            free_case(&c);
+        }
     }
+    unsetenv("FC_CONV");
     fc_set_threads(old);
 }
 
@@ -69,53 +82,57 @@ static int run_fast(Case *c, const FcShape *sh) { return conv2d_forward_fast(c->
 GRADED_TEST(forward, im2col_gemm_naive, 3,
             "conv2d_forward_gemm with gemm_naive: y_n = bias, then y_n += W * im2col(x_n), image by image.")
 {
-    check_forward_grid(run_gemm_naive, "im2col + gemm_naive", 1);
+    check_forward_grid(run_gemm_naive, "im2col + gemm_naive", 1, false);
 }
 
 GRADED_TEST(forward, im2col_gemm_blocked, 2,
             "conv2d_forward_gemm with gemm_blocked must match the naive convolution on every shape of the grid.")
 {
-    check_forward_grid(run_gemm_blocked, "im2col + gemm_blocked", 1);
+    check_forward_grid(run_gemm_blocked, "im2col + gemm_blocked", 1, false);
 }
 
 GRADED_TEST(forward, im2col_gemm_packed, 2,
             "conv2d_forward_gemm with gemm_packed (your micro-kernel or the intrinsics one) must match the naive convolution.")
 {
-    check_forward_grid(run_gemm_packed, "im2col + gemm_packed", 1);
+    check_forward_grid(run_gemm_packed, "im2col + gemm_packed", 1, false);
 }
 
 GRADED_TEST(forward, fast_one_thread, 3,
             "conv2d_forward_fast on 1 thread: forward_tasks must run every task (column block t / ngroups, channel group t % ngroups), the last block and group cut short.")
 {
-    check_forward_grid(run_fast, "conv2d_forward_fast", 1);
+    check_forward_grid(run_fast, "conv2d_forward_fast", 1, true);
 }
 
 GRADED_TEST(forward, fast_two_threads, 3,
             "conv2d_forward_fast on 2 threads: forward_tasks shares the tasks with `omp for`; each thread packs into its own slice of plan->bpack (parallel_thread_num()).")
 {
-    check_forward_grid(run_fast, "conv2d_forward_fast", 2);
+    check_forward_grid(run_fast, "conv2d_forward_fast", 2, true);
 }
 
 /* Runs conv2d_forward_fast on each shape at each thread count and compares
  * it with the naive convolution; `why` says what the shapes are for. */
 static void check_forward_shapes(const FcShape *shapes, int count, const int *threads, int nthreads, const char *why)
 {
-    for (int t = 0; t < nthreads; t++) {
-        int old = fc_set_threads(threads[t]);
-        for (int g = 0; g < count; g++) {
-            const FcShape *sh = &shapes[g];
-            Case c = make_case(sh, 5000 + 10 * g);
-            tensor_fill(c.got, NAN);
-            cr_assert_eq(conv2d_forward_fast(c.got, c.x, c.w, c.b, sh->p), 0, "conv2d_forward_fast failed: %s",
-                         cnn_last_error());
-            char what[320], desc[160];
-            snprintf(what, sizeof what, "conv2d_forward_fast, %d thread(s), %s (%s); output", threads[t],
-                     fc_describe(sh, desc, sizeof desc), why);
-            expect_tensor_close(c.got, c.want, fc_tol(sh), fc_tol(sh), what);
-            free_case(&c);
+    for (int m = 0; m < FC_CONV_MODES; m++) {
+        setenv("FC_CONV", fc_conv_modes[m], 1);
+        for (int t = 0; t < nthreads; t++) {
+            int old = fc_set_threads(threads[t]);
+            for (int g = 0; g < count; g++) {
+                const FcShape *sh = &shapes[g];
+                Case c = make_case(sh, 5000 + 10 * g);
+                tensor_fill(c.got, NAN);
+                cr_assert_eq(conv2d_forward_fast(c.got, c.x, c.w, c.b, sh->p), 0, "conv2d_forward_fast failed: %s",
+                             cnn_last_error());
+                char what[320], desc[160];
+                snprintf(what, sizeof what, "conv2d_forward_fast, FC_CONV=%s, %d thread(s), %s (%s); output",
+                         fc_conv_modes[m], threads[t], fc_describe(sh, desc, sizeof desc), why);
+                expect_tensor_close(c.got, c.want, fc_tol(sh), fc_tol(sh), what);
+                free_case(&c);
+            }
+            fc_set_threads(old);
         }
-        fc_set_threads(old);
     }
+    unsetenv("FC_CONV");
 }
 
 GRADED_TEST(forward, fast_channel_groups, 2,
@@ -250,7 +267,8 @@ GRADED_TEST_ALONE(forward, fast_threads_do_not_race, 4, 20.0,
 }
 
 GRADED_TEST(forward, fast_rejects_bad_shapes, 1,
-            "conv2d_forward_fast must return -1 with a message, not crash, when y has the wrong shape.")
+            "conv2d_forward_fast must return -1 with a message, not crash, when y has the wrong shape "
+            "(or FC_CONV names neither packed nor in-place).")
 {
     Tensor *x = test_random_tensor(2, 3, 8, 8, 1), *w = test_random_tensor(4, 3, 3, 3, 2);
     Tensor *y = tensor_new(2, 4, 8, 8); /* right for pad 1, wrong for pad 0 */
@@ -259,6 +277,14 @@ GRADED_TEST(forward, fast_rejects_bad_shapes, 1,
     cr_expect_eq(conv2d_forward_fast(y, x, w, NULL, (Conv2dParams){0, 0, 1, 1}), -1,
                  "y [2,4,8,8] is wrong for a 3x3 kernel without padding (needs [2,4,6,6]): expected -1");
     cr_expect(cnn_last_error()[0] != '\0', "the -1 must come with a cnn_error message");
+    setenv("FC_CONV", "sideways", 1);
+    cnn_clear_error();
+    tensor_fill(y, 7.0f);
+    cr_expect_eq(conv2d_forward_fast(y, x, w, NULL, (Conv2dParams){1, 1, 1, 1}), -1, "FC_CONV=sideways: expected -1");
+    cr_expect(strstr(cnn_last_error(), "FC_CONV=sideways") != NULL, "FC_CONV=sideways: the message must name it, got: %s",
+              cnn_last_error());
+    cr_expect(y->data[0] == 7.0f, "FC_CONV=sideways: y must be left as it was");
+    unsetenv("FC_CONV");
     tensor_free(x);
     tensor_free(w);
     tensor_free(y);

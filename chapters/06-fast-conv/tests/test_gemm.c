@@ -2,6 +2,7 @@
  *
  * test_gemm.c -- chapter 06, steps 6.2-6.4: the GEMMs and the micro-kernel. */
 #include "fc_shapes.h"
+#include "memory.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -218,9 +219,52 @@ static void check_packed_with(const GemmKernel *k, int M, int N, int K, int ta, 
     check_gemm(packed_with_kernel_under_test, name, M, N, K, ta, tb, seed);
 }
 
+/* The in-place twin of a kernel (run_rows) against the kernel itself: the
+ * rows of a packed B panel copied to scattered, unaligned places of a
+ * larger buffer, brow pointing at each; both must give the same tile, bit
+ * for bit (the same multiply-adds in the same order). */
+static void check_rows_twin(const GemmKernel *k, int kc, unsigned long long seed)
+{
+    int mr = k->mr, nr = k->nr;
+    Tensor *a = test_random_tensor(1, 1, kc, mr, seed), *b = test_random_tensor(1, 1, kc, nr, seed + 1);
+    size_t room = (size_t)kc * (nr + 7) + 64;
+    float *apanel = memory_alloc_aligned((size_t)kc * mr * sizeof(float));
+    float *bpanel = memory_alloc_aligned((size_t)kc * nr * sizeof(float));
+    float *scattered = memory_alloc_aligned(room * sizeof(float));
+    int *brow = malloc((size_t)kc * sizeof *brow);
+    float *want = memory_alloc_aligned((size_t)mr * 40 * sizeof(float)), *got = memory_alloc_aligned((size_t)mr * 40 * sizeof(float));
+    cr_assert(a && b && apanel && bpanel && scattered && brow && want && got, "out of memory");
+    memcpy(apanel, a->data, (size_t)kc * mr * sizeof(float));
+    memcpy(bpanel, b->data, (size_t)kc * nr * sizeof(float));
+    for (size_t i = 0; i < room; i++) scattered[i] = NAN;
+    /* Row p goes backwards through the buffer at a stride of nr + 7, so
+     * no row is 64-byte aligned the way a packed one is. */
+    for (int p = 0; p < kc; p++) {
+        brow[p] = (kc - 1 - p) * (nr + 7) + 3;
+        memcpy(scattered + brow[p], bpanel + (size_t)p * nr, (size_t)nr * sizeof(float));
+    }
+    for (int i = 0; i < mr * 40; i++) want[i] = got[i] = (float)(i % 11) - 5.0f; /* it accumulates */
+    k->run(kc, apanel, bpanel, want, 40);
+    k->run_rows(kc, apanel, scattered, brow, got, 40);
+    int bad = -1;
+    for (int i = 0; i < mr * 40 && bad < 0; i++)
+        if (memcmp(&want[i], &got[i], sizeof(float)) != 0) bad = i;
+    cr_expect(bad < 0, "kernel %s: run_rows (B rows read in place at brow) must give what run gives on the packed "
+              "panel, kc %d; tile element (%d, %d): run %g, run_rows %g", k->name, kc, bad / 40, bad % 40,
+              bad >= 0 ? (double)want[bad] : 0.0, bad >= 0 ? (double)got[bad] : 0.0);
+    tensor_free(a);
+    tensor_free(b);
+    memory_free_aligned(apanel);
+    memory_free_aligned(bpanel);
+    memory_free_aligned(scattered);
+    memory_free_aligned(want);
+    memory_free_aligned(got);
+    free(brow);
+}
+
 GRADED_TEST(ukernel, intrinsics_kernels_agree, 1,
             "Every micro-kernel this CPU supports (AVX2 6x16, AVX-512 8x32) must update its tile like the portable one, "
-            "and gemm_packed_with it must be right with remainders in M, N and K.")
+            "its in-place twin (run_rows) like itself, and gemm_packed_with it must be right with remainders in M, N and K.")
 {
     const char *names[] = {"portable", "avx2", "avx512"};
     for (int i = 0; i < 3; i++) {
@@ -231,6 +275,13 @@ GRADED_TEST(ukernel, intrinsics_kernels_agree, 1,
                   "kernel %s: tile %dx%d, kc %d, mc %d, nc %d (the tile must fit GEMM_MR x GEMM_NR, the blocks hold "
                   "a tile)", k->name, k->mr, k->nr, k->kc, k->mc, k->nc);
         check_ukernel(k->run, k->mr, k->nr, names[i], 37, 30 + i);
+        cr_expect(i == 0 ? k->run_rows == NULL : k->run_rows != NULL,
+                  "kernel %s: %s", k->name, i == 0 ? "the portable kernel has no in-place twin" : "no in-place twin (run_rows)");
+        if (k->run_rows) {
+            check_rows_twin(k, 1, 140 + i);
+            check_rows_twin(k, 37, 150 + i);
+            check_rows_twin(k, 256, 160 + i);
+        }
         /* Remainders in every dimension: M and N one past and one short of
          * whole tiles, K across the kernel's kc slice and M across mc. */
         check_packed_with(k, 2 * k->mr + 1, 3 * k->nr - 1, k->kc + 5, 0, 0, 100 + i);
