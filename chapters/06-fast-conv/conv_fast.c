@@ -326,8 +326,9 @@ static size_t tap_offset(int c, int r, int s, int sh, int sw, size_t plane, int 
 
 /* Whether and how to run in place. FC_CONV=packed or in-place in the
  * environment forces the choice (to test and to time both paths); unset,
- * in place is taken when the kernel has a twin for it and at most an
- * eighth of the wide columns are dropped. -1 only for a bad FC_CONV. */
+ * in place is taken when the kernel has a twin for it, at most an eighth
+ * of the wide columns are dropped, and the rows are as wide as the twin
+ * needs to pay (kernel->rows_min_width). -1 only for a bad FC_CONV. */
 static int in_place_layout(InPlace *ip, const GemmKernel *kernel, int N, int C, int H, int W, int R, int S,
                            Conv2dParams p, int P, int Q, int threads)
 {
@@ -338,7 +339,7 @@ static int in_place_layout(InPlace *ip, const GemmKernel *kernel, int N, int C, 
     if (!kernel->run_rows || (force && strcmp(force, "packed") == 0)) return 0;
     int sh = p.stride_h, sw = p.stride_w, Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w;
     int Hph = (Hp + sh - 1) / sh, Wph = (Wp + sw - 1) / sw;
-    if (!(force && *force) && (size_t)8 * (size_t)(Wph - Q) > (size_t)Wph) return 0;
+    if (!(force && *force) && ((size_t)8 * (size_t)(Wph - Q) > (size_t)Wph || Wph < kernel->rows_min_width)) return 0;
     int rows = imin(P, imax(1, FC_IN_PLACE_COLS / Wph));
     while (rows > 1 && (size_t)N * ((P + rows - 1) / rows) < (size_t)threads) rows = (rows + 1) / 2;
     int bpi = (P + rows - 1) / rows, NR = kernel->nr;

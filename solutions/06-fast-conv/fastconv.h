@@ -121,6 +121,7 @@ typedef struct GemmKernel {
     const char *name;  /* "avx512", "avx2" or "portable" */
     GemmUkernel run;
     GemmUkernelRows run_rows; /* its in-place twin; NULL for the portable kernel */
+    int rows_min_width;  /* the in-place twin pays from padded rows this wide (measured) */
     int mr, nr;        /* the register tile: A panels mr rows, B panels nr columns */
     int kc;            /* K slice: one B panel (kc x nr) stays in half the L1 */
     int mc;            /* rows of A packed at once: mc x kc stays in half the L2 */

@@ -186,10 +186,17 @@ enum { KERNEL_AVX512, KERNEL_AVX2, KERNEL_PORTABLE, NKERNELS };
  * kernels_init from the caches. */
 static GemmKernel kernels[NKERNELS] = {
 #ifdef FC_X86
+    /* rows_min_width from make bench's layers (2026-12-03, Zen 4, bench --only
+     * fast,onednn with FC_CONV=packed and in-place in turn): in place, the
+     * AVX-512 kernel gained on every layer it is taken for (ResNet-like 0.83
+     * of oneDNN against 0.72-0.77 packed); the AVX2 one gained on the
+     * 58-wide rows of ResNet-like (0.77 against 0.69) and lost 5-15 % on
+     * CIFAR's 18- and 34-wide rows, where its 16-wide tiles call the kernel
+     * twice as often for the same copy of each row into y. */
     [KERNEL_AVX512] = {.name = "avx512", .run = gemm_ukernel_avx512, .run_rows = gemm_ukernel_avx512_rows,
-                       .mr = 8, .nr = 32},
+                       .rows_min_width = 0, .mr = 8, .nr = 32},
     [KERNEL_AVX2] = {.name = "avx2", .run = gemm_ukernel_avx2, .run_rows = gemm_ukernel_avx2_rows,
-                     .mr = 6, .nr = 16},
+                     .rows_min_width = 48, .mr = 6, .nr = 16},
 #else
     [KERNEL_AVX512] = {.name = "avx512", .mr = 8, .nr = 32},
     [KERNEL_AVX2] = {.name = "avx2", .mr = 6, .nr = 16},
