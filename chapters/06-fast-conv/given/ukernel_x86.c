@@ -188,11 +188,12 @@ static GemmKernel kernels[NKERNELS] = {
 #ifdef FC_X86
     /* rows_min_width from make bench's layers (2026-12-03, Zen 4, bench --only
      * fast,onednn with FC_CONV=packed and in-place in turn): in place, the
-     * AVX-512 kernel gained on every layer it is taken for (ResNet-like 0.83
-     * of oneDNN against 0.72-0.77 packed); the AVX2 one gained on the
-     * 58-wide rows of ResNet-like (0.77 against 0.69) and lost 5-15 % on
-     * CIFAR's 18- and 34-wide rows, where its 16-wide tiles call the kernel
-     * twice as often for the same copy of each row into y. */
+     * AVX-512 kernel gained or held on every layer it is taken for
+     * (ResNet-like 0.83 of oneDNN against 0.72-0.77 packed); the AVX2 one
+     * gained on the 58-wide rows of ResNet-like (0.73 against 0.63, three
+     * runs each) and lost 3-14 % on the 18-, 29- and 34-wide rows of
+     * cifar-conv2, strided and cifar-conv1, where its 16-wide tiles call the
+     * kernel twice as often for the same copy of each row into y. */
     [KERNEL_AVX512] = {.name = "avx512", .run = gemm_ukernel_avx512, .run_rows = gemm_ukernel_avx512_rows,
                        .rows_min_width = 0, .mr = 8, .nr = 32},
     [KERNEL_AVX2] = {.name = "avx2", .run = gemm_ukernel_avx2, .run_rows = gemm_ukernel_avx2_rows,
