@@ -175,6 +175,7 @@ typedef struct ForwardPlan {
      * thread's scratch holds one MR-row panel of the block's output. */
     bool in_place;
     const int *brow;     /* [C*R*S] */
+    const float *bias;   /* [mpanels * MR]: b, or 0, then zeros past K */
     size_t ximage;
     int Wph, rows, bpi;
 } ForwardPlan;
@@ -190,15 +191,16 @@ static void pack_columns(const ForwardPlan *plan, float *dst, int j0, int cols)
 
 /* multiply_block in place (given): block j0 / nc is output rows p0 ..
  * p0+nrow-1 of image n, nrow*Wph wide columns that start at row p0 of the
- * image's phase planes. scratch [the task's MR panels * MR, ld] starts at
- * the bias. Then for each tile of NR wide columns, each slice of the
- * C*R*S taps is added by the in-place kernel for every panel of the task,
+ * image's phase planes; scratch holds [the task's MR panels * MR, ld] of
+ * its output. For each tile of NR wide columns, each slice of the C*R*S
+ * taps goes through the in-place kernel for every panel of the task,
  * reading B straight from the image (its rows at brow): the tile's image
- * rows stay in L1 across the panels. Last, the Q real columns of each
- * output row are copied into y; the Wph - Q columns that straddle two rows
- * of the image are dropped. ld rounds the block up to whole NR tiles: the
- * last tile reads past the block (the image has room for it) and its extra
- * columns are dropped too. */
+ * rows stay in L1 across the panels. The first slice stores the bias plus
+ * its sum (no pass to fill scratch with the bias first), the others add
+ * theirs. Last, the Q real columns of each output row are copied into y;
+ * the Wph - Q columns that straddle two rows of the image are dropped. ld
+ * rounds the block up to whole NR tiles: the last tile reads past the
+ * block (the image has room for it) and its extra columns are dropped too. */
 static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int j0, int ip0, int ip1)
 {
     const GemmKernel *kernel = plan->kernel;
@@ -207,15 +209,12 @@ static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int
     int nrow = imin(plan->rows, P - p0), ld = (nrow * plan->Wph + NR - 1) / NR * NR;
     const float *image = plan->xs + (size_t)n * plan->ximage + (size_t)p0 * plan->Wph;
     int k0 = ip0 * MR, kend = imin(K, ip1 * MR);
-    for (int k = k0; k < ip1 * MR; k++) {
-        float bias = k < kend && plan->b ? plan->b->data[k] : 0.0f, *row = scratch + (size_t)(k - k0) * ld;
-        for (int j = 0; j < ld; j++) row[j] = bias;
-    }
     for (int jr = 0; jr < ld; jr += NR)
         for (int s = 0; s < plan->nkc; s++) {
             int pc = (int)((long)s * CRS / plan->nkc), kc = (int)((long)(s + 1) * CRS / plan->nkc) - pc;
-            for (int ip = ip0; ip < ip1; ip++)
+            for (int ip = ip0; ip < ip1; ip++) /* the first slice stores bias + its sum, the others add */
                 kernel->run_rows(kc, plan->wpack + ((size_t)ip * CRS + pc) * MR, image + jr, plan->brow + pc,
+                                 s == 0 ? plan->bias + (size_t)ip * MR : NULL,
                                  scratch + (size_t)(ip - ip0) * MR * ld + jr, ld);
         }
     for (int k = k0; k < kend; k++)
@@ -398,14 +397,17 @@ static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const T
     float *scratch = alloc_floats(block_floats * (size_t)threads);
     float *xsplit = alloc_floats((size_t)N * ip->ximage);
     int *brow = malloc((size_t)CRS * sizeof *brow);
-    if (!wpack || !scratch || !xsplit || !brow) {
+    float *bias = calloc((size_t)mpanels * MR, sizeof *bias);
+    if (!wpack || !scratch || !xsplit || !brow || !bias) {
         memory_free_aligned(wpack);
         memory_free_aligned(scratch);
         memory_free_aligned(xsplit);
         free(brow);
+        free(bias);
         return cnn_error("conv2d_forward_fast: out of memory for the split input and its buffers");
     }
     pack_a(wpack, mat_rows(w->data, CRS), 0, K, 0, CRS, MR);
+    if (b) memcpy(bias, b->data, (size_t)K * sizeof *bias);
     for (int c = 0; c < C; c++)
         for (int r = 0; r < R; r++)
             for (int s = 0; s < S; s++) brow[(c * R + r) * S + s] = (int)tap_offset(c, r, s, sh, sw, plane, Wph);
@@ -415,7 +417,7 @@ static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const T
         .xs = xsplit, .ps = p, .C = C, .Hs = H, .Ws = W, .R = R, .S = S, .P = P, .Q = Q,
         .kernel = kernel, .wpack = wpack, .b = b, .y = y->data,
         .K = K, .CRS = CRS, .PQ = P * Q, .nkc = (CRS + FC_IN_PLACE_KC - 1) / FC_IN_PLACE_KC,
-        .in_place = true, .brow = brow, .ximage = ip->ximage, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
+        .in_place = true, .brow = brow, .bias = bias, .ximage = ip->ximage, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
     };
     int use_threads = threads > 1 && (double)N * K * P * Q * CRS > 1e6;
     (void)use_threads; /* read only by the OpenMP directive */
@@ -434,6 +436,7 @@ static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const T
     memory_free_aligned(scratch);
     memory_free_aligned(xsplit);
     free(brow);
+    free(bias);
     return 0;
 }
 

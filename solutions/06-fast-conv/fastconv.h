@@ -98,8 +98,11 @@ typedef void (*GemmUkernel)(int kc, const float *a, const float *b, float *c, in
  * panel: row p of B is the nr floats at b + brow[p] (any alignment). With
  * b a zero-padded image and brow the offsets of the convolution's taps,
  * the kernel multiplies the im2col matrix without building it (an
- * "implicit GEMM"; conv2d_forward_fast, given). */
-typedef void (*GemmUkernelRows)(int kc, const float *a, const float *b, const int *brow, float *c, int ldc);
+ * "implicit GEMM"; conv2d_forward_fast, given). bias NULL: c += the
+ * product, as above; else c = bias[i] + the product for tile row i (the
+ * first slice of a sum, stored without reading c). */
+typedef void (*GemmUkernelRows)(int kc, const float *a, const float *b, const int *brow, const float *bias,
+                                float *c, int ldc);
 
 /* 6.4: portable C, vectorized by the compiler (#pragma omp simd). Always built.
  * With GCC on x86-64 Linux, FC_SIMD_CLONES asks the compiler for three

@@ -53,7 +53,7 @@
  * place (b + brow[p]); the two entry points below it compile it both ways,
  * so the choice costs nothing inside the loop. */
 __attribute__((target("avx512f,fma"), always_inline)) static inline void
-avx512_tile(int kc, const float *a, const float *b, const int *brow, float *c, int ldc)
+avx512_tile(int kc, const float *a, const float *b, const int *brow, const float *bias, float *c, int ldc)
 {
     /* c [8,32] (row stride ldc) += a-panel [kc][8] * B [kc][32] */
     __m512 c0a = _mm512_setzero_ps(), c0b = _mm512_setzero_ps(), c1a = _mm512_setzero_ps(),
@@ -91,8 +91,10 @@ avx512_tile(int kc, const float *a, const float *b, const int *brow, float *c, i
 #define ROW_STORE(i, ca, cb)                                                     \
     do {                                                                         \
         float *ci_ = c + (size_t)(i) * ldc;                                      \
-        _mm512_storeu_ps(ci_, _mm512_add_ps(_mm512_loadu_ps(ci_), ca));          \
-        _mm512_storeu_ps(ci_ + 16, _mm512_add_ps(_mm512_loadu_ps(ci_ + 16), cb)); \
+        __m512 ba_ = bias ? _mm512_set1_ps(bias[i]) : _mm512_loadu_ps(ci_);      \
+        __m512 bb_ = bias ? ba_ : _mm512_loadu_ps(ci_ + 16);                     \
+        _mm512_storeu_ps(ci_, _mm512_add_ps(ba_, ca));                           \
+        _mm512_storeu_ps(ci_ + 16, _mm512_add_ps(bb_, cb));                      \
     } while (0)
     ROW_STORE(0, c0a, c0b);
     ROW_STORE(1, c1a, c1b);
@@ -108,17 +110,18 @@ avx512_tile(int kc, const float *a, const float *b, const int *brow, float *c, i
 __attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512(int kc, const float *a, const float *b,
                                                                         float *c, int ldc)
 {
-    avx512_tile(kc, a, b, NULL, c, ldc);
+    avx512_tile(kc, a, b, NULL, NULL, c, ldc);
 }
 
 __attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512_rows(int kc, const float *a, const float *b,
-                                                                             const int *brow, float *c, int ldc)
+                                                                             const int *brow, const float *bias,
+                                                                             float *c, int ldc)
 {
-    avx512_tile(kc, a, b, brow, c, ldc);
+    avx512_tile(kc, a, b, brow, bias, c, ldc);
 }
 
 __attribute__((target("avx2,fma"), always_inline)) static inline void
-avx2_tile(int kc, const float *a, const float *b, const int *brow, float *c, int ldc)
+avx2_tile(int kc, const float *a, const float *b, const int *brow, const float *bias, float *c, int ldc)
 {
     /* c [6,16] (row stride ldc) += a-panel [kc][6] * B [kc][16]:
      * 12 accumulators, one pass over the panels */
@@ -153,8 +156,10 @@ avx2_tile(int kc, const float *a, const float *b, const int *brow, float *c, int
 #define ROW_STORE(i, ca, cb)                                                    \
     do {                                                                        \
         float *ci_ = c + (size_t)(i) * ldc;                                     \
-        _mm256_storeu_ps(ci_, _mm256_add_ps(_mm256_loadu_ps(ci_), ca));         \
-        _mm256_storeu_ps(ci_ + 8, _mm256_add_ps(_mm256_loadu_ps(ci_ + 8), cb)); \
+        __m256 ba_ = bias ? _mm256_set1_ps(bias[i]) : _mm256_loadu_ps(ci_);     \
+        __m256 bb_ = bias ? ba_ : _mm256_loadu_ps(ci_ + 8);                     \
+        _mm256_storeu_ps(ci_, _mm256_add_ps(ba_, ca));                          \
+        _mm256_storeu_ps(ci_ + 8, _mm256_add_ps(bb_, cb));                      \
     } while (0)
     ROW_STORE(0, c0a, c0b);
     ROW_STORE(1, c1a, c1b);
@@ -168,13 +173,14 @@ avx2_tile(int kc, const float *a, const float *b, const int *brow, float *c, int
 __attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2(int kc, const float *a, const float *b,
                                                                    float *c, int ldc)
 {
-    avx2_tile(kc, a, b, NULL, c, ldc);
+    avx2_tile(kc, a, b, NULL, NULL, c, ldc);
 }
 
 __attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2_rows(int kc, const float *a, const float *b,
-                                                                        const int *brow, float *c, int ldc)
+                                                                        const int *brow, const float *bias, float *c,
+                                                                        int ldc)
 {
-    avx2_tile(kc, a, b, brow, c, ldc);
+    avx2_tile(kc, a, b, brow, bias, c, ldc);
 }
 #endif
 

@@ -245,13 +245,28 @@ static void check_rows_twin(const GemmKernel *k, int kc, unsigned long long seed
     }
     for (int i = 0; i < mr * 40; i++) want[i] = got[i] = (float)(i % 11) - 5.0f; /* it accumulates */
     k->run(kc, apanel, bpanel, want, 40);
-    k->run_rows(kc, apanel, scattered, brow, got, 40);
+    k->run_rows(kc, apanel, scattered, brow, NULL, got, 40);
     int bad = -1;
     for (int i = 0; i < mr * 40 && bad < 0; i++)
         if (memcmp(&want[i], &got[i], sizeof(float)) != 0) bad = i;
     cr_expect(bad < 0, "kernel %s: run_rows (B rows read in place at brow) must give what run gives on the packed "
               "panel, kc %d; tile element (%d, %d): run %g, run_rows %g", k->name, kc, bad / 40, bad % 40,
               bad >= 0 ? (double)want[bad] : 0.0, bad >= 0 ? (double)got[bad] : 0.0);
+    /* With a bias: the tile is stored as bias[i] + the product, whatever c
+     * held (NaN here), and the columns past the tile are left alone. */
+    float bias[GEMM_MR];
+    for (int i = 0; i < mr; i++) bias[i] = 0.25f * (float)(i + 1);
+    for (int i = 0; i < mr * 40; i++) want[i] = 0.0f, got[i] = NAN;
+    k->run(kc, apanel, bpanel, want, 40);
+    k->run_rows(kc, apanel, scattered, brow, bias, got, 40);
+    bad = -1;
+    for (int i = 0; i < mr * 40 && bad < 0; i++) {
+        float expect = i % 40 < nr ? bias[i / 40] + want[i] : NAN;
+        if (i % 40 < nr ? memcmp(&expect, &got[i], sizeof(float)) != 0 : !isnan(got[i])) bad = i;
+    }
+    cr_expect(bad < 0, "kernel %s: run_rows with a bias must store bias[i] + the product in the tile and touch "
+              "nothing else, kc %d; element (%d, %d) is %g", k->name, kc, bad / 40, bad % 40,
+              bad >= 0 ? (double)got[bad] : 0.0);
     tensor_free(a);
     tensor_free(b);
     memory_free_aligned(apanel);
