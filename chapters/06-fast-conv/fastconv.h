@@ -96,14 +96,16 @@ enum { GEMM_MR = 8, GEMM_NR = 32 };
 typedef void (*GemmUkernel)(int kc, const float *a, const float *b, float *c, int ldc);
 
 /* The same tile with its B rows read in place rather than from a packed
- * panel: row p of B is the nr floats at b + brow[p] (any alignment). With
- * b a zero-padded image and brow the offsets of the convolution's taps,
- * the kernel multiplies the im2col matrix without building it (an
- * "implicit GEMM"; conv2d_forward_fast, given). bias NULL: c += the
- * product, as above; else c = bias[i] + the product for tile row i (the
- * first slice of a sum, stored without reading c). */
-typedef void (*GemmUkernelRows)(int kc, const float *a, const float *b, const int *brow, const float *bias,
-                                float *c, int ldc);
+ * panel: row p of B is two vectors of nr/2 floats, at b + brow[p] and
+ * bstep floats after that (any alignment; bstep = nr/2 reads nr
+ * consecutive floats). With b a zero-padded image and brow the offsets of
+ * the convolution's taps, the kernel multiplies the im2col matrix without
+ * building it (an "implicit GEMM"; conv2d_forward_fast, given); bstep lets
+ * the two halves of a tile sit in two rows of the image. bias NULL: c +=
+ * the product, as above; else c = bias[i] + the product for tile row i
+ * (the first slice of a sum, stored without reading c). */
+typedef void (*GemmUkernelRows)(int kc, const float *a, const float *b, int bstep, const int *brow,
+                                const float *bias, float *c, int ldc);
 
 /* 6.4: portable C, vectorized by the compiler (#pragma omp simd). Always built.
  * With GCC on x86-64 Linux, FC_SIMD_CLONES asks the compiler for three
@@ -125,7 +127,7 @@ typedef struct GemmKernel {
     const char *name;  /* "avx512", "avx2" or "portable" */
     GemmUkernel run;
     GemmUkernelRows run_rows; /* its in-place twin; NULL for the portable kernel */
-    int rows_min_width;  /* the in-place twin pays from padded rows this wide (measured) */
+    int rows_min_width;  /* with wide columns, the twin pays from padded rows this wide (measured) */
     int mr, nr;        /* the register tile: A panels mr rows, B panels nr columns */
     int kc;            /* K slice: one B panel (kc x nr) stays in half the L1 */
     int mc;            /* rows of A packed at once: mc x kc stays in half the L2 */

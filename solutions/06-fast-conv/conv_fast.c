@@ -171,8 +171,10 @@ typedef struct ForwardPlan {
      * p*Wph + q, and row t of it starts brow[t] floats into the image. A
      * block is `rows` output rows of one image (nc = rows*Wph wide
      * columns), bpi blocks per image; pack_columns does nothing and the
-     * thread's scratch holds one MR-row panel of the block's output. */
-    bool in_place;
+     * thread's scratch holds one MR-row panel of the block's output.
+     * dense: the columns are numbered p*Q + q instead (no wide columns, as
+     * in y), and a block is rows*Q of them (see multiply_block_dense). */
+    bool in_place, dense;
     const int *brow;     /* [C*R*S] */
     const float *bias;   /* [mpanels * MR]: b, or 0, then zeros past K */
     size_t ximage;
@@ -212,7 +214,7 @@ static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int
         for (int s = 0; s < plan->nkc; s++) {
             int pc = (int)((long)s * CRS / plan->nkc), kc = (int)((long)(s + 1) * CRS / plan->nkc) - pc;
             for (int ip = ip0; ip < ip1; ip++) /* the first slice stores bias + its sum, the others add */
-                kernel->run_rows(kc, plan->wpack + ((size_t)ip * CRS + pc) * MR, image + jr, plan->brow + pc,
+                kernel->run_rows(kc, plan->wpack + ((size_t)ip * CRS + pc) * MR, image + jr, NR / 2, plan->brow + pc,
                                  s == 0 ? plan->bias + (size_t)ip * MR : NULL,
                                  scratch + (size_t)(ip - ip0) * MR * ld + jr, ld);
         }
@@ -220,6 +222,47 @@ static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int
         for (int r = 0; r < nrow; r++)
             copy_floats(plan->y + (((size_t)n * K + k) * P + p0 + r) * Q, scratch + (size_t)(k - k0) * ld + (size_t)r * plan->Wph,
                         Q);
+}
+
+/* multiply_block in place with dense columns (given), when Q is a
+ * multiple of NR/2: block j0 / nc is output rows p0 .. p0+nrow-1 of image
+ * n, nrow*Q columns numbered as in y, so each half of a tile (NR/2
+ * columns, one vector of the kernel) lies within one output row, and the
+ * kernel reads it from that row of the image: the two halves are bstep
+ * floats apart (NR/2 within a row, NR/2 + Wph - Q across a row break).
+ * Nothing is computed to be dropped, and whole tiles go straight into y
+ * (row stride P*Q), the first slice storing the bias plus its sum and the
+ * others adding theirs. A tile cut short (the block's last, or the last
+ * panel past K) is summed in the thread's scratch, then its real part is
+ * copied into y; its missing half, if any, rereads the first (bstep 0) so
+ * that nothing past the block is read. */
+static void multiply_block_dense(const ForwardPlan *plan, float *scratch, int j0, int ip0, int ip1)
+{
+    const GemmKernel *kernel = plan->kernel;
+    int MR = kernel->mr, NR = kernel->nr, half = NR / 2, K = plan->K, CRS = plan->CRS, Q = plan->Q, Wph = plan->Wph;
+    int block = j0 / plan->nc, n = block / plan->bpi, p0 = block % plan->bpi * plan->rows;
+    int cols = imin(plan->rows, plan->P - p0) * Q, PQ = plan->PQ;
+    const float *image = plan->xs + (size_t)n * plan->ximage + (size_t)p0 * Wph;
+    float *yblock = plan->y + (size_t)n * K * PQ + (size_t)p0 * Q; /* y[n, 0, p0, 0] */
+    for (int jr = 0; jr < cols; jr += NR) {
+        int at = jr / Q * Wph + jr % Q, j1 = jr + half;
+        int bstep = j1 < cols ? j1 / Q * Wph + j1 % Q - at : 0, width = imin(NR, cols - jr);
+        for (int s = 0; s < plan->nkc; s++) {
+            int pc = (int)((long)s * CRS / plan->nkc), kc = (int)((long)(s + 1) * CRS / plan->nkc) - pc;
+            for (int ip = ip0; ip < ip1; ip++) {
+                bool whole = width == NR && (ip + 1) * MR <= K;
+                float *c = whole ? yblock + (size_t)ip * MR * PQ + jr : scratch + (size_t)(ip - ip0) * MR * NR;
+                kernel->run_rows(kc, plan->wpack + ((size_t)ip * CRS + pc) * MR, image + at, bstep, plan->brow + pc,
+                                 s == 0 ? plan->bias + (size_t)ip * MR : NULL, c, whole ? PQ : NR);
+            }
+        }
+        for (int ip = ip0; ip < ip1; ip++) {
+            if (width == NR && (ip + 1) * MR <= K) continue;
+            for (int k = ip * MR; k < imin(K, (ip + 1) * MR); k++)
+                copy_floats(yblock + (size_t)k * PQ + jr, scratch + (size_t)(ip - ip0) * MR * NR + (size_t)(k - ip * MR) * NR,
+                            width);
+        }
+    }
 }
 
 /* One task's product (given): the packed columns j0 .. j0+cols-1 in
@@ -231,7 +274,8 @@ static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int
 static void multiply_block(const ForwardPlan *plan, float *bblock, int j0, int cols, int ip0, int ip1)
 {
     if (plan->in_place) {
-        multiply_block_in_place(plan, bblock, j0, ip0, ip1);
+        if (plan->dense) multiply_block_dense(plan, bblock, j0, ip0, ip1);
+        else multiply_block_in_place(plan, bblock, j0, ip0, ip1);
         return;
     }
     int K = plan->K, CRS = plan->CRS, PQ = plan->PQ, nkc = plan->nkc;
@@ -308,9 +352,17 @@ static void forward_tasks(const ForwardPlan *plan)
  * Hph x Wph plane per (a, b)): tap (r, s) reads phase (r % s_h, s % s_w) at
  * offset (r / s_h, s / s_w). This costs one pass over x, where im2col_pack
  * writes R*S/(s_h*s_w) copies of it, and it leaves the kernel the whole
- * time. */
+ * time.
+ *
+ * When Q is a multiple of half the tile (NR/2 columns, one vector), the
+ * wide columns are not needed at all: numbered as in y, each half of a
+ * tile is within one output row, and the kernel reads its two halves from
+ * wherever they sit (GemmUkernelRows' bstep). No column is dropped (2 of
+ * every 18 for CIFAR's 16x16 layer), and the tiles are written straight
+ * into y, with no copy: multiply_block_dense. */
 typedef struct InPlace {
     int rows;            /* output rows per block; 0: pack (in place not chosen) */
+    bool dense;          /* columns numbered p*Q + q (Q a multiple of NR/2), not p*Wph + q */
     int Hph, Wph;        /* one phase plane */
     int bpi;             /* blocks per image */
     size_t ximage;       /* floats per image of the split batch (with room past its end) */
@@ -333,23 +385,28 @@ static size_t tap_offset(int c, int r, int s, int sh, int sw, size_t plane, int 
            (size_t)(s / sw);
 }
 
-/* Whether and how to run in place. FC_CONV=packed or in-place in the
- * environment forces the choice (to test and to time both paths); unset,
- * in place is taken when the kernel has a twin for it, at most an eighth
- * of the wide columns are dropped, and the rows are as wide as the twin
- * needs to pay (kernel->rows_min_width). -1 only for a bad FC_CONV. */
+/* Whether and how to run in place. FC_CONV=packed, in-place or wide in
+ * the environment forces the choice (to test and to time each path; wide:
+ * in place with wide columns even where dense ones fit); unset, in place
+ * is taken when the kernel has a twin for it and either the columns can
+ * be dense or at most an eighth of the wide columns are dropped and the
+ * rows are as wide as the twin needs to pay (kernel->rows_min_width). -1
+ * only for a bad FC_CONV. */
 static int in_place_layout(InPlace *ip, const GemmKernel *kernel, int N, int C, int H, int W, int R, int S,
                            Conv2dParams p, int P, int Q, int threads)
 {
     *ip = (InPlace){0};
     const char *force = getenv("FC_CONV");
-    if (force && *force && strcmp(force, "packed") != 0 && strcmp(force, "in-place") != 0)
-        return cnn_error("FC_CONV=%s: expected packed or in-place", force);
-    if (!kernel->run_rows || (force && strcmp(force, "packed") == 0)) return 0;
+    bool forced = force && *force;
+    if (forced && strcmp(force, "packed") != 0 && strcmp(force, "in-place") != 0 && strcmp(force, "wide") != 0)
+        return cnn_error("FC_CONV=%s: expected packed, in-place or wide", force);
+    if (!kernel->run_rows || (forced && strcmp(force, "packed") == 0)) return 0;
     int sh = p.stride_h, sw = p.stride_w, Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w;
     int Hph = (Hp + sh - 1) / sh, Wph = (Wp + sw - 1) / sw;
-    if (!(force && *force) && ((size_t)8 * (size_t)(Wph - Q) > (size_t)Wph || Wph < kernel->rows_min_width)) return 0;
-    int rows = imin(P, imax(1, FC_IN_PLACE_COLS / Wph));
+    bool dense = Q % (kernel->nr / 2) == 0 && !(forced && strcmp(force, "wide") == 0);
+    if (!forced && !dense && ((size_t)8 * (size_t)(Wph - Q) > (size_t)Wph || Wph < kernel->rows_min_width))
+        return 0;
+    int row_cols = dense ? Q : Wph, rows = imin(P, imax(1, FC_IN_PLACE_COLS / row_cols));
     while (rows > 1 && (size_t)N * ((P + rows - 1) / rows) < (size_t)threads) rows = (rows + 1) / 2;
     int bpi = (P + rows - 1) / rows, NR = kernel->nr;
     size_t plane = (size_t)Hph * Wph, ld = ((size_t)rows * Wph + NR - 1) / NR * NR;
@@ -366,7 +423,7 @@ static int in_place_layout(InPlace *ip, const GemmKernel *kernel, int N, int C, 
     size_t ximage = round_up16(reach > (size_t)C * sh * sw * plane ? reach : (size_t)C * sh * sw * plane);
     /* Offsets and wide columns are ints: a layer too large for them packs. */
     if (ximage > (size_t)1 << 30 || (size_t)N * bpi * rows * Wph > (size_t)1 << 30) return 0;
-    *ip = (InPlace){.rows = rows, .Hph = Hph, .Wph = Wph, .bpi = bpi, .ximage = ximage};
+    *ip = (InPlace){.rows = rows, .dense = dense, .Hph = Hph, .Wph = Wph, .bpi = bpi, .ximage = ximage};
     return 0;
 }
 
@@ -400,7 +457,7 @@ static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const T
     int P = y->h, Q = y->w, CRS = C * R * S, MR = kernel->mr, NR = kernel->nr, threads = parallel_max_threads();
     int sh = p.stride_h, sw = p.stride_w, Wph = ip->Wph;
     size_t plane = (size_t)ip->Hph * Wph, split = (size_t)C * sh * sw * plane;
-    int nc = ip->rows * Wph, nblocks = N * ip->bpi, mpanels = (K + MR - 1) / MR;
+    int nc = ip->rows * (ip->dense ? Q : Wph), nblocks = N * ip->bpi, mpanels = (K + MR - 1) / MR;
     int ngroups = nblocks >= threads ? 1 : imin(mpanels, (threads + nblocks - 1) / nblocks);
     size_t block_floats = round_up16((size_t)mpanels * MR * (((size_t)nc + NR - 1) / NR * NR));
     float *wpack = alloc_floats((size_t)mpanels * MR * CRS);
@@ -427,7 +484,7 @@ static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const T
         .xs = xsplit, .ps = p, .C = C, .Hs = H, .Ws = W, .R = R, .S = S, .P = P, .Q = Q,
         .kernel = kernel, .wpack = wpack, .b = b, .y = y->data,
         .K = K, .CRS = CRS, .PQ = P * Q, .nkc = (CRS + FC_IN_PLACE_KC - 1) / FC_IN_PLACE_KC,
-        .in_place = true, .brow = brow, .bias = bias, .ximage = ip->ximage, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
+        .in_place = true, .dense = ip->dense, .brow = brow, .bias = bias, .ximage = ip->ximage, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
     };
     int use_threads = threads > 1 && (double)N * K * P * Q * CRS > 1e6;
     (void)use_threads; /* read only by the OpenMP directive */

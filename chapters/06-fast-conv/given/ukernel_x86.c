@@ -50,10 +50,12 @@
 
 /* Each kernel is written once, as an inline body that reads row p of B
  * either from a packed panel (brow NULL: b + p*nr, 64-byte aligned) or in
- * place (b + brow[p]); the two entry points below it compile it both ways,
- * so the choice costs nothing inside the loop. */
+ * place (its two vectors at b + brow[p] and bstep floats further on); the
+ * two entry points below it compile it both ways, so the choice costs
+ * nothing inside the loop. */
 __attribute__((target("avx512f,fma"), always_inline)) static inline void
-avx512_tile(int kc, const float *a, const float *b, const int *brow, const float *bias, float *c, int ldc)
+avx512_tile(int kc, const float *a, const float *b, int bstep, const int *brow, const float *bias, float *c,
+            int ldc)
 {
     /* c [8,32] (row stride ldc) += a-panel [kc][8] * B [kc][32] */
     __m512 c0a = _mm512_setzero_ps(), c0b = _mm512_setzero_ps(), c1a = _mm512_setzero_ps(),
@@ -72,7 +74,7 @@ avx512_tile(int kc, const float *a, const float *b, const int *brow, const float
         __m512 b0, b1;
         if (brow) {
             const float *row = b + brow[p];
-            b0 = _mm512_loadu_ps(row), b1 = _mm512_loadu_ps(row + 16);
+            b0 = _mm512_loadu_ps(row), b1 = _mm512_loadu_ps(row + bstep);
         } else {
             b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
             b += 32;
@@ -110,18 +112,18 @@ avx512_tile(int kc, const float *a, const float *b, const int *brow, const float
 __attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512(int kc, const float *a, const float *b,
                                                                         float *c, int ldc)
 {
-    avx512_tile(kc, a, b, NULL, NULL, c, ldc);
+    avx512_tile(kc, a, b, 16, NULL, NULL, c, ldc);
 }
 
 __attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512_rows(int kc, const float *a, const float *b,
-                                                                             const int *brow, const float *bias,
-                                                                             float *c, int ldc)
+                                                                             int bstep, const int *brow,
+                                                                             const float *bias, float *c, int ldc)
 {
-    avx512_tile(kc, a, b, brow, bias, c, ldc);
+    avx512_tile(kc, a, b, bstep, brow, bias, c, ldc);
 }
 
 __attribute__((target("avx2,fma"), always_inline)) static inline void
-avx2_tile(int kc, const float *a, const float *b, const int *brow, const float *bias, float *c, int ldc)
+avx2_tile(int kc, const float *a, const float *b, int bstep, const int *brow, const float *bias, float *c, int ldc)
 {
     /* c [6,16] (row stride ldc) += a-panel [kc][6] * B [kc][16]:
      * 12 accumulators, one pass over the panels */
@@ -139,7 +141,7 @@ avx2_tile(int kc, const float *a, const float *b, const int *brow, const float *
         __m256 b0, b1;
         if (brow) {
             const float *row = b + brow[p];
-            b0 = _mm256_loadu_ps(row), b1 = _mm256_loadu_ps(row + 8);
+            b0 = _mm256_loadu_ps(row), b1 = _mm256_loadu_ps(row + bstep);
         } else {
             b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
             b += 16;
@@ -173,14 +175,14 @@ avx2_tile(int kc, const float *a, const float *b, const int *brow, const float *
 __attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2(int kc, const float *a, const float *b,
                                                                    float *c, int ldc)
 {
-    avx2_tile(kc, a, b, NULL, NULL, c, ldc);
+    avx2_tile(kc, a, b, 8, NULL, NULL, c, ldc);
 }
 
 __attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2_rows(int kc, const float *a, const float *b,
-                                                                        const int *brow, const float *bias, float *c,
-                                                                        int ldc)
+                                                                        int bstep, const int *brow, const float *bias,
+                                                                        float *c, int ldc)
 {
-    avx2_tile(kc, a, b, brow, bias, c, ldc);
+    avx2_tile(kc, a, b, bstep, brow, bias, c, ldc);
 }
 #endif
 
@@ -199,7 +201,9 @@ static GemmKernel kernels[NKERNELS] = {
      * gained on the 58-wide rows of ResNet-like (0.73 against 0.63, three
      * runs each) and lost 3-14 % on the 18-, 29- and 34-wide rows of
      * cifar-conv2, strided and cifar-conv1, where its 16-wide tiles call the
-     * kernel twice as often for the same copy of each row into y. */
+     * kernel twice as often for the same copy of each row into y. It
+     * bounds the wide columns only: where the rows allow dense columns
+     * (conv2d_forward_fast), there is no copy and both twins are taken. */
     [KERNEL_AVX512] = {.name = "avx512", .run = gemm_ukernel_avx512, .run_rows = gemm_ukernel_avx512_rows,
                        .rows_min_width = 0, .mr = 8, .nr = 32},
     [KERNEL_AVX2] = {.name = "avx2", .run = gemm_ukernel_avx2, .run_rows = gemm_ukernel_avx2_rows,

@@ -42,30 +42,32 @@ static void free_case(Case *c)
     tensor_free(c->got);
 }
 
-/* conv2d_forward_fast has two ways through the same task loop: packing the
- * columns (im2col_pack), or, with an intrinsics kernel, reading them in
- * place from the padded image. FC_CONV forces one; every test of it runs
- * both. With the portable kernel (no in-place twin) both are the packed one. */
-static const char *const fc_conv_modes[] = {"packed", "in-place"};
-enum { FC_CONV_MODES = 2 };
+/* conv2d_forward_fast has three ways through the same task loop: packing
+ * the columns (im2col_pack), or, with an intrinsics kernel, reading them in
+ * place from the padded image, numbered as in y where the rows allow it
+ * (in-place) or always as wide columns (wide). FC_CONV forces one; every
+ * test of it runs all three. With the portable kernel (no in-place twin)
+ * all three are the packed one. */
+static const char *const fc_conv_modes[] = {"packed", "in-place", "wide"};
+enum { FC_CONV_MODES = 3 };
 
 /* Runs a forward implementation over the whole grid at `threads` threads
- * (conv2d_forward_fast: both ways, each named in a failure). */
+ * (conv2d_forward_fast: each way, named in a failure). */
 typedef int (*ForwardFn)(Case *c, const FcShape *sh);
 
-static void check_forward_grid(ForwardFn run, const char *name, int threads, bool both_ways)
+static void check_forward_grid(ForwardFn run, const char *name, int threads, bool every_way)
 {
     int old = fc_set_threads(threads);
-    for (int m = 0; m < (both_ways ? FC_CONV_MODES : 1); m++) {
-        if (both_ways) setenv("FC_CONV", fc_conv_modes[m], 1);
+    for (int m = 0; m < (every_way ? FC_CONV_MODES : 1); m++) {
+        if (every_way) setenv("FC_CONV", fc_conv_modes[m], 1);
         for (int g = 0; g < FC_GRID_SIZE; g++) {
             const FcShape *sh = &fc_grid[g];
             Case c = make_case(sh, 1000 + 10 * g);
             tensor_fill(c.got, NAN);
             cr_assert_eq(run(&c, sh), 0, "%s failed: %s", name, cnn_last_error());
             char what[256], desc[160];
-            snprintf(what, sizeof what, "%s%s%s, %d thread(s), %s; output", name, both_ways ? ", FC_CONV=" : "",
-                     both_ways ? fc_conv_modes[m] : "", threads, fc_describe(sh, desc, sizeof desc));
+            snprintf(what, sizeof what, "%s%s%s, %d thread(s), %s; output", name, every_way ? ", FC_CONV=" : "",
+                     every_way ? fc_conv_modes[m] : "", threads, fc_describe(sh, desc, sizeof desc));
             expect_tensor_close(c.got, c.want, fc_tol(sh), fc_tol(sh), what);
             free_case(&c);
         }
@@ -168,6 +170,28 @@ GRADED_TEST(forward, fast_wide_padded_images, 2,
                          "a wide image, packed without a padded copy");
 }
 
+GRADED_TEST(forward, fast_dense_rows, 2,
+            "Where the output width Q is a multiple of half the kernel's tile, conv2d_forward_fast reads in place with the "
+            "columns numbered as in y and writes whole tiles straight into y: tiles cut short at the end of a block or "
+            "past the last filter go through scratch, and the two halves of a tile may sit in two rows of the image.")
+{
+    /* Q of 8, 16 and 32 (dense for the AVX2 kernel's halves of 8 and the
+     * AVX-512 one's of 16); K not a multiple of 6 or 8; blocks whose last
+     * tile is half full (P*Q = 240 or 56); a stride; C*R*S over one slice
+     * of 256; an image of two blocks. */
+    static const FcShape shapes[] = {
+        {2, 3, 16, 16, 13, 3, 3, {1, 1, 1, 1}},  /* Q 16, K 13: the last panel cut short */
+        {1, 4, 15, 16, 8, 3, 3, {1, 1, 1, 1}},   /* P*Q = 240: the last tile of 32 half full */
+        {1, 2, 7, 8, 5, 3, 3, {1, 1, 1, 1}},     /* Q 8, P*Q = 56: the last tile of 16 half full */
+        {2, 3, 32, 32, 10, 3, 3, {1, 1, 2, 2}},  /* stride 2: Q 16 from the phase planes */
+        {1, 40, 8, 16, 9, 3, 3, {1, 1, 1, 1}},   /* C*R*S = 360: two slices */
+        {1, 17, 3, 32, 19, 1, 1, {0, 0, 1, 1}},  /* 1x1, Q 32 */
+        {1, 2, 40, 16, 6, 3, 3, {1, 1, 1, 1}},   /* P 40: an image of two blocks */
+    };
+    static const int threads[] = {1, 2};
+    check_forward_shapes(shapes, sizeof shapes / sizeof *shapes, threads, 2, "dense columns, tiles into y");
+}
+
 /* The race tests. A data race only shows when one thread writes shared
  * scratch while another is between writing and reading it. On two idle cores
  * that happens whenever both threads are inside the loop at once; on a busy
@@ -268,7 +292,7 @@ GRADED_TEST_ALONE(forward, fast_threads_do_not_race, 4, 20.0,
 
 GRADED_TEST(forward, fast_rejects_bad_shapes, 1,
             "conv2d_forward_fast must return -1 with a message, not crash, when y has the wrong shape "
-            "(or FC_CONV names neither packed nor in-place).")
+            "(or FC_CONV names none of packed, in-place and wide).")
 {
     Tensor *x = test_random_tensor(2, 3, 8, 8, 1), *w = test_random_tensor(4, 3, 3, 3, 2);
     Tensor *y = tensor_new(2, 4, 8, 8); /* right for pad 1, wrong for pad 0 */

@@ -221,13 +221,15 @@ static void check_packed_with(const GemmKernel *k, int M, int N, int K, int ta, 
 
 /* The in-place twin of a kernel (run_rows) against the kernel itself: the
  * rows of a packed B panel copied to scattered, unaligned places of a
- * larger buffer, brow pointing at each; both must give the same tile, bit
- * for bit (the same multiply-adds in the same order). */
-static void check_rows_twin(const GemmKernel *k, int kc, unsigned long long seed)
+ * larger buffer, brow pointing at each, and each row's second half bstep
+ * floats after its first (right after it, or further on, as when the two
+ * halves of a tile sit in two rows of an image); both must give the same
+ * tile, bit for bit (the same multiply-adds in the same order). */
+static void check_rows_twin(const GemmKernel *k, int kc, int gap, unsigned long long seed)
 {
-    int mr = k->mr, nr = k->nr;
+    int mr = k->mr, nr = k->nr, half = nr / 2, bstep = half + gap, stride = bstep + half + 7;
     Tensor *a = test_random_tensor(1, 1, kc, mr, seed), *b = test_random_tensor(1, 1, kc, nr, seed + 1);
-    size_t room = (size_t)kc * (nr + 7) + 64;
+    size_t room = (size_t)kc * stride + 64;
     float *apanel = memory_alloc_aligned((size_t)kc * mr * sizeof(float));
     float *bpanel = memory_alloc_aligned((size_t)kc * nr * sizeof(float));
     float *scattered = memory_alloc_aligned(room * sizeof(float));
@@ -237,35 +239,37 @@ static void check_rows_twin(const GemmKernel *k, int kc, unsigned long long seed
     memcpy(apanel, a->data, (size_t)kc * mr * sizeof(float));
     memcpy(bpanel, b->data, (size_t)kc * nr * sizeof(float));
     for (size_t i = 0; i < room; i++) scattered[i] = NAN;
-    /* Row p goes backwards through the buffer at a stride of nr + 7, so
-     * no row is 64-byte aligned the way a packed one is. */
+    /* Row p goes backwards through the buffer at a stride of bstep + half
+     * + 7, so no row is 64-byte aligned the way a packed one is; NaN in
+     * the gap between its halves would show in the tile if it were read. */
     for (int p = 0; p < kc; p++) {
-        brow[p] = (kc - 1 - p) * (nr + 7) + 3;
-        memcpy(scattered + brow[p], bpanel + (size_t)p * nr, (size_t)nr * sizeof(float));
+        brow[p] = (kc - 1 - p) * stride + 3;
+        memcpy(scattered + brow[p], bpanel + (size_t)p * nr, (size_t)half * sizeof(float));
+        memcpy(scattered + brow[p] + bstep, bpanel + (size_t)p * nr + half, (size_t)half * sizeof(float));
     }
     for (int i = 0; i < mr * 40; i++) want[i] = got[i] = (float)(i % 11) - 5.0f; /* it accumulates */
     k->run(kc, apanel, bpanel, want, 40);
-    k->run_rows(kc, apanel, scattered, brow, NULL, got, 40);
+    k->run_rows(kc, apanel, scattered, bstep, brow, NULL, got, 40);
     int bad = -1;
     for (int i = 0; i < mr * 40 && bad < 0; i++)
         if (memcmp(&want[i], &got[i], sizeof(float)) != 0) bad = i;
-    cr_expect(bad < 0, "kernel %s: run_rows (B rows read in place at brow) must give what run gives on the packed "
-              "panel, kc %d; tile element (%d, %d): run %g, run_rows %g", k->name, kc, bad / 40, bad % 40,
-              bad >= 0 ? (double)want[bad] : 0.0, bad >= 0 ? (double)got[bad] : 0.0);
+    cr_expect(bad < 0, "kernel %s: run_rows (B rows read in place at brow, halves %d apart) must give what run gives "
+              "on the packed panel, kc %d; tile element (%d, %d): run %g, run_rows %g", k->name, bstep, kc, bad / 40,
+              bad % 40, bad >= 0 ? (double)want[bad] : 0.0, bad >= 0 ? (double)got[bad] : 0.0);
     /* With a bias: the tile is stored as bias[i] + the product, whatever c
      * held (NaN here), and the columns past the tile are left alone. */
     float bias[GEMM_MR];
     for (int i = 0; i < mr; i++) bias[i] = 0.25f * (float)(i + 1);
     for (int i = 0; i < mr * 40; i++) want[i] = 0.0f, got[i] = NAN;
     k->run(kc, apanel, bpanel, want, 40);
-    k->run_rows(kc, apanel, scattered, brow, bias, got, 40);
+    k->run_rows(kc, apanel, scattered, bstep, brow, bias, got, 40);
     bad = -1;
     for (int i = 0; i < mr * 40 && bad < 0; i++) {
         float expect = i % 40 < nr ? bias[i / 40] + want[i] : NAN;
         if (i % 40 < nr ? memcmp(&expect, &got[i], sizeof(float)) != 0 : !isnan(got[i])) bad = i;
     }
     cr_expect(bad < 0, "kernel %s: run_rows with a bias must store bias[i] + the product in the tile and touch "
-              "nothing else, kc %d; element (%d, %d) is %g", k->name, kc, bad / 40, bad % 40,
+              "nothing else, halves %d apart, kc %d; element (%d, %d) is %g", k->name, bstep, kc, bad / 40, bad % 40,
               bad >= 0 ? (double)got[bad] : 0.0);
     tensor_free(a);
     tensor_free(b);
@@ -293,9 +297,11 @@ GRADED_TEST(ukernel, intrinsics_kernels_agree, 1,
         cr_expect(i == 0 ? k->run_rows == NULL : k->run_rows != NULL,
                   "kernel %s: %s", k->name, i == 0 ? "the portable kernel has no in-place twin" : "no in-place twin (run_rows)");
         if (k->run_rows) {
-            check_rows_twin(k, 1, 140 + i);
-            check_rows_twin(k, 37, 150 + i);
-            check_rows_twin(k, 256, 160 + i);
+            for (int gap = 0; gap <= 13; gap += 13) { /* halves side by side, or apart */
+                check_rows_twin(k, 1, gap, 140 + i);
+                check_rows_twin(k, 37, gap, 150 + i);
+                check_rows_twin(k, 256, gap, 160 + i);
+            }
         }
         /* Remainders in every dimension: M and N one past and one short of
          * whole tiles, K across the kernel's kc slice and M across mc. */
