@@ -428,23 +428,40 @@ static int in_place_layout(InPlace *ip, const GemmKernel *kernel, int N, int C, 
 }
 
 /* One plane x [H, W] -> its s_h*s_w zero-padded phase planes dst
- * [s_h, s_w, Hph, Wph]: dst[a, b, h', w'] = xpad[s_h*h' + a, s_w*w' + b]. */
+ * [s_h, s_w, Hph, Wph]: dst[a, b, h', w'] = xpad[s_h*h' + a, s_w*w' + b].
+ * Row by row: the columns w' of a phase that fall inside x are one range
+ * [lo, hi), read every s_w-th float of an input row, and the rest are
+ * zeros; no test per element (a test per float made this pass 15 % of the
+ * strided layer's time). */
 static void split_plane(float *restrict dst, const float *restrict x, int H, int W, Conv2dParams p, int Hph, int Wph)
 {
-    if (p.stride_h == 1 && p.stride_w == 1) {
-        pad_plane(dst, x, H, W, p.pad_h, p.pad_w); /* one phase: the padded plane */
+    int sh = p.stride_h, sw = p.stride_w, ph = p.pad_h, pw = p.pad_w;
+    if (sh == 1 && sw == 1) {
+        pad_plane(dst, x, H, W, ph, pw); /* one phase: the padded plane */
         return;
     }
-    for (int a = 0; a < p.stride_h; a++)
-        for (int b = 0; b < p.stride_w; b++)
+    for (int a = 0; a < sh; a++)
+        for (int b = 0; b < sw; b++) {
+            /* w' reads column sw*w' + b - pw of x: inside it for lo <= w' < hi */
+            int lo = pw - b > 0 ? (pw - b + sw - 1) / sw : 0;
+            int hi = imin(Wph, (W + pw - b + sw - 1) / sw);
+            if (hi < lo) hi = lo;
             for (int h2 = 0; h2 < Hph; h2++) {
-                float *out = dst + (((size_t)a * p.stride_w + b) * Hph + h2) * Wph;
-                int h = p.stride_h * h2 + a - p.pad_h;
-                for (int w2 = 0; w2 < Wph; w2++) {
-                    int wi = p.stride_w * w2 + b - p.pad_w;
-                    out[w2] = h >= 0 && h < H && wi >= 0 && wi < W ? x[(size_t)h * W + wi] : 0.0f;
+                float *out = dst + (((size_t)a * sw + b) * Hph + h2) * Wph;
+                int h = sh * h2 + a - ph;
+                if (h < 0 || h >= H || hi == lo) {
+                    memset(out, 0, (size_t)Wph * sizeof *out);
+                    continue;
                 }
+                const float *src = x + (size_t)h * W + (sw * lo + b - pw);
+                for (int w2 = 0; w2 < lo; w2++) out[w2] = 0.0f;
+                if (sw == 2) /* the common stride, as its own loop: the compiler vectorizes a constant stride */
+                    for (int i = 0; i < hi - lo; i++) out[lo + i] = src[2 * i];
+                else
+                    for (int i = 0; i < hi - lo; i++) out[lo + i] = src[(size_t)sw * i];
+                for (int w2 = hi; w2 < Wph; w2++) out[w2] = 0.0f;
             }
+        }
 }
 
 /* conv2d_forward_fast in place: the split batch, the taps' offsets, the
