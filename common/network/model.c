@@ -342,6 +342,14 @@ static int model_set_batch(Model *m, int N)
     return 0;
 }
 
+int model_reserve(Model *m, int N)
+{
+    if (N < 1) return cnn_error("model %s: cannot reserve a batch of %d", m->name, N);
+    int batch = m->batch, rc = model_set_batch(m, N);
+    if (rc == 0 && batch > 0) rc = model_set_batch(m, batch); /* the views as they were */
+    return rc;
+}
+
 const Tensor *model_forward(Model *m, const Tensor *x)
 {
     /* x [N, C, H, W] -> logits [N, classes] */

@@ -140,6 +140,12 @@ size_t model_param_count(const Model *m);
 /* Number of classes: the last layer's output size. */
 int model_classes(const Model *m);
 
+/* Sizes every layer's buffers for batches of up to N images now rather
+ * than in the first model_forward that needs them: a timed loop then does
+ * not time the allocation and the first touch of its pages. 0, or -1 with
+ * an error when memory runs out. */
+int model_reserve(Model *m, int N);
+
 /* x [N, C, H, W] -> the logits [N, classes], a view owned by the model and
  * valid until the next forward. NULL with an error on a shape mismatch. */
 const Tensor *model_forward(Model *m, const Tensor *x);
