@@ -212,6 +212,14 @@ int dense_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, co
 int maxpool2d_forward_fast(Tensor *y, int32_t *argmax, const Tensor *x, Pool2dParams p);
 int maxpool2d_backward_fast(Tensor *dx, const Tensor *dy, const int32_t *argmax, Pool2dParams p);
 
+/* ReLU then 2x2 / stride 2 max pooling, forward in one pass: x [N,C,H,W] is
+ * the ReLU's input, y [N,C,P,Q] = maxpool(relu(x)) (for finite x), computed
+ * as relu(maxpool(x)); argmax as maxpool2d_forward_fast gives for x. It
+ * differs from relu(x)'s only in windows with no positive value, where the
+ * ReLU passes no gradient either, so the backward pass below gives the same
+ * dx. Other windows: -1 with a message. */
+int relu_maxpool2d_forward_fast(Tensor *y, int32_t *argmax, const Tensor *x, Pool2dParams p);
+
 /* ReLU then 2x2 / stride 2 max pooling, backward in one pass: x [N,C,H,W] is
  * the ReLU's input, dy [N,C,P,Q] and argmax the pooling's; dx [N,C,H,W] is
  * OVERWRITTEN with dL/dx (dy sent to each argmax where x > 0, 0 elsewhere).

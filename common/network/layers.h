@@ -62,6 +62,10 @@ typedef struct LayerOps {
     int (*dense_backward)(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x,
                           const Tensor *w);
     /* Optional (NULL: not available): a ReLU followed by a 2x2 / stride 2
+     * max pool, forward in one pass: y and argmax the pool's, x the ReLU's
+     * input (the ReLU's own output is then not written). */
+    int (*relu_maxpool2x2_forward)(Tensor *y, int32_t *argmax, const Tensor *x, Pool2dParams p);
+    /* Optional (NULL: not available): a ReLU followed by a 2x2 / stride 2
      * max pool, backward in one pass. dx = the ReLU's input gradient,
      * WRITTEN (not accumulated); x = the ReLU's input. */
     int (*relu_maxpool2x2_backward)(Tensor *dx, const Tensor *dy, const int32_t *argmax, const Tensor *x,

@@ -20,6 +20,7 @@ const LayerOps layers_fast = {
     .avgpool_backward = avgpool2d_backward,
     .dense_forward = dense_forward_fast,
     .dense_backward = dense_backward_fast,
+    .relu_maxpool2x2_forward = relu_maxpool2d_forward_fast,
     .relu_maxpool2x2_backward = relu_maxpool2d_backward_fast,
     .chapter = {[OP_CONV_FORWARD] = "06", [OP_CONV_BACKWARD] = "06", [OP_RELU_FORWARD] = "05",
                 [OP_RELU_BACKWARD] = "05", [OP_MAXPOOL_FORWARD] = "06", [OP_MAXPOOL_BACKWARD] = "06",

@@ -20,6 +20,7 @@ const LayerOps layers_naive = {
     .avgpool_backward = avgpool2d_backward,
     .dense_forward = dense_forward,
     .dense_backward = dense_backward,
+    .relu_maxpool2x2_forward = NULL,
     .relu_maxpool2x2_backward = NULL,
     .chapter = {[OP_CONV_FORWARD] = "03", [OP_CONV_BACKWARD] = "05", [OP_RELU_FORWARD] = "05",
                 [OP_RELU_BACKWARD] = "05", [OP_MAXPOOL_FORWARD] = "04", [OP_MAXPOOL_BACKWARD] = "05",

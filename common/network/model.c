@@ -361,6 +361,20 @@ const Tensor *model_forward(Model *m, const Tensor *x)
     for (int i = 0; i < m->nlayers; i++) {
         Layer *l = &m->layers[i];
         int rc = 0;
+        /* A ReLU under a 2x2 / stride 2 max pool: one fused pass (when the
+         * table has one: chapter 06's) pools the ReLU's input and applies the
+         * ReLU to the maxima. The ReLU layer's own y is not written: only the
+         * pool would read it, and the backward passes read the ReLU's input. */
+        Layer *next = i + 1 < m->nlayers ? &m->layers[i + 1] : NULL;
+        if (ops->relu_maxpool2x2_forward && l->kind == LAYER_RELU && next && next->kind == LAYER_MAXPOOL &&
+            next->pool.window_h == 2 && next->pool.window_w == 2 && next->pool.stride_h == 2 &&
+            next->pool.stride_w == 2) {
+            if (ops->relu_maxpool2x2_forward(&next->y, next->argmax, in, next->pool) != 0)
+                return cnn_error_context("model %s: forward through %s and %s", m->name, l->name, next->name), NULL;
+            in = &next->y;
+            i++;
+            continue;
+        }
         switch (l->kind) {
         case LAYER_CONV:
             rc = ops->conv_forward(&l->y, in, l->weight->value, l->bias ? l->bias->value : NULL, l->conv);

@@ -14,7 +14,11 @@
  *   backward  every input position of a window gets `g if it is the argmax,
  *             else 0` added: a dense, vectorizable pass instead of a scatter.
  *
- * A ReLU followed by max pooling can also be undone in one sweep
+ * A ReLU followed by max pooling takes one pass each way. Forward
+ * (relu_maxpool2d_forward_fast): pool the ReLU's input, then apply the ReLU
+ * to the maxima, four times fewer values; the max of a window is positive
+ * exactly when the ReLU lets it through, so the values are those of the two
+ * layers in turn. Backward, it can be undone in one sweep
  * (relu_maxpool2d_backward_fast): the gradient reaches an input only if it
  * won its window AND the ReLU let it through, and the result is written,
  * not added, so the model need not zero that buffer first. Two passes over
@@ -52,8 +56,10 @@ static bool is_2x2_stride_2(Pool2dParams p)
 }
 
 /* One plane: x [H, W] -> y [P, Q] and argmax (flat indices, plane starting at
- * flat index base). Rows 2*ph and 2*ph + 1 of x feed row ph of y. */
-PF_NOINLINE static void maxpool2x2_plane(float *y, int32_t *argmax, const float *x, int W, int P, int Q, int32_t base)
+ * flat index base). Rows 2*ph and 2*ph + 1 of x feed row ph of y; with relu,
+ * each maximum goes through a ReLU on its way out. */
+static inline void maxpool2x2_rows(float *y, int32_t *argmax, const float *x, int W, int P, int Q, int32_t base,
+                                   bool relu)
 {
     for (int ph = 0; ph < P; ph++) {
         const float *r0 = x + (size_t)2 * ph * W, *r1 = r0 + W;
@@ -76,10 +82,22 @@ PF_NOINLINE static void maxpool2x2_plane(float *y, int32_t *argmax, const float 
             larger = v > best;
             best = larger ? v : best;
             at = larger ? top + W + 2 * pw + 1 : at;
-            yrow[pw] = best;
+            yrow[pw] = relu ? (best > 0.0f ? best : 0.0f) : best;
             arow[pw] = at;
         }
     }
+}
+
+/* The two ways as functions of their own (relu a constant in each). */
+PF_NOINLINE static void maxpool2x2_plane(float *y, int32_t *argmax, const float *x, int W, int P, int Q, int32_t base)
+{
+    maxpool2x2_rows(y, argmax, x, W, P, Q, base, false);
+}
+
+PF_NOINLINE static void relu_maxpool2x2_plane(float *y, int32_t *argmax, const float *x, int W, int P, int Q,
+                                              int32_t base)
+{
+    maxpool2x2_rows(y, argmax, x, W, P, Q, base, true);
 }
 
 int maxpool2d_forward_fast(Tensor *y, int32_t *argmax, const Tensor *x, Pool2dParams p)
@@ -95,6 +113,28 @@ int maxpool2d_forward_fast(Tensor *y, int32_t *argmax, const Tensor *x, Pool2dPa
     for (int i = 0; i < planes; i++)
         maxpool2x2_plane(y->data + (size_t)i * P * Q, argmax + (size_t)i * P * Q, x->data + (size_t)i * H * W,
                          W, P, Q, (int32_t)((size_t)i * H * W));
+    return 0;
+}
+
+int relu_maxpool2d_forward_fast(Tensor *y, int32_t *argmax, const Tensor *x, Pool2dParams p)
+{
+    /* x [N,C,H,W] (the ReLU's input) -> y [N,C,P,Q] = maxpool(relu(x)); argmax [N*C*P*Q] of x */
+    if (!y || !argmax || !x)
+        return cnn_error("relu_maxpool2d_forward_fast: y, argmax and x are required (one is NULL)");
+    if (!is_2x2_stride_2(p))
+        return cnn_error("relu_maxpool2d_forward_fast: only 2x2 windows with stride 2 (got %dx%d, stride %d,%d)",
+                         p.window_h, p.window_w, p.stride_h, p.stride_w);
+    if (tensor_size(x) > (size_t)INT32_MAX)
+        return cnn_error("relu_maxpool2d_forward_fast: x has %zu elements, too many for int32 argmax",
+                         tensor_size(x));
+    int P, Q;
+    if (pool2d_output_shape(&P, &Q, x->h, x->w, p) != 0) return cnn_error_context("relu_maxpool2d_forward_fast");
+    if (tensor_check_shape(y, "relu_maxpool2d_forward_fast: y", x->n, x->c, P, Q) != 0) return -1;
+    int planes = x->n * x->c, H = x->h, W = x->w;
+    OMP(parallel for schedule(static) if (tensor_size(x) > PF_MIN_PARALLEL))
+    for (int i = 0; i < planes; i++)
+        relu_maxpool2x2_plane(y->data + (size_t)i * P * Q, argmax + (size_t)i * P * Q, x->data + (size_t)i * H * W,
+                              W, P, Q, (int32_t)((size_t)i * H * W));
     return 0;
 }
 

@@ -1,7 +1,7 @@
 /* GIVEN -- the tests: read them to see what is expected; don't edit them.
  *
  * test_pool_fast.c -- chapter 06 (given code): the vectorized max pooling
- * and the fused ReLU + max-pool backward must agree with chapters 04 and 05
+ * and the fused ReLU + max-pool forward and backward must agree with chapters 04 and 05
  * exactly (they compare and copy the same floats), keep the first-max tie
  * rule, cover odd sizes, reject corrupt argmax, and not depend on the
  * thread count. */
@@ -89,9 +89,27 @@ static void check_backward(const int *s, int threads, unsigned long long seed)
     snprintf(what, sizeof what, "relu_maxpool2d_backward_fast [%d,%d,%d,%d], %d thread(s); dx", s[0], s[1], s[2],
              s[3], threads);
     expect_tensor_close(got, wantx, 0.0f, 0.0f, what);
-    Tensor *all[] = {x, rx, y, dy, want, got, drelu, wantx};
+    /* Fused forward, straight from x: the values of relu then pool; its
+     * argmax (of x) may differ where a window has no positive value, but
+     * the fused backward through it must give the same dx. */
+    Tensor *yf = tensor_new(s[0], s[1], P, Q);
+    int32_t *atf = malloc(tensor_size(y) * sizeof *atf);
+    cr_assert(yf && atf);
+    tensor_fill(yf, NAN);
+    cr_assert_eq(relu_maxpool2d_forward_fast(yf, atf, x, pool2), 0, "relu_maxpool2d_forward_fast: %s", cnn_last_error());
+    snprintf(what, sizeof what, "relu_maxpool2d_forward_fast [%d,%d,%d,%d], %d thread(s); y", s[0], s[1], s[2], s[3],
+             threads);
+    expect_tensor_close(yf, y, 0.0f, 0.0f, what);
+    tensor_fill(got, NAN);
+    cr_assert_eq(relu_maxpool2d_backward_fast(got, dy, atf, x, pool2), 0, "relu_maxpool2d_backward_fast: %s",
+                 cnn_last_error());
+    snprintf(what, sizeof what, "relu_maxpool2d_backward_fast with the fused forward's argmax [%d,%d,%d,%d], %d "
+             "thread(s); dx", s[0], s[1], s[2], s[3], threads);
+    expect_tensor_close(got, wantx, 0.0f, 0.0f, what);
+    Tensor *all[] = {x, rx, y, dy, want, got, drelu, wantx, yf};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) tensor_free(all[i]);
     free(at);
+    free(atf);
     fc_set_threads(old);
 }
 
@@ -105,7 +123,8 @@ GRADED_TEST(pool, forward_matches_chapter04, 1,
 }
 
 GRADED_TEST(pool, backward_matches_chapter05, 1,
-            "maxpool2d_backward_fast and the fused ReLU + max-pool backward (given) must match chapter 05's passes.")
+            "maxpool2d_backward_fast and the fused ReLU + max-pool forward and backward (given) must match chapters 04 "
+            "and 05's passes.")
 {
     for (int i = 0; i < POOL_SHAPES; i++) {
         check_backward(pool_shapes[i], 1, 900 + 10 * (unsigned long long)i);
@@ -126,6 +145,8 @@ GRADED_TEST(pool, other_windows_and_bad_input, 1,
     Tensor *dx = tensor_new(2, 3, 9, 9);
     cr_expect_eq(relu_maxpool2d_backward_fast(dx, got, got_at, x, p3), -1,
                  "the fused backward supports only 2x2 / stride 2 and must say so");
+    cr_expect_eq(relu_maxpool2d_forward_fast(got, got_at, x, p3), -1,
+                 "the fused forward supports only 2x2 / stride 2 and must say so");
     /* A corrupt argmax (pointing into the next window) must be reported. */
     Tensor *x2 = test_random_tensor(1, 1, 4, 4, 62), *y2 = tensor_new(1, 1, 2, 2), *dx2 = tensor_new(1, 1, 4, 4);
     int32_t at2[4];
@@ -138,6 +159,9 @@ GRADED_TEST(pool, other_windows_and_bad_input, 1,
     Tensor *y_bad = tensor_new(1, 1, 3, 2);
     cr_expect_eq(maxpool2d_forward_fast(y_bad, at2, x2, pool2), -1, "y [1,1,3,2] for a 4x4 input: must fail");
     cr_expect_eq(relu_maxpool2d_backward_fast(dx2, y_bad, at2, x2, pool2), -1, "dy [1,1,3,2]: must fail");
+    cr_expect_eq(relu_maxpool2d_forward_fast(y_bad, at2, x2, pool2), -1, "fused forward, y [1,1,3,2]: must fail");
+    cr_expect(strstr(cnn_last_error(), "relu_maxpool2d_forward_fast") != NULL, "the message names the function: got "
+              "\"%s\"", cnn_last_error());
     cr_expect_eq(relu_maxpool2d_backward_fast(NULL, y2, at2, x2, pool2), -1, "dx NULL: must fail");
     Tensor *all[] = {x, want, got, dx, x2, y2, dx2, y_bad};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) tensor_free(all[i]);
