@@ -160,7 +160,7 @@ asan_tensor_check() {
     [[ "$out" == *"AddressSanitizer: heap-buffer-overflow"*"conv_single.c:"* ]] ||
         { echo "no AddressSanitizer reason naming conv_single.c"; return 1; }
     # The first write out of bounds is y(2,0) at 2*5 + 0 = 10, two past y's 9.
-    echo "$out" | grep -qE '^ +that is a write 2 floats past the end of y \[1,1,3,3\] \(made by nan_tensor at test_conv_naive\.c:[0-9]+\): .*\(n,c,h,w\) = \(1,0,0,1\)' ||
+    grep -qE '^ +that is a write 2 floats past the end of y \[1,1,3,3\] \(made by nan_tensor at test_conv_naive\.c:[0-9]+\): .*\(n,c,h,w\) = \(1,0,0,1\)' <<<"$out" ||
         { echo "no line naming y, 2 floats past its end, and (n,c,h,w) = (1,0,0,1)"; return 1; }
     # The code under test shares that stream: a line it prints before ASan's
     # report is not taken for the tensor's (the sandbox alone holds here).
@@ -625,7 +625,7 @@ watch_check() {
     pane() { tmux -L "$sock" capture-pane -p -t watch 2>/dev/null; }
     wait_for() { # wait_for SECONDS REGEX
         local i
-        for i in $(seq 1 "$1"); do pane | grep -qE "$2" && return 0; sleep 1; done
+        for i in $(seq 1 "$1"); do grep -qE "$2" <<<"$(pane)" && return 0; sleep 1; done
         echo "after $1 s the watch screen does not show /$2/:"; pane | head -n 20; return 1
     }
     # remain-on-exit: the pane stays readable after Ctrl-C has ended it (make
