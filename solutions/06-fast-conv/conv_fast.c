@@ -175,6 +175,8 @@ typedef struct ForwardPlan {
      * dense: the columns are numbered p*Q + q instead (no wide columns, as
      * in y), and a block is rows*Q of them (see multiply_block_dense). */
     bool in_place, dense;
+    int batch;           /* batch innermost: Nb, the padded batch size of xs [C, Hs, Ws, Nb]
+                          * (see forward_batched); 0 otherwise */
     const int *brow;     /* [C*R*S] */
     const float *bias;   /* [mpanels * MR]: b, or 0, then zeros past K */
     size_t ximage;
@@ -265,6 +267,50 @@ static void multiply_block_dense(const ForwardPlan *plan, float *scratch, int j0
     }
 }
 
+/* Where batch-wide column j of the batch-innermost GEMM starts in xs
+ * [C, Hs, Ws, Nb]: column j is image n = j % Nb at output position
+ * (p, q), p*Q + q = j / Nb, whose taps start at input row p*s_h, column
+ * q*s_w of every channel. */
+static size_t batched_at(const ForwardPlan *plan, int j)
+{
+    int Nb = plan->batch, pos = j / Nb, n = j % Nb, p = pos / plan->Q, q = pos % plan->Q;
+    return ((size_t)p * plan->ps.stride_h * plan->Ws + (size_t)q * plan->ps.stride_w) * Nb + (size_t)n;
+}
+
+/* multiply_block with the batch innermost (given): columns j0 ..
+ * j0+cols-1 of yb [K, P*Q*Nb], each half of a tile (NR/2 columns, one
+ * vector) the same output position of NR/2 consecutive images, so the
+ * kernel reads it from xs in place, the two halves bstep floats apart.
+ * Whole tiles go straight into yb (the first slice storing the bias plus
+ * its sum, the others adding theirs); a tile cut short (half a tile at the
+ * end, or the last panel past K) is summed in the thread's scratch and its
+ * real part copied. */
+static void multiply_block_batched(const ForwardPlan *plan, float *scratch, int j0, int cols, int ip0, int ip1)
+{
+    const GemmKernel *kernel = plan->kernel;
+    int MR = kernel->mr, NR = kernel->nr, half = NR / 2, K = plan->K, CRS = plan->CRS, ncols = plan->ncols;
+    for (int jr = 0; jr < cols; jr += NR) {
+        int j = j0 + jr, width = imin(NR, cols - jr);
+        size_t at = batched_at(plan, j);
+        int bstep = width > half ? (int)(batched_at(plan, j + half) - at) : 0;
+        for (int s = 0; s < plan->nkc; s++) {
+            int pc = (int)((long)s * CRS / plan->nkc), kc = (int)((long)(s + 1) * CRS / plan->nkc) - pc;
+            for (int ip = ip0; ip < ip1; ip++) {
+                bool whole = width == NR && (ip + 1) * MR <= K;
+                float *c = whole ? plan->y + (size_t)ip * MR * ncols + j : scratch + (size_t)(ip - ip0) * MR * NR;
+                kernel->run_rows(kc, plan->wpack + ((size_t)ip * CRS + pc) * MR, plan->xs + at, bstep, plan->brow + pc,
+                                 s == 0 ? plan->bias + (size_t)ip * MR : NULL, c, whole ? ncols : NR);
+            }
+        }
+        for (int ip = ip0; ip < ip1; ip++) {
+            if (width == NR && (ip + 1) * MR <= K) continue;
+            for (int k = ip * MR; k < imin(K, (ip + 1) * MR); k++)
+                copy_floats(plan->y + (size_t)k * ncols + j, scratch + (size_t)(ip - ip0) * MR * NR + (size_t)(k - ip * MR) * NR,
+                            width);
+        }
+    }
+}
+
 /* One task's product (given): the packed columns j0 .. j0+cols-1 in
  * bblock times the MR panels ip0 .. ip1-1 of the packed weights, written
  * into y. For each NR panel of the block, the bias goes in first
@@ -274,7 +320,8 @@ static void multiply_block_dense(const ForwardPlan *plan, float *scratch, int j0
 static void multiply_block(const ForwardPlan *plan, float *bblock, int j0, int cols, int ip0, int ip1)
 {
     if (plan->in_place) {
-        if (plan->dense) multiply_block_dense(plan, bblock, j0, ip0, ip1);
+        if (plan->batch) multiply_block_batched(plan, bblock, j0, cols, ip0, ip1);
+        else if (plan->dense) multiply_block_dense(plan, bblock, j0, ip0, ip1);
         else multiply_block_in_place(plan, bblock, j0, ip0, ip1);
         return;
     }
@@ -366,6 +413,7 @@ typedef struct InPlace {
     int Hph, Wph;        /* one phase plane */
     int bpi;             /* blocks per image */
     size_t ximage;       /* floats per image of the split batch (with room past its end) */
+    int batch;           /* instead: the batch innermost, padded to Nb images (forward_batched) */
 } InPlace;
 
 /* The blocks in place, chosen by timing make bench's layers on AVX-512
@@ -385,27 +433,53 @@ static size_t tap_offset(int c, int r, int s, int sh, int sw, size_t plane, int 
            (size_t)(s / sw);
 }
 
-/* Whether and how to run in place. FC_CONV=packed, in-place or wide in
- * the environment forces the choice (to test and to time each path; wide:
- * in place with wide columns even where dense ones fit); unset, in place
- * is taken when the kernel has a twin for it and either the columns can
- * be dense or at most an eighth of the wide columns are dropped and the
- * rows are as wide as the twin needs to pay (kernel->rows_min_width). -1
- * only for a bad FC_CONV. */
-static int in_place_layout(InPlace *ip, const GemmKernel *kernel, int N, int C, int H, int W, int R, int S,
-                           Conv2dParams p, int P, int Q, int threads)
+/* The batch innermost (forward_batched) for a batch of N: Nb, N rounded
+ * up to whole vectors of the kernel (NR/2 floats), or 0 when the layer is
+ * too large for int offsets. */
+static int batched_layout(const GemmKernel *kernel, int N, int C, int H, int W, Conv2dParams p, int P, int Q)
+{
+    int half = kernel->nr / 2, Nb = (N + half - 1) / half * half;
+    size_t xb = (size_t)C * (H + 2 * p.pad_h) * (W + 2 * p.pad_w) * Nb, cols = (size_t)P * Q * Nb;
+    return xb > (size_t)1 << 30 || cols > (size_t)1 << 30 ? 0 : Nb;
+}
+
+/* Whether and how to run in place. FC_CONV=packed, in-place, wide or
+ * batched in the environment forces the choice (to test and to time each
+ * path; wide: in place with wide columns even where dense ones fit;
+ * batched: the batch innermost); unset, in place is taken when the kernel
+ * has a twin for it and either the columns can be dense or at most an
+ * eighth of the wide columns are dropped and the rows are as wide as the
+ * twin needs to pay (kernel->rows_min_width); failing those, output rows
+ * narrower than one vector (Q < NR/2, a small image) run with the batch
+ * innermost when its two transposes move fewer floats than packing would
+ * write (digits' second layer: 544 against 1152 an image; its first, with
+ * one channel: 612 against 576, and it packs) and at most an eighth of the
+ * padded batch is padding. -1 only for a bad FC_CONV. */
+static int in_place_layout(InPlace *ip, const GemmKernel *kernel, int N, int C, int H, int W, int K, int R,
+                           int S, Conv2dParams p, int P, int Q, int threads)
 {
     *ip = (InPlace){0};
     const char *force = getenv("FC_CONV");
     bool forced = force && *force;
-    if (forced && strcmp(force, "packed") != 0 && strcmp(force, "in-place") != 0 && strcmp(force, "wide") != 0)
-        return cnn_error("FC_CONV=%s: expected packed, in-place or wide", force);
+    if (forced && strcmp(force, "packed") != 0 && strcmp(force, "in-place") != 0 && strcmp(force, "wide") != 0 &&
+        strcmp(force, "batched") != 0)
+        return cnn_error("FC_CONV=%s: expected packed, in-place, wide or batched", force);
     if (!kernel->run_rows || (forced && strcmp(force, "packed") == 0)) return 0;
-    int sh = p.stride_h, sw = p.stride_w, Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w;
-    int Hph = (Hp + sh - 1) / sh, Wph = (Wp + sw - 1) / sw;
-    bool dense = Q % (kernel->nr / 2) == 0 && !(forced && strcmp(force, "wide") == 0);
-    if (!forced && !dense && ((size_t)8 * (size_t)(Wph - Q) > (size_t)Wph || Wph < kernel->rows_min_width))
+    if (forced && strcmp(force, "batched") == 0) {
+        ip->batch = batched_layout(kernel, N, C, H, W, p, P, Q);
         return 0;
+    }
+    int sh = p.stride_h, sw = p.stride_w, Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w;
+    int Hph = (Hp + sh - 1) / sh, Wph = (Wp + sw - 1) / sw, half = kernel->nr / 2;
+    bool dense = Q % half == 0 && !(forced && strcmp(force, "wide") == 0);
+    if (!forced && !dense && ((size_t)8 * (size_t)(Wph - Q) > (size_t)Wph || Wph < kernel->rows_min_width)) {
+        /* The two transposes move C*Hp*Wp + K*P*Q floats an image;
+         * packing writes C*R*S*P*Q. */
+        size_t moved = (size_t)C * Hp * Wp + (size_t)K * P * Q, packed = (size_t)C * R * S * P * Q;
+        int Nb = Q < half && moved < packed ? batched_layout(kernel, N, C, H, W, p, P, Q) : 0;
+        if (Nb && (size_t)8 * (size_t)(Nb - N) <= (size_t)N) ip->batch = Nb;
+        return 0;
+    }
     int row_cols = dense ? Q : Wph, rows = imin(P, imax(1, FC_IN_PLACE_COLS / row_cols));
     while (rows > 1 && (size_t)N * ((P + rows - 1) / rows) < (size_t)threads) rows = (rows + 1) / 2;
     int bpi = (P + rows - 1) / rows, NR = kernel->nr;
@@ -524,6 +598,98 @@ static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const T
     return 0;
 }
 
+/* ---- The batch innermost (given) -------------------------------------------
+ * A small image leaves the in-place kernel nothing to read along a row:
+ * digits' 4x4 outputs have rows of 4 columns, a quarter of an AVX-512
+ * vector, and wide columns would drop a third of them. Put the batch
+ * innermost instead: x [N, C, H, W] becomes xb [C, Hp, Wp, Nb], zero-padded
+ * in space and in the batch (Nb: N rounded up to whole vectors), and column
+ * j of the GEMM is image j % Nb at output position j / Nb. The same tap of
+ * NR/2 consecutive images at one position is NR/2 consecutive floats: tap
+ * (c, r, s) of position (p, q) is brow = ((c*Hp + r)*Wp + s)*Nb floats past
+ * (p*s_h*Wp + q*s_w)*Nb, for any stride, with nothing dropped and nothing
+ * packed. The price is two transposes, x into xb and the product yb [K,
+ * P*Q*Nb] out into y [N, K, P, Q]; on the small layers this is chosen for,
+ * they cost less than packing, which writes R*S copies of x. (oneDNN's
+ * layouts that block the batch, such as NCHW16n, do the same.) */
+static int forward_batched(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b, Conv2dParams p,
+                           const GemmKernel *kernel, int Nb)
+{
+    int N = x->n, C = x->c, H = x->h, W = x->w, K = w->n, R = w->h, S = w->w;
+    int P = y->h, Q = y->w, PQ = P * Q, CRS = C * R * S, MR = kernel->mr, NR = kernel->nr;
+    int Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w, threads = parallel_max_threads();
+    int ncols = PQ * Nb, mpanels = (K + MR - 1) / MR;
+    int per_thread = ((ncols + threads - 1) / threads + NR - 1) / NR * NR;
+    int nc = imin(FC_IN_PLACE_COLS / NR * NR, per_thread), nblocks = (ncols + nc - 1) / nc;
+    int ngroups = nblocks >= threads ? 1 : imin(mpanels, (threads + nblocks - 1) / nblocks);
+    size_t block_floats = round_up16((size_t)mpanels * MR * NR), row = (size_t)Wp * Nb;
+    float *wpack = alloc_floats((size_t)mpanels * MR * CRS);
+    float *scratch = alloc_floats(block_floats * (size_t)threads);
+    float *xb = alloc_floats((size_t)C * Hp * row);
+    float *yb = alloc_floats((size_t)K * ncols);
+    int *brow = malloc((size_t)CRS * sizeof *brow);
+    float *bias = calloc((size_t)mpanels * MR, sizeof *bias);
+    if (!wpack || !scratch || !xb || !yb || !brow || !bias) {
+        memory_free_aligned(wpack);
+        memory_free_aligned(scratch);
+        memory_free_aligned(xb);
+        memory_free_aligned(yb);
+        free(brow);
+        free(bias);
+        return cnn_error("conv2d_forward_fast: out of memory for the batch-innermost input and output");
+    }
+    pack_a(wpack, mat_rows(w->data, CRS), 0, K, 0, CRS, MR);
+    if (b) memcpy(bias, b->data, (size_t)K * sizeof *bias);
+    for (int c = 0; c < C; c++)
+        for (int r = 0; r < R; r++)
+            for (int s = 0; s < S; s++) brow[(c * R + r) * S + s] = (int)((((size_t)c * Hp + r) * Wp + s) * Nb);
+    const ForwardPlan plan = {
+        .ncols = ncols, .nc = nc, .nblocks = nblocks, .mpanels = mpanels, .ngroups = ngroups,
+        .group_panels = (mpanels + ngroups - 1) / ngroups, .bpack = scratch, .block_floats = block_floats,
+        .xs = xb, .ps = p, .C = C, .Hs = Hp, .Ws = Wp, .R = R, .S = S, .P = P, .Q = Q,
+        .kernel = kernel, .wpack = wpack, .b = b, .y = yb,
+        .K = K, .CRS = CRS, .PQ = PQ, .nkc = (CRS + FC_IN_PLACE_KC - 1) / FC_IN_PLACE_KC,
+        .in_place = true, .batch = Nb, .brow = brow, .bias = bias,
+    };
+    int use_threads = threads > 1 && (double)N * K * PQ * CRS > 1e6;
+    (void)use_threads; /* read only by the OpenMP directive */
+    OMP(parallel if (use_threads))
+    {
+        /* xb row (c, h) of the padded input: Wp positions of Nb floats. */
+        OMP(for schedule(static))
+        for (int i = 0; i < C * Hp; i++) {
+            int c = i / Hp, h = i % Hp - p.pad_h;
+            float *dst = xb + (size_t)i * row;
+            memset(dst, 0, row * sizeof *dst);
+            if (h < 0 || h >= H) continue;
+            for (int n = 0; n < N; n++) {
+                const float *src = x->data + (((size_t)n * C + c) * H + h) * W;
+                for (int v = 0; v < W; v++) dst[(size_t)(v + p.pad_w) * Nb + n] = src[v];
+            }
+        }
+        forward_tasks(&plan);
+        /* Every task must be done before yb is read; forward_tasks' loop
+         * ends in a barrier, unless it was written `nowait`. */
+        OMP(barrier)
+        /* y[n, k, :] = yb[k, :, n], k-major so that neighbouring iterations
+         * read neighbouring floats of yb. */
+        OMP(for schedule(static))
+        for (int i = 0; i < K * N; i++) {
+            int k = i / N, n = i % N;
+            const float *src = yb + (size_t)k * ncols + n;
+            float *dst = y->data + ((size_t)n * K + k) * PQ;
+            for (int pq = 0; pq < PQ; pq++) dst[pq] = src[(size_t)pq * Nb];
+        }
+    }
+    memory_free_aligned(wpack);
+    memory_free_aligned(scratch);
+    memory_free_aligned(xb);
+    memory_free_aligned(yb);
+    free(brow);
+    free(bias);
+    return 0;
+}
+
 int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b,
                         Conv2dParams p)
 {
@@ -540,8 +706,9 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
     int MR = kernel->mr, NR = kernel->nr;
 
     InPlace ip;
-    if (in_place_layout(&ip, kernel, N, C, H, W, R, S, p, P, Q, threads) != 0)
+    if (in_place_layout(&ip, kernel, N, C, H, W, K, R, S, p, P, Q, threads) != 0)
         return cnn_error_context("conv2d_forward_fast");
+    if (ip.batch) return forward_batched(y, x, w, b, p, kernel, ip.batch);
     if (ip.rows) return forward_in_place(y, x, w, b, p, kernel, &ip);
 
     /* Column blocks: as wide as fits half the L2 (kernel->block_bytes), but

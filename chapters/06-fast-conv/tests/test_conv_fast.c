@@ -42,14 +42,15 @@ static void free_case(Case *c)
     tensor_free(c->got);
 }
 
-/* conv2d_forward_fast has three ways through the same task loop: packing
+/* conv2d_forward_fast has four ways through the same task loop: packing
  * the columns (im2col_pack), or, with an intrinsics kernel, reading them in
  * place from the padded image, numbered as in y where the rows allow it
- * (in-place) or always as wide columns (wide). FC_CONV forces one; every
- * test of it runs all three. With the portable kernel (no in-place twin)
- * all three are the packed one. */
-static const char *const fc_conv_modes[] = {"packed", "in-place", "wide"};
-enum { FC_CONV_MODES = 3 };
+ * (in-place) or always as wide columns (wide), or from a copy of the batch
+ * with the images innermost (batched). FC_CONV forces one; every test of
+ * it runs all four. With the portable kernel (no in-place twin) all four
+ * are the packed one. */
+static const char *const fc_conv_modes[] = {"packed", "in-place", "wide", "batched"};
+enum { FC_CONV_MODES = 4 };
 
 /* Runs a forward implementation over the whole grid at `threads` threads
  * (conv2d_forward_fast: each way, named in a failure). */
@@ -267,15 +268,16 @@ GRADED_TEST_ALONE(forward, fast_threads_do_not_race, 4, 20.0,
     int old = fc_set_threads(1);
     cr_assert_eq(conv2d_forward_fast(one, x, w, NULL, sh.p), 0, "%s", cnn_last_error());
     fc_set_threads(2);
-    /* Each way in turn (FC_CONV): dense columns write whole tiles straight
-     * into y, so only the packed and wide ways fill the whole scratch
-     * slice; each way also gets a free run (runs 4, 8 and 12). */
-    enum { RUNS = 12 };
+    /* Each way in turn (FC_CONV): dense columns and the batch innermost
+     * write whole tiles straight into y, so only the packed and wide ways
+     * fill the whole scratch slice. The first two rounds take turns on one
+     * CPU; the last round runs each way free. */
+    enum { RUNS = 3 * FC_CONV_MODES };
     bool same = true;
     for (int rep = 0; rep < RUNS && same; rep++) {
         setenv("FC_CONV", fc_conv_modes[rep % FC_CONV_MODES], 1);
         Turns turns;
-        bool taking_turns = rep % 4 != 3 && turns_begin(&turns);
+        bool taking_turns = rep < 2 * FC_CONV_MODES && turns_begin(&turns);
         tensor_fill(two, NAN);
         int rc = conv2d_forward_fast(two, x, w, NULL, sh.p);
         if (taking_turns) turns_end(&turns);
@@ -297,7 +299,7 @@ GRADED_TEST_ALONE(forward, fast_threads_do_not_race, 4, 20.0,
 
 GRADED_TEST(forward, fast_rejects_bad_shapes, 1,
             "conv2d_forward_fast must return -1 with a message, not crash, when y has the wrong shape "
-            "(or FC_CONV names none of packed, in-place and wide).")
+            "(or FC_CONV names none of packed, in-place, wide and batched).")
 {
     Tensor *x = test_random_tensor(2, 3, 8, 8, 1), *w = test_random_tensor(4, 3, 3, 3, 2);
     Tensor *y = tensor_new(2, 4, 8, 8); /* right for pad 1, wrong for pad 0 */
