@@ -94,6 +94,24 @@ void pack_b(float *dst, MatRef b, int p0, int kc, int j0, int nc, int nr)
     for (int jp = 0; jp < nc; jp += nr) {
         int cols = imin(nr, nc - jp);
         float *panel = dst + (size_t)jp * kc;
+        if (b.rs == 1 && b.cs != 1) {
+            /* A transposed view (B = W^T of a row-major W): each column of
+             * the panel is a run of kc consecutive floats of W, so read it
+             * that way and write down the panel's column. Row by row
+             * instead, the nr floats of a panel row are nr rows of W
+             * apart: with W's rows a multiple of 4 KB long they all fall
+             * in one set of the L1 cache, and nearly every load missed
+             * (the dense layer's forward pass spent 4 % of a CIFAR
+             * training step here). */
+            for (int j = 0; j < nr; j++) {
+                const float *src = b.data + (size_t)p0 + (size_t)(j0 + jp + j) * b.cs;
+                if (j < cols)
+                    for (int p = 0; p < kc; p++) panel[(size_t)p * nr + j] = src[p];
+                else
+                    for (int p = 0; p < kc; p++) panel[(size_t)p * nr + j] = 0.0f;
+            }
+            continue;
+        }
         for (int p = 0; p < kc; p++) {
             const float *src = b.data + (size_t)(p0 + p) * b.rs + (size_t)(j0 + jp) * b.cs;
             float *out = panel + (size_t)p * nr;
