@@ -85,6 +85,16 @@ static inline void copy_floats(float *restrict dst, const float *restrict src, i
     for (; i < n; i++) dst[i] = src[i];
 }
 
+/* dst = src, or dst += src when add (the plan's y += mode). */
+static inline void put_floats(float *restrict dst, const float *restrict src, int n, bool add)
+{
+    if (!add) {
+        copy_floats(dst, src, n);
+        return;
+    }
+    for (int i = 0; i < n; i++) dst[i] += src[i];
+}
+
 /* y [K, N*P*Q] rows k0..k1-1, batch-wide columns j..j+nr-1 = the bias
  * (0 without one): the starting value the tiles accumulate onto. */
 static void fill_bias(float *y, const Tensor *b, int K, int PQ, int k0, int k1, int j, int nr)
@@ -163,6 +173,7 @@ typedef struct ForwardPlan {
     const float *wpack;  /* W packed into mpanels panels of MR x C*R*S (pack_a) */
     const Tensor *b;     /* [K] or NULL */
     float *y;            /* y [N,K,P,Q], seen as [K, N*P*Q] by fill_bias and tile_to_y */
+    bool add;            /* y += the convolution instead of y = (the input gradient; no bias) */
     int K, CRS, PQ;
     int nkc;             /* slices of the C*R*S rows, at most kernel->kc each */
 
@@ -223,8 +234,8 @@ static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int
         }
     for (int k = k0; k < kend; k++)
         for (int r = 0; r < nrow; r++)
-            copy_floats(plan->y + (((size_t)n * K + k) * P + p0 + r) * Q, scratch + (size_t)(k - k0) * ld + (size_t)r * plan->Wph,
-                        Q);
+            put_floats(plan->y + (((size_t)n * K + k) * P + p0 + r) * Q, scratch + (size_t)(k - k0) * ld + (size_t)r * plan->Wph,
+                       Q, plan->add);
 }
 
 /* multiply_block in place with dense columns (given), when Q is a
@@ -255,15 +266,17 @@ static void multiply_block_dense(const ForwardPlan *plan, float *scratch, int j0
             for (int ip = ip0; ip < ip1; ip++) {
                 bool whole = width == NR && (ip + 1) * MR <= K;
                 float *c = whole ? yblock + (size_t)ip * MR * PQ + jr : scratch + (size_t)(ip - ip0) * MR * NR;
+                /* Adding into y, a whole tile's first slice adds too. */
+                bool store = s == 0 && !(whole && plan->add);
                 kernel->run_rows(kc, plan->wpack + ((size_t)ip * CRS + pc) * MR, image + at, bstep, plan->brow + pc,
-                                 s == 0 ? plan->bias + (size_t)ip * MR : NULL, c, whole ? PQ : NR);
+                                 store ? plan->bias + (size_t)ip * MR : NULL, c, whole ? PQ : NR);
             }
         }
         for (int ip = ip0; ip < ip1; ip++) {
             if (width == NR && (ip + 1) * MR <= K) continue;
             for (int k = ip * MR; k < imin(K, (ip + 1) * MR); k++)
-                copy_floats(yblock + (size_t)k * PQ + jr, scratch + (size_t)(ip - ip0) * MR * NR + (size_t)(k - ip * MR) * NR,
-                            width);
+                put_floats(yblock + (size_t)k * PQ + jr, scratch + (size_t)(ip - ip0) * MR * NR + (size_t)(k - ip * MR) * NR,
+                           width, plan->add);
         }
     }
 }
@@ -334,7 +347,7 @@ static void multiply_block(const ForwardPlan *plan, float *bblock, int j0, int c
     for (int jr = 0; jr < cols; jr += NR) {
         const float *bpanel = bblock + (size_t)(jr / NR) * CRS * NR;
         int nr = imin(NR, cols - jr);
-        fill_bias(y, plan->b, K, PQ, ip0 * MR, imin(K, ip1 * MR), j0 + jr, nr);
+        if (!plan->add) fill_bias(y, plan->b, K, PQ, ip0 * MR, imin(K, ip1 * MR), j0 + jr, nr);
         for (int s = 0; s < nkc; s++) {
             int pc = (int)((long)s * CRS / nkc), kc = (int)((long)(s + 1) * CRS / nkc) - pc;
             for (int ip = ip0; ip < ip1; ip++)
@@ -532,7 +545,7 @@ static void split_plane(float *restrict dst, const float *restrict x, int H, int
  * packed weights, and the same task loop (forward_tasks) over blocks of
  * whole output rows. */
 static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b, Conv2dParams p,
-                            const GemmKernel *kernel, const InPlace *ip)
+                            const GemmKernel *kernel, const InPlace *ip, bool add)
 {
     int N = x->n, C = x->c, H = x->h, W = x->w, K = w->n, R = w->h, S = w->w;
     int P = y->h, Q = y->w, CRS = C * R * S, MR = kernel->mr, NR = kernel->nr, threads = parallel_max_threads();
@@ -565,7 +578,7 @@ static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const T
         .xs = xsplit, .ps = p, .C = C, .Hs = H, .Ws = W, .R = R, .S = S, .P = P, .Q = Q,
         .kernel = kernel, .wpack = wpack, .b = b, .y = y->data,
         .K = K, .CRS = CRS, .PQ = P * Q, .nkc = (CRS + FC_IN_PLACE_KC - 1) / FC_IN_PLACE_KC,
-        .in_place = true, .dense = ip->dense, .brow = brow, .bias = bias, .ximage = ip->ximage, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
+        .add = add, .in_place = true, .dense = ip->dense, .brow = brow, .bias = bias, .ximage = ip->ximage, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
     };
     int use_threads = threads > 1 && (double)N * K * P * Q * CRS > 1e6;
     (void)use_threads; /* read only by the OpenMP directive */
@@ -603,7 +616,7 @@ static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const T
  * they cost less than packing, which writes R*S copies of x. (oneDNN's
  * layouts that block the batch, such as NCHW16n, do the same.) */
 static int forward_batched(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b, Conv2dParams p,
-                           const GemmKernel *kernel, int Nb)
+                           const GemmKernel *kernel, int Nb, bool add)
 {
     int N = x->n, C = x->c, H = x->h, W = x->w, K = w->n, R = w->h, S = w->w;
     int P = y->h, Q = y->w, PQ = P * Q, CRS = C * R * S, MR = kernel->mr, NR = kernel->nr;
@@ -639,7 +652,7 @@ static int forward_batched(Tensor *y, const Tensor *x, const Tensor *w, const Te
         .xs = xb, .ps = p, .C = C, .Hs = Hp, .Ws = Wp, .R = R, .S = S, .P = P, .Q = Q,
         .kernel = kernel, .wpack = wpack, .b = b, .y = yb,
         .K = K, .CRS = CRS, .PQ = PQ, .nkc = (CRS + FC_IN_PLACE_KC - 1) / FC_IN_PLACE_KC,
-        .in_place = true, .batch = Nb, .brow = brow, .bias = bias,
+        .add = add, .in_place = true, .batch = Nb, .brow = brow, .bias = bias,
     };
     int use_threads = threads > 1 && (double)N * K * PQ * CRS > 1e6;
     (void)use_threads; /* read only by the OpenMP directive */
@@ -668,7 +681,10 @@ static int forward_batched(Tensor *y, const Tensor *x, const Tensor *w, const Te
             int k = i / N, n = i % N;
             const float *src = yb + (size_t)k * ncols + n;
             float *dst = y->data + ((size_t)n * K + k) * PQ;
-            for (int pq = 0; pq < PQ; pq++) dst[pq] = src[(size_t)pq * Nb];
+            if (plan.add)
+                for (int pq = 0; pq < PQ; pq++) dst[pq] += src[(size_t)pq * Nb];
+            else
+                for (int pq = 0; pq < PQ; pq++) dst[pq] = src[(size_t)pq * Nb];
         }
     }
     memory_free_aligned(wpack);
@@ -680,8 +696,8 @@ static int forward_batched(Tensor *y, const Tensor *x, const Tensor *w, const Te
     return 0;
 }
 
-int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b,
-                        Conv2dParams p)
+/* conv2d_forward_fast, or with add its sum added to y (b must be NULL). */
+static int forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b, Conv2dParams p, bool add)
 {
     /* x [N,C,H,W], w [K,C,R,S], b [K] or NULL -> y [N,K,P,Q] */
     int P, Q;
@@ -698,8 +714,8 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
     InPlace ip;
     if (in_place_layout(&ip, kernel, N, C, H, W, K, R, S, p, P, Q, threads) != 0)
         return cnn_error_context("conv2d_forward_fast");
-    if (ip.batch) return forward_batched(y, x, w, b, p, kernel, ip.batch);
-    if (ip.rows) return forward_in_place(y, x, w, b, p, kernel, &ip);
+    if (ip.batch) return forward_batched(y, x, w, b, p, kernel, ip.batch, add);
+    if (ip.rows) return forward_in_place(y, x, w, b, p, kernel, &ip, add);
 
     /* Column blocks: as wide as fits half the L2 (kernel->block_bytes), but
      * at least one per thread. */
@@ -750,6 +766,7 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
         .group_panels = group_panels, .bpack = bpack, .block_floats = block_floats,
         .xs = xs, .ps = ps, .C = C, .Hs = Hs, .Ws = Ws, .R = R, .S = S, .P = P, .Q = Q,
         .kernel = kernel, .wpack = wpack, .b = b, .y = y->data,
+        .add = add,
         .K = K, .CRS = CRS, .PQ = PQ, .nkc = (CRS + kernel->kc - 1) / kernel->kc,
     };
     /* Threads pay off from about a million multiply-adds (tens of microseconds). */
@@ -771,6 +788,13 @@ int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tenso
     memory_free_aligned(wpack);
     memory_free_aligned(bpack);
     return 0;
+}
+
+int conv2d_forward_fast(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b,
+                        Conv2dParams p)
+{
+    /* x [N,C,H,W], w [K,C,R,S], b [K] or NULL -> y [N,K,P,Q] */
+    return forward_fast(y, x, w, b, p, false);
 }
 
 /* One image x [C, H, W] -> channels-last and zero-padded xhwc [Hp, Wp, C]. */
@@ -861,31 +885,22 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
  * w + pad_w - s] * w[k, c, r, s]. Read as a forward pass, its input is dy,
  * its filters are w with K and C swapped and each kernel turned by 180
  * degrees (wflip[c, k, r, s] = w[k, c, R-1-r, S-1-s]), and its padding is
- * R-1-pad_h by S-1-pad_w: conv2d_forward_fast computes it with no col2im and
- * no dcol. The result goes through a scratch tensor because dx accumulates. */
+ * R-1-pad_h by S-1-pad_w: the fast forward pass computes it with no col2im
+ * and no dcol, adding it into dx (which accumulates) as it goes. */
 static int input_grad_by_convolution(Tensor *dx, const Tensor *dy, const Tensor *w, Conv2dParams p)
 {
     /* dy [N,K,P,Q], w [K,C,R,S] -> dx += [N,C,H,W]; stride 1, pad_h < R, pad_w < S */
     int K = w->n, C = w->c, R = w->h, S = w->w;
-    Tensor *wflip = tensor_new(C, K, R, S), *tmp = tensor_new(dx->n, dx->c, dx->h, dx->w);
-    if (!wflip || !tmp) {
-        tensor_free(wflip);
-        tensor_free(tmp);
-        return cnn_error("conv2d_backward_fast: out of memory for the flipped filters");
-    }
+    Tensor *wflip = tensor_new(C, K, R, S);
+    if (!wflip) return cnn_error("conv2d_backward_fast: out of memory for the flipped filters");
     for (int k = 0; k < K; k++)
         for (int c = 0; c < C; c++)
             for (int r = 0; r < R; r++)
                 for (int s = 0; s < S; s++)
                     *tensor_at(wflip, c, k, R - 1 - r, S - 1 - s) = *tensor_at(w, k, c, r, s);
     Conv2dParams q = {.pad_h = R - 1 - p.pad_h, .pad_w = S - 1 - p.pad_w, .stride_h = 1, .stride_w = 1};
-    int rc = conv2d_forward_fast(tmp, dy, wflip, NULL, q);
-    if (rc == 0) {
-        size_t size = tensor_size(dx);
-        for (size_t i = 0; i < size; i++) dx->data[i] += tmp->data[i];
-    }
+    int rc = forward_fast(dx, dy, wflip, NULL, q, true);
     tensor_free(wflip);
-    tensor_free(tmp);
     return rc;
 }
 

@@ -347,28 +347,40 @@ static void grads_free(Grads *g)
     tensor_free(g->db);
 }
 
+/* Each way of the forward pass (FC_CONV) in turn: the stride-1 shortcut
+ * for dx is a forward pass that adds into dx. */
 static void check_backward(const FcShape *sh, int threads, unsigned long long seed, const char *label)
 {
     Tensor *x = test_random_tensor(sh->n, sh->c, sh->h, sh->w, seed);
     Tensor *w = test_random_tensor(sh->k, sh->c, sh->r, sh->s, seed + 1);
     Tensor *dy = test_random_tensor(sh->n, sh->k, fc_out_h(sh), fc_out_w(sh), seed + 2);
-    Grads want = grads_new(sh, 0.5f), got = grads_new(sh, 0.5f);
+    Grads want = grads_new(sh, 0.5f);
     cr_assert_eq(conv2d_backward(want.dx, want.dw, want.db, dy, x, w, sh->p), 0, "naive conv2d_backward: %s", cnn_last_error());
-    int old = fc_set_threads(threads);
-    cr_assert_eq(conv2d_backward_fast(got.dx, got.dw, got.db, dy, x, w, sh->p), 0, "conv2d_backward_fast: %s", cnn_last_error());
-    fc_set_threads(old);
-    char what[256], desc[160];
+    char desc[160];
     fc_describe(sh, desc, sizeof desc);
     /* dw and db sum over the batch and all positions as well. */
     float tx = fc_tol(sh), twb = 1e-4f * sqrtf((float)(sh->n * fc_out_h(sh) * fc_out_w(sh) * sh->k));
-    snprintf(what, sizeof what, "%s, %d thread(s), %s; dx (started at 0.5)", label, threads, desc);
-    expect_tensor_close(got.dx, want.dx, tx, tx, what);
-    snprintf(what, sizeof what, "%s, %d thread(s), %s; dw (started at 0.5)", label, threads, desc);
-    expect_tensor_close(got.dw, want.dw, twb, twb, what);
-    snprintf(what, sizeof what, "%s, %d thread(s), %s; db (started at 0.5)", label, threads, desc);
-    expect_tensor_close(got.db, want.db, twb, twb, what);
+    for (int m = 0; m < FC_CONV_MODES; m++) {
+        setenv("FC_CONV", fc_conv_modes[m], 1);
+        Grads got = grads_new(sh, 0.5f);
+        int old = fc_set_threads(threads);
+        cr_assert_eq(conv2d_backward_fast(got.dx, got.dw, got.db, dy, x, w, sh->p), 0, "conv2d_backward_fast: %s",
+                     cnn_last_error());
+        fc_set_threads(old);
+        char what[320];
+        snprintf(what, sizeof what, "%s, FC_CONV=%s, %d thread(s), %s; dx (started at 0.5)", label, fc_conv_modes[m],
+                 threads, desc);
+        expect_tensor_close(got.dx, want.dx, tx, tx, what);
+        snprintf(what, sizeof what, "%s, FC_CONV=%s, %d thread(s), %s; dw (started at 0.5)", label, fc_conv_modes[m],
+                 threads, desc);
+        expect_tensor_close(got.dw, want.dw, twb, twb, what);
+        snprintf(what, sizeof what, "%s, FC_CONV=%s, %d thread(s), %s; db (started at 0.5)", label, fc_conv_modes[m],
+                 threads, desc);
+        expect_tensor_close(got.db, want.db, twb, twb, what);
+        grads_free(&got);
+    }
+    unsetenv("FC_CONV");
     grads_free(&want);
-    grads_free(&got);
     tensor_free(x);
     tensor_free(w);
     tensor_free(dy);
@@ -396,6 +408,7 @@ GRADED_TEST(backward, fast_other_branches, 2,
         {1, 2, 4, 50, 3, 3, 3, {1, 1, 1, 1}},   /* stride 1, wide: dy is 50 wide and padded by 1 */
         {1, 2, 6, 53, 4, 3, 4, {1, 2, 1, 2}},   /* column stride 2, wide */
         {1, 40, 3, 5, 3, 3, 3, {1, 1, 1, 1}},   /* dx is a forward pass with 40 filters over 15 columns */
+        {2, 8, 4, 16, 4, 3, 3, {1, 1, 1, 1}},   /* dx 16 wide: dense in place, whole tiles added straight into dx */
     };
     for (int t = 1; t <= 2; t++)
         for (size_t g = 0; g < sizeof shapes / sizeof *shapes; g++)
