@@ -832,7 +832,7 @@ static void to_channels_last(float *xhwc, const float *x, int C, int H, int W, i
  * (r, s, c) tap order and padded to whole MR x NR tiles so that no tile
  * needs an edge case; the partials are summed into dw at the end, back in
  * (c, r, s) order. Scratch per thread: one image, one packed slice of dy_n,
- * one B panel. */
+ * one B panel (unused when the kernel reads the image in place). */
 static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2dParams p, int P, int Q)
 {
     /* dy [N,K,P,Q], x [N,C,H,W] -> dw += [K,C,R,S] */
@@ -848,13 +848,25 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
     size_t psize = (size_t)Kp * CRSp, image = round_up16((size_t)C * Hp * Wp);
     size_t apack_floats = round_up16((size_t)Kp * kcmax);
     size_t mine_floats = image + apack_floats + round_up16((size_t)kcmax * NR);
+    /* In place, with no B panels: when each half of a tile (NR/2 taps, one
+     * vector) lies within one window row, S*C consecutive floats of the
+     * channels-last image, the in-place kernel reads row pq of col^T from
+     * the image itself, brow[pq] floats past the image's start (the
+     * window's corner) plus the tile's offset within the window. */
+    int half = NR / 2, run = S * C;
+    bool in_place = kernel->run_rows && run % half == 0 && CRS % half == 0 && (size_t)image < (size_t)1 << 30;
     float *partial = alloc_floats(psize * (size_t)threads);
     float *scratch = alloc_floats(mine_floats * (size_t)threads);
-    if (!partial || !scratch) {
+    int *corner = in_place ? malloc((size_t)PQ * sizeof *corner) : NULL;
+    if (!partial || !scratch || (in_place && !corner)) {
         memory_free_aligned(partial);
         memory_free_aligned(scratch);
+        free(corner);
         return cnn_error("conv2d_backward_fast: out of memory for the weight gradient's scratch");
     }
+    if (in_place)
+        for (int pq = 0; pq < PQ; pq++)
+            corner[pq] = (int)(((size_t)(pq / Q) * p.stride_h * Wp + (size_t)(pq % Q) * p.stride_w) * C);
     memset(partial, 0, psize * (size_t)threads * sizeof *partial);
 
     OMP(parallel for schedule(static) if (threads > 1 && N > 1))
@@ -867,7 +879,16 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
         for (int pc = 0; pc < PQ; pc += KC) {
             int kc = imin(KC, PQ - pc);
             pack_a(apack, mat_rows(dyn, PQ), 0, K, pc, kc, MR); /* rows past K are zeros */
-            for (int jc = 0; jc < CRS; jc += NR) {
+            for (int jc = 0; in_place && jc < CRS; jc += NR) {
+                /* taps jc.. start at window row jc / run, float jc % run of it */
+                size_t at = (size_t)(jc / run) * Wp * C + (size_t)(jc % run);
+                int j1 = jc + half;
+                int bstep = j1 < CRS ? (int)((size_t)(j1 / run) * Wp * C + (size_t)(j1 % run) - at) : 0;
+                for (int ip = 0; ip < Kp; ip += MR)
+                    kernel->run_rows(kc, apack + (size_t)ip * kc, xhwc + at, bstep, corner + pc, NULL,
+                                     part + (size_t)ip * CRSp + jc, CRSp);
+            }
+            for (int jc = 0; !in_place && jc < CRS; jc += NR) {
                 im2col_pack_transposed(bpanel, xhwc, C, Wp, S, p.stride_h, p.stride_w, Q, pc, kc, jc,
                                        imin(NR, CRS - jc), NR);
                 for (int ip = 0; ip < Kp; ip += MR)
@@ -887,6 +908,7 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
     }
     memory_free_aligned(partial);
     memory_free_aligned(scratch);
+    free(corner);
     return 0;
 }
 

@@ -409,6 +409,8 @@ GRADED_TEST(backward, fast_other_branches, 2,
         {1, 2, 6, 53, 4, 3, 4, {1, 2, 1, 2}},   /* column stride 2, wide */
         {1, 40, 3, 5, 3, 3, 3, {1, 1, 1, 1}},   /* dx is a forward pass with 40 filters over 15 columns */
         {2, 8, 4, 16, 4, 3, 3, {1, 1, 1, 1}},   /* dx 16 wide: dense in place, whole tiles added straight into dx */
+        {3, 16, 5, 6, 9, 3, 3, {1, 1, 1, 1}},   /* dw in place: window rows of 48 floats, C*R*S = 144, half a tile last */
+        {2, 16, 6, 7, 5, 3, 3, {1, 1, 2, 2}},   /* the same, strided, K = 5 */
     };
     for (int t = 1; t <= 2; t++)
         for (size_t g = 0; g < sizeof shapes / sizeof *shapes; g++)
