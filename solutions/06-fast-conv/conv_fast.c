@@ -551,6 +551,43 @@ static void split_plane(float *restrict dst, const float *restrict x, int H, int
         }
 }
 
+/* What both in-place ways allocate: the weights packed into MR-row panels,
+ * the bias padded to whole panels (zeros past K, and without a bias), each
+ * thread's scratch and the taps' offsets (filled by the caller). */
+typedef struct InPlaceBuffers {
+    float *wpack;  /* [mpanels * MR, C*R*S] packed by pack_a */
+    float *bias;   /* [mpanels * MR] */
+    float *scratch; /* [threads * block_floats] */
+    int *brow;     /* [C*R*S] */
+} InPlaceBuffers;
+
+static void in_place_buffers_free(InPlaceBuffers *ib)
+{
+    memory_free_aligned(ib->wpack);
+    memory_free_aligned(ib->scratch);
+    free(ib->bias);
+    free(ib->brow);
+}
+
+/* w [K, C, R, S], b [K] or NULL: 0, or -1 with nothing left allocated. */
+static int in_place_buffers_new(InPlaceBuffers *ib, const Tensor *w, const Tensor *b, int MR, size_t scratch_floats)
+{
+    int K = w->n, CRS = w->c * w->h * w->w, mpanels = (K + MR - 1) / MR;
+    *ib = (InPlaceBuffers){
+        .wpack = alloc_floats((size_t)mpanels * MR * CRS),
+        .bias = calloc((size_t)mpanels * MR, sizeof(float)),
+        .scratch = alloc_floats(scratch_floats),
+        .brow = malloc((size_t)CRS * sizeof(int)),
+    };
+    if (!ib->wpack || !ib->bias || !ib->scratch || !ib->brow) {
+        in_place_buffers_free(ib);
+        return -1;
+    }
+    pack_a(ib->wpack, mat_rows(w->data, CRS), 0, K, 0, CRS, MR);
+    if (b) memcpy(ib->bias, b->data, (size_t)K * sizeof *ib->bias);
+    return 0;
+}
+
 /* conv2d_forward_fast in place: the split batch, the taps' offsets, the
  * packed weights, and the same task loop (forward_tasks) over blocks of
  * whole output rows. */
@@ -564,31 +601,22 @@ static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const T
     int nc = ip->rows * (ip->dense ? Q : Wph), nblocks = N * ip->bpi, mpanels = (K + MR - 1) / MR;
     int ngroups = nblocks >= threads ? 1 : imin(mpanels, (threads + nblocks - 1) / nblocks);
     size_t block_floats = round_up16((size_t)mpanels * MR * (((size_t)nc + NR - 1) / NR * NR));
-    float *wpack = alloc_floats((size_t)mpanels * MR * CRS);
-    float *scratch = alloc_floats(block_floats * (size_t)threads);
+    InPlaceBuffers ib;
     float *xsplit = alloc_floats((size_t)N * ip->ximage);
-    int *brow = malloc((size_t)CRS * sizeof *brow);
-    float *bias = calloc((size_t)mpanels * MR, sizeof *bias);
-    if (!wpack || !scratch || !xsplit || !brow || !bias) {
-        memory_free_aligned(wpack);
-        memory_free_aligned(scratch);
+    if (!xsplit || in_place_buffers_new(&ib, w, b, MR, block_floats * (size_t)threads) != 0) {
         memory_free_aligned(xsplit);
-        free(brow);
-        free(bias);
         return cnn_error("conv2d_forward_fast: out of memory for the split input and its buffers");
     }
-    pack_a(wpack, mat_rows(w->data, CRS), 0, K, 0, CRS, MR);
-    if (b) memcpy(bias, b->data, (size_t)K * sizeof *bias);
     for (int c = 0; c < C; c++)
         for (int r = 0; r < R; r++)
-            for (int s = 0; s < S; s++) brow[(c * R + r) * S + s] = (int)tap_offset(c, r, s, sh, sw, plane, Wph);
+            for (int s = 0; s < S; s++) ib.brow[(c * R + r) * S + s] = (int)tap_offset(c, r, s, sh, sw, plane, Wph);
     const ForwardPlan plan = {
         .ncols = nblocks * nc, .nc = nc, .nblocks = nblocks, .mpanels = mpanels, .ngroups = ngroups,
-        .group_panels = (mpanels + ngroups - 1) / ngroups, .bpack = scratch, .block_floats = block_floats,
+        .group_panels = (mpanels + ngroups - 1) / ngroups, .bpack = ib.scratch, .block_floats = block_floats,
         .xs = xsplit, .ps = p, .C = C, .Hs = H, .Ws = W, .R = R, .S = S, .P = P, .Q = Q,
-        .kernel = kernel, .wpack = wpack, .b = b, .y = y->data,
+        .kernel = kernel, .wpack = ib.wpack, .b = b, .y = y->data,
         .K = K, .CRS = CRS, .PQ = P * Q, .nkc = (CRS + FC_IN_PLACE_KC - 1) / FC_IN_PLACE_KC,
-        .add = add, .in_place = true, .dense = ip->dense, .brow = brow, .bias = bias, .ximage = ip->ximage, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
+        .add = add, .in_place = true, .dense = ip->dense, .brow = ib.brow, .bias = ib.bias, .ximage = ip->ximage, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
     };
     int use_threads = threads > 1 && (double)N * K * P * Q * CRS > 1e6;
     (void)use_threads; /* read only by the OpenMP directive */
@@ -603,11 +631,8 @@ static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const T
         }
         forward_tasks(&plan); /* after the implicit barrier of that `omp for` */
     }
-    memory_free_aligned(wpack);
-    memory_free_aligned(scratch);
     memory_free_aligned(xsplit);
-    free(brow);
-    free(bias);
+    in_place_buffers_free(&ib);
     return 0;
 }
 
@@ -636,33 +661,23 @@ static int forward_batched(Tensor *y, const Tensor *x, const Tensor *w, const Te
     int nc = imin(FC_IN_PLACE_COLS / NR * NR, per_thread), nblocks = (ncols + nc - 1) / nc;
     int ngroups = nblocks >= threads ? 1 : imin(mpanels, (threads + nblocks - 1) / nblocks);
     size_t block_floats = round_up16((size_t)mpanels * MR * NR), row = (size_t)Wp * Nb;
-    float *wpack = alloc_floats((size_t)mpanels * MR * CRS);
-    float *scratch = alloc_floats(block_floats * (size_t)threads);
-    float *xb = alloc_floats((size_t)C * Hp * row);
-    float *yb = alloc_floats((size_t)K * ncols);
-    int *brow = malloc((size_t)CRS * sizeof *brow);
-    float *bias = calloc((size_t)mpanels * MR, sizeof *bias);
-    if (!wpack || !scratch || !xb || !yb || !brow || !bias) {
-        memory_free_aligned(wpack);
-        memory_free_aligned(scratch);
+    InPlaceBuffers ib;
+    float *xb = alloc_floats((size_t)C * Hp * row), *yb = alloc_floats((size_t)K * ncols);
+    if (!xb || !yb || in_place_buffers_new(&ib, w, b, MR, block_floats * (size_t)threads) != 0) {
         memory_free_aligned(xb);
         memory_free_aligned(yb);
-        free(brow);
-        free(bias);
         return cnn_error("conv2d_forward_fast: out of memory for the batch-innermost input and output");
     }
-    pack_a(wpack, mat_rows(w->data, CRS), 0, K, 0, CRS, MR);
-    if (b) memcpy(bias, b->data, (size_t)K * sizeof *bias);
     for (int c = 0; c < C; c++)
         for (int r = 0; r < R; r++)
-            for (int s = 0; s < S; s++) brow[(c * R + r) * S + s] = (int)((((size_t)c * Hp + r) * Wp + s) * Nb);
+            for (int s = 0; s < S; s++) ib.brow[(c * R + r) * S + s] = (int)((((size_t)c * Hp + r) * Wp + s) * Nb);
     const ForwardPlan plan = {
         .ncols = ncols, .nc = nc, .nblocks = nblocks, .mpanels = mpanels, .ngroups = ngroups,
-        .group_panels = (mpanels + ngroups - 1) / ngroups, .bpack = scratch, .block_floats = block_floats,
+        .group_panels = (mpanels + ngroups - 1) / ngroups, .bpack = ib.scratch, .block_floats = block_floats,
         .xs = xb, .ps = p, .C = C, .Hs = Hp, .Ws = Wp, .R = R, .S = S, .P = P, .Q = Q,
-        .kernel = kernel, .wpack = wpack, .b = b, .y = yb,
+        .kernel = kernel, .wpack = ib.wpack, .b = b, .y = yb,
         .K = K, .CRS = CRS, .PQ = PQ, .nkc = (CRS + FC_IN_PLACE_KC - 1) / FC_IN_PLACE_KC,
-        .add = add, .in_place = true, .batch = Nb, .brow = brow, .bias = bias,
+        .add = add, .in_place = true, .batch = Nb, .brow = ib.brow, .bias = ib.bias,
     };
     int use_threads = threads > 1 && (double)N * K * PQ * CRS > 1e6;
     (void)use_threads; /* read only by the OpenMP directive */
@@ -697,12 +712,9 @@ static int forward_batched(Tensor *y, const Tensor *x, const Tensor *w, const Te
                 for (int pq = 0; pq < PQ; pq++) dst[pq] = src[(size_t)pq * Nb];
         }
     }
-    memory_free_aligned(wpack);
-    memory_free_aligned(scratch);
     memory_free_aligned(xb);
     memory_free_aligned(yb);
-    free(brow);
-    free(bias);
+    in_place_buffers_free(&ib);
     return 0;
 }
 
