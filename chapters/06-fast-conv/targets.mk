@@ -12,13 +12,28 @@
 # (OpenBLAS, oneDNN, PyTorch; BENCH_PEERS=0 skips that: grader/deps.sh peers),
 # then builds the programs (a peer installed now adds its column).
 #
+# BENCH_ISA=avx2 runs the whole report as an AVX2 machine of this clock and
+# these caches would see it: the fast path on its AVX2 kernel (FC_KERNEL),
+# the peak loop on AVX2, and every peer held to AVX2 as well (oneDNN by
+# ONEDNN_MAX_CPU_ISA, OpenBLAS by its Haswell kernels, PyTorch by
+# ATEN_CPU_CAPABILITY and its own oneDNN's cap), so that the ratios compare
+# like with like. Its CSV and figures go to build/bench/*-avx2.*; the
+# lesson's figures are never overwritten by it.
+#
 # A benchmark, not a test: it takes about three minutes and its numbers
 # depend on the machine and on what else runs on it.
+BENCH_ENV_avx2 := BENCH_ISA=avx2 FC_KERNEL=avx2 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 \
+	OPENBLAS_CORETYPE=Haswell BENCH_KEEP_CORETYPE=1 ATEN_CPU_CAPABILITY=avx2
 .PHONY: bench
-bench: deps lib $(GRADER) ## chapter 06 speed report: GFLOP/s table, CSV, figures (your chapter 06 once started)
+bench: deps lib $(GRADER) ## chapter 06 speed report: GFLOP/s table, CSV, figures (your chapter 06 once started) [BENCH_ISA=avx2]
+	@case "$(BENCH_ISA)" in \
+	   ""|avx2) ;; \
+	   *) echo "make bench: BENCH_ISA=$(BENCH_ISA): expected avx2 (an AVX2 machine's view) or nothing (this CPU's best)" >&2; exit 2 ;; \
+	 esac
 	@grader/deps.sh peers
 	@$(MAKE) -s programs
-	@if grep -q '^SRC_06-fast-conv := chapters/' $(BUILD)/assembled/$(VARIANT)/sources.mk; then \
+	@$(if $(BENCH_ISA),export $(BENCH_ENV_$(BENCH_ISA)) && echo "(BENCH_ISA=$(BENCH_ISA): the fast path and every peer held to $(BENCH_ISA))" &&) \
+	 if grep -q '^SRC_06-fast-conv := chapters/' $(BUILD)/assembled/$(VARIANT)/sources.mk; then \
 	   $(MAKE) -s programs SOLUTION=1 && \
 	   chapters/06-fast-conv/bench/bench.sh $(PROGRAMS)/bench student $(BUILD)/assembled/solution/bin/bench; \
 	 else \

@@ -14,7 +14,10 @@
 # its kernels for this CPU: an OPENBLAS_CORETYPE in the environment (which
 # would force e.g. the AVX2 "Haswell" kernels) is removed unless
 # BENCH_KEEP_CORETYPE=1. BENCH_BUDGET (seconds per measurement, default 1)
-# trades time for steadier medians.
+# trades time for steadier medians. BENCH_ISA=avx2 (set by `make bench
+# BENCH_ISA=avx2`, with the environment that holds every implementation to
+# AVX2) writes its CSV and figures as build/bench/*-avx2.*, never over the
+# lesson's.
 set -euo pipefail
 bin=${1:?usage: bench.sh BIN VARIANT [REFERENCE_BIN]}
 variant=${2:?usage: bench.sh BIN VARIANT [REFERENCE_BIN]}
@@ -29,6 +32,7 @@ if [ "${BENCH_KEEP_CORETYPE:-0}" != 1 ] && [ -n "${OPENBLAS_CORETYPE:-}" ]; then
     unset OPENBLAS_CORETYPE
 fi
 if [ "$variant" = student ]; then csv=$out/student.csv; figs=$out; suffix=-student; else csv=$out/bench.csv; figs=$root/docs/figures; suffix=; fi
+if [ -n "${BENCH_ISA:-}" ]; then csv=${csv%.csv}-$BENCH_ISA.csv; figs=$out; suffix=$suffix-$BENCH_ISA; fi
 
 peer=()
 if /usr/bin/python3 -c "import torch" 2>/dev/null; then
@@ -37,14 +41,15 @@ else
     echo "(PyTorch not installed: no PyTorch column)"
 fi
 status=0
-"$bin" --csv "$csv" --machine-csv "$out/machine.csv" --variant "$variant" --budget "$budget" ${peer[@]+"${peer[@]}"} || status=$?
+"$bin" --csv "$csv" --machine-csv "$out/machine${BENCH_ISA:+-$BENCH_ISA}.csv" --variant "$variant" --budget "$budget" ${peer[@]+"${peer[@]}"} || status=$?
 if [ -n "$ref" ] && [ "$status" -le 2 ]; then
     echo
     echo "The reference solution's conv2d_forward_fast, same run, for comparison:"
-    "$ref" --csv "$out/reference.csv" --variant solution --only fast --budget "$budget" | sed -n '/^Summary/,$p'
-    tail -n +2 "$out/reference.csv" >> "$csv"
+    "$ref" --csv "$out/reference${BENCH_ISA:+-$BENCH_ISA}.csv" --variant solution --only fast --budget "$budget" | sed -n '/^Summary/,$p'
+    tail -n +2 "$out/reference${BENCH_ISA:+-$BENCH_ISA}.csv" >> "$csv"
 fi
 echo
 FIGLIB=$root/common/figures/lib.sh OUT=$figs WORK=$out FIGURE_SUFFIX=$suffix BENCH_CSV=$csv \
+    MACHINE_CSV=$out/machine${BENCH_ISA:+-$BENCH_ISA}.csv \
     "$root/chapters/06-fast-conv/figures/figures.sh"
 exit "$status"

@@ -5,7 +5,7 @@
 #   ch06-roofline.png  the same runs against the measured roofs: FMA peak and
 #                      memory bandwidth x arithmetic intensity
 # Reads build/bench/bench.csv (student.csv for a student build) and
-# build/bench/machine.csv; skips both figures with a reason when they are
+# build/bench/machine.csv (MACHINE_CSV: another, as for a BENCH_ISA run); skips both figures with a reason when they are
 # missing. Also run by chapters/06-fast-conv/bench/bench.sh after a bench.
 set -euo pipefail
 source "$FIGLIB"
@@ -14,7 +14,7 @@ root=$(cd "$here/../../.." && pwd)
 s=${FIGURE_SUFFIX:-}
 if [ "${FIGURE_VARIANT:-solution}" = student ]; then default_csv=$root/build/bench/student.csv; else default_csv=$root/build/bench/bench.csv; fi
 csv=${BENCH_CSV:-$default_csv}
-machine=$(dirname "$csv")/machine.csv
+machine=${MACHINE_CSV:-$(dirname "$csv")/machine.csv}
 if [ ! -s "$csv" ] || [ ! -s "$machine" ]; then
     skip_figure "ch06-gflops$s.png" "no benchmark results yet ($csv): run 'make bench' first (about 3 minutes)"
     skip_figure "ch06-roofline$s.png" "no benchmark results yet: run 'make bench' first"

@@ -171,8 +171,9 @@ int bench_time_shape(const BenchShape *sh, const BenchOptions *opt, const char *
 
 /* ---- bench_peak.c: the machine ------------------------------------------ */
 
-/* The FMA loop used for the peak ("avx512", "avx2" or "portable") and its
- * flops per iteration. */
+/* The FMA loop used for the peak ("avx512", "avx2" or "portable": that of
+ * the active micro-kernel, see gemm_kernel_active) and its flops per
+ * iteration. */
 const char *bench_fma_isa(double *flops_per_iter);
 
 /* GFLOP/s of `threads` cores running the FMA loop together: best of 5. */

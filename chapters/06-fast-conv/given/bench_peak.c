@@ -9,7 +9,8 @@
  * stored inside the loop. The loop is written with AVX-512 or AVX2
  * intrinsics (each compiled with its own target attribute, called only
  * when the CPU has it) or, elsewhere, in plain C for the compiler to
- * vectorize. % peak in the table divides by what this measures.
+ * vectorize; it uses the vectors of the micro-kernel the fast path runs.
+ * % peak in the table divides by what this measures.
  *
  * The memory bandwidth: a stream-like triad, the roofline's second roof.
  */
@@ -66,11 +67,17 @@ static float fma_loop_portable(long iters)
     return sum;
 }
 
+/* The loop of the micro-kernel the fast path runs: the best this CPU has,
+ * or the one FC_KERNEL forces (FC_KERNEL=avx2 on an AVX-512 machine: the
+ * peak an AVX2 machine of this clock would have, which is what % peak of an
+ * AVX2 run should divide by). */
 const char *bench_fma_isa(double *flops_per_iter)
 {
 #ifdef BENCH_X86
-    if (gemm_kernel_by_name("avx512")) { *flops_per_iter = 12 * 16 * 2; return "avx512"; }
-    if (gemm_kernel_by_name("avx2")) { *flops_per_iter = 12 * 8 * 2; return "avx2"; }
+    const GemmKernel *kernel = gemm_kernel_active();
+    const char *name = kernel ? kernel->name : "";
+    if (strcmp(name, "avx512") == 0) { *flops_per_iter = 12 * 16 * 2; return "avx512"; }
+    if (strcmp(name, "avx2") == 0) { *flops_per_iter = 12 * 8 * 2; return "avx2"; }
 #endif
     *flops_per_iter = 12 * 8 * 2;
     return "portable";

@@ -45,3 +45,10 @@ if ! grep -qw avx512f /proc/cpuinfo 2>/dev/null && [ "$(uname -m)" = x86_64 ]; t
 fi
 cli_case 0 "micro-kernel picked at run time: portable (tile 8x32" \
     env FC_KERNEL=portable $bench --shapes digits-conv1 --only fast --threads 1 --budget 0.01 --rounds 3 || return 1
+# The peak loop follows the forced kernel: % peak of an AVX2 run divides by
+# the AVX2 peak (what `make bench BENCH_ISA=avx2` reports).
+if grep -qw avx2 /proc/cpuinfo 2>/dev/null && [ "$(uname -m)" = x86_64 ]; then
+    cli_case 0 "forced by FC_KERNEL); FMA peak loop: avx2" \
+        env FC_KERNEL=avx2 $bench --shapes digits-conv1 --only fast --threads 1 --budget 0.01 --rounds 3 || return 1
+fi
+cli_case 2 "BENCH_ISA=sse4: expected avx2" make -s bench BENCH_ISA=sse4 || return 1
