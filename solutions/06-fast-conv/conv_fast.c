@@ -229,7 +229,7 @@ static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int
             for (int ip = ip0; ip < ip1; ip++) /* the first slice stores bias + its sum, the others add */
                 kernel->run_rows(kc, plan->wpack + ((size_t)ip * CRS + pc) * MR, image + jr, NR / 2, plan->brow + pc,
                                  s == 0 ? plan->bias + (size_t)ip * MR : NULL,
-                                 scratch + (size_t)(ip - ip0) * MR * ld + jr, ld);
+                                 scratch + (size_t)(ip - ip0) * MR * ld + jr, ld, imin(MR, K - ip * MR));
         }
     for (int k = k0; k < kend; k++)
         for (int r = 0; r < nrow; r++)
@@ -245,10 +245,11 @@ static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int
  * floats apart (NR/2 within a row, NR/2 + Wph - Q across a row break).
  * Nothing is computed to be dropped, and whole tiles go straight into y
  * (row stride P*Q), the first slice storing the bias plus its sum and the
- * others adding theirs. A tile cut short (the block's last, or the last
- * panel past K) is summed in the thread's scratch, then its real part is
- * copied into y; its missing half, if any, rereads the first (bstep 0) so
- * that nothing past the block is read. */
+ * others adding theirs; the last panel's tiles too, as the kernel stores
+ * only the rows below K. A tile cut short in columns (the block's last) is
+ * summed in the thread's scratch, then its real part is copied into y; its
+ * missing half, if any, rereads the first (bstep 0) so that nothing past
+ * the block is read. */
 static void multiply_block_dense(const ForwardPlan *plan, float *scratch, int j0, int ip0, int ip1)
 {
     const GemmKernel *kernel = plan->kernel;
@@ -263,16 +264,17 @@ static void multiply_block_dense(const ForwardPlan *plan, float *scratch, int j0
         for (int s = 0; s < plan->nkc; s++) {
             int pc = (int)((long)s * CRS / plan->nkc), kc = (int)((long)(s + 1) * CRS / plan->nkc) - pc;
             for (int ip = ip0; ip < ip1; ip++) {
-                bool whole = width == NR && (ip + 1) * MR <= K;
+                bool whole = width == NR;
                 float *c = whole ? yblock + (size_t)ip * MR * PQ + jr : scratch + (size_t)(ip - ip0) * MR * NR;
                 /* Adding into y, a whole tile's first slice adds too. */
                 bool store = s == 0 && !(whole && plan->add);
                 kernel->run_rows(kc, plan->wpack + ((size_t)ip * CRS + pc) * MR, image + at, bstep, plan->brow + pc,
-                                 store ? plan->bias + (size_t)ip * MR : NULL, c, whole ? PQ : NR);
+                                 store ? plan->bias + (size_t)ip * MR : NULL, c, whole ? PQ : NR,
+                                 imin(MR, K - ip * MR));
             }
         }
         for (int ip = ip0; ip < ip1; ip++) {
-            if (width == NR && (ip + 1) * MR <= K) continue;
+            if (width == NR) continue;
             for (int k = ip * MR; k < imin(K, (ip + 1) * MR); k++)
                 put_floats(yblock + (size_t)k * PQ + jr, scratch + (size_t)(ip - ip0) * MR * NR + (size_t)(k - ip * MR) * NR,
                            width, plan->add);
@@ -295,9 +297,9 @@ static size_t batched_at(const ForwardPlan *plan, int j)
  * vector) the same output position of NR/2 consecutive images, so the
  * kernel reads it from xs in place, the two halves bstep floats apart.
  * Whole tiles go straight into yb (the first slice storing the bias plus
- * its sum, the others adding theirs); a tile cut short (half a tile at the
- * end, or the last panel past K) is summed in the thread's scratch and its
- * real part copied. */
+ * its sum, the others adding theirs; in the last panel only the rows below
+ * K); a tile cut short in columns (half a tile at the end) is summed in the
+ * thread's scratch and its real part copied. */
 static void multiply_block_batched(const ForwardPlan *plan, float *scratch, int j0, int cols, int ip0, int ip1)
 {
     const GemmKernel *kernel = plan->kernel;
@@ -309,14 +311,15 @@ static void multiply_block_batched(const ForwardPlan *plan, float *scratch, int 
         for (int s = 0; s < plan->nkc; s++) {
             int pc = (int)((long)s * CRS / plan->nkc), kc = (int)((long)(s + 1) * CRS / plan->nkc) - pc;
             for (int ip = ip0; ip < ip1; ip++) {
-                bool whole = width == NR && (ip + 1) * MR <= K;
+                bool whole = width == NR;
                 float *c = whole ? plan->y + (size_t)ip * MR * ncols + j : scratch + (size_t)(ip - ip0) * MR * NR;
                 kernel->run_rows(kc, plan->wpack + ((size_t)ip * CRS + pc) * MR, plan->xs + at, bstep, plan->brow + pc,
-                                 s == 0 ? plan->bias + (size_t)ip * MR : NULL, c, whole ? ncols : NR);
+                                 s == 0 ? plan->bias + (size_t)ip * MR : NULL, c, whole ? ncols : NR,
+                                 imin(MR, K - ip * MR));
             }
         }
         for (int ip = ip0; ip < ip1; ip++) {
-            if (width == NR && (ip + 1) * MR <= K) continue;
+            if (width == NR) continue;
             for (int k = ip * MR; k < imin(K, (ip + 1) * MR); k++)
                 copy_floats(plan->y + (size_t)k * ncols + j, scratch + (size_t)(ip - ip0) * MR * NR + (size_t)(k - ip * MR) * NR,
                             width);
@@ -832,6 +835,21 @@ static void to_channels_last(float *xhwc, const float *x, int C, int H, int W, i
         }
 }
 
+/* The sum of g[0 .. n-1] (given), in 16 partial sums: a single running
+ * sum would wait for each add to finish; these independent ones vectorize
+ * and overlap. */
+static float sum_floats(const float *g, int n)
+{
+    float part[16] = {0.0f};
+    int i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (int u = 0; u < 16; u++) part[u] += g[i + u];
+    for (; i < n; i++) part[i % 16] += g[i];
+    float sum = 0.0f;
+    for (int u = 0; u < 16; u++) sum += part[u];
+    return sum;
+}
+
 /* The weight gradient (given), one long GEMM over the whole batch:
  *
  *     dw [K, C*R*S] += sum over images n of dy_n [K, P*Q] * col_n^T [P*Q, C*R*S]
@@ -844,10 +862,15 @@ static void to_channels_last(float *xhwc, const float *x, int C, int H, int W, i
  * (r, s, c) tap order and padded to whole MR x NR tiles so that no tile
  * needs an edge case; the partials are summed into dw at the end, back in
  * (c, r, s) order. Scratch per thread: one image, one packed slice of dy_n,
- * one B panel (unused when the kernel reads the image in place). */
-static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2dParams p, int P, int Q)
+ * one B panel (unused when the kernel reads the image in place).
+ *
+ * With db, the bias gradient comes along: each slice of dy_n that pack_a
+ * has just read is still in the cache, and summing its rows there saves
+ * reading all of dy once more from memory (a batch of CIFAR's first layer:
+ * 8 MB, 3 % of a training step). */
+static int weight_grad_fast(Tensor *dw, Tensor *db, const Tensor *dy, const Tensor *x, Conv2dParams p, int P, int Q)
 {
-    /* dy [N,K,P,Q], x [N,C,H,W] -> dw += [K,C,R,S] */
+    /* dy [N,K,P,Q], x [N,C,H,W] -> dw += [K,C,R,S], db += [K] (db may be NULL) */
     int N = x->n, C = x->c, H = x->h, W = x->w, K = dw->n, R = dw->h, S = dw->w;
     int CRS = C * R * S, PQ = P * Q, threads = parallel_max_threads();
     const GemmKernel *kernel = gemm_kernel_active();
@@ -869,10 +892,12 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
     bool in_place = kernel->run_rows && run % half == 0 && CRS % half == 0 && (size_t)image < (size_t)1 << 30;
     float *partial = alloc_floats(psize * (size_t)threads);
     float *scratch = alloc_floats(mine_floats * (size_t)threads);
+    float *dbpart = db ? calloc((size_t)K * threads, sizeof *dbpart) : NULL; /* [threads, K] */
     int *corner = in_place ? malloc((size_t)PQ * sizeof *corner) : NULL;
-    if (!partial || !scratch || (in_place && !corner)) {
+    if (!partial || !scratch || (in_place && !corner) || (db && !dbpart)) {
         memory_free_aligned(partial);
         memory_free_aligned(scratch);
+        free(dbpart);
         free(corner);
         return cnn_error("conv2d_backward_fast: out of memory for the weight gradient's scratch");
     }
@@ -891,6 +916,7 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
         for (int pc = 0; pc < PQ; pc += KC) {
             int kc = imin(KC, PQ - pc);
             pack_a(apack, mat_rows(dyn, PQ), 0, K, pc, kc, MR); /* rows past K are zeros */
+            for (int k = 0; db && k < K; k++) dbpart[(size_t)tid * K + k] += sum_floats(dyn + (size_t)k * PQ + pc, kc);
             for (int jc = 0; in_place && jc < CRS; jc += NR) {
                 /* taps jc.. start at window row jc / run, float jc % run of it */
                 size_t at = (size_t)(jc / run) * Wp * C + (size_t)(jc % run);
@@ -898,7 +924,7 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
                 int bstep = j1 < CRS ? (int)((size_t)(j1 / run) * Wp * C + (size_t)(j1 % run) - at) : 0;
                 for (int ip = 0; ip < Kp; ip += MR)
                     kernel->run_rows(kc, apack + (size_t)ip * kc, xhwc + at, bstep, corner + pc, NULL,
-                                     part + (size_t)ip * CRSp + jc, CRSp);
+                                     part + (size_t)ip * CRSp + jc, CRSp, imin(MR, K - ip));
             }
             for (int jc = 0; !in_place && jc < CRS; jc += NR) {
                 im2col_pack_transposed(bpanel, xhwc, C, Wp, S, p.stride_h, p.stride_w, Q, pc, kc, jc,
@@ -918,8 +944,14 @@ static int weight_grad_fast(Tensor *dw, const Tensor *dy, const Tensor *x, Conv2
         for (int t = 0; t < threads; t++) sum += partial[(size_t)t * psize + at];
         dw->data[i] += sum;
     }
+    for (int k = 0; db && k < K; k++) {
+        float sum = 0.0f;
+        for (int t = 0; t < threads; t++) sum += dbpart[(size_t)t * K + k];
+        db->data[k] += sum;
+    }
     memory_free_aligned(partial);
     memory_free_aligned(scratch);
+    free(dbpart);
     free(corner);
     return 0;
 }
@@ -963,29 +995,20 @@ int conv2d_backward_fast(Tensor *dx, Tensor *dw, Tensor *db, const Tensor *dy,
     int CRS = C * R * S, PQ = P * Q, threads = parallel_max_threads();
     size_t colsize = (size_t)CRS * PQ;
 
-    if (db) {
+    if (db && !dw) {
         /* db[k] += the sum of dy over the batch and all positions: each
-         * thread owns whole channels k, so no two threads add to one db[k]. */
+         * thread owns whole channels k, so no two threads add to one db[k].
+         * (With dw, weight_grad_fast sums it on its way.) */
         size_t work = (size_t)N * K * PQ;
         (void)work; /* read only by the OpenMP directive */
         OMP(parallel for schedule(static) if (threads > 1 && work > 65536))
         for (int k = 0; k < K; k++) {
-            /* 16 partial sums: a single running sum would wait for each add
-             * to finish; these independent ones vectorize and overlap. */
-            float part[16] = {0.0f};
-            for (int n = 0; n < N; n++) {
-                const float *g = dy->data + ((size_t)n * K + k) * PQ;
-                int i = 0;
-                for (; i + 16 <= PQ; i += 16)
-                    for (int u = 0; u < 16; u++) part[u] += g[i + u];
-                for (; i < PQ; i++) part[i % 16] += g[i];
-            }
             float sum = 0.0f;
-            for (int u = 0; u < 16; u++) sum += part[u];
+            for (int n = 0; n < N; n++) sum += sum_floats(dy->data + ((size_t)n * K + k) * PQ, PQ);
             db->data[k] += sum;
         }
     }
-    if (dw && weight_grad_fast(dw, dy, x, p, P, Q) != 0) return -1;
+    if (dw && weight_grad_fast(dw, db, dy, x, p, P, Q) != 0) return -1;
     if (!dx) return 0;
     if (p.stride_h == 1 && p.stride_w == 1 && p.pad_h < R && p.pad_w < S)
         return input_grad_by_convolution(dx, dy, w, p) == 0 ? 0 : cnn_error_context("conv2d_backward_fast");

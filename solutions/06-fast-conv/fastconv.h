@@ -102,9 +102,12 @@ typedef void (*GemmUkernel)(int kc, const float *a, const float *b, float *c, in
  * building it (an "implicit GEMM"; conv2d_forward_fast, given); bstep lets
  * the two halves of a tile sit in two rows of the image. bias NULL: c +=
  * the product, as above; else c = bias[i] + the product for tile row i
- * (the first slice of a sum, stored without reading c). */
+ * (the first slice of a sum, stored without reading c). rows (1 .. mr):
+ * the tile rows that count, the only ones stored; a panel cut short in M
+ * (32 channels in 6-row panels: five, and one of 2 rows) then costs about
+ * what its rows cost, not a whole tile. */
 typedef void (*GemmUkernelRows)(int kc, const float *a, const float *b, int bstep, const int *brow,
-                                const float *bias, float *c, int ldc);
+                                const float *bias, float *c, int ldc, int rows);
 
 /* 6.4: portable C, vectorized by the compiler (#pragma omp simd). Always built.
  * With GCC on x86-64 Linux, FC_SIMD_CLONES asks the compiler for three

@@ -55,9 +55,12 @@
  * nothing inside the loop. */
 __attribute__((target("avx512f,fma"), always_inline)) static inline void
 avx512_tile(int kc, const float *a, const float *b, int bstep, const int *brow, const float *bias, float *c,
-            int ldc)
+            int ldc, const int ROWS, int rows)
 {
-    /* c [8,32] (row stride ldc) += a-panel [kc][8] * B [kc][32] */
+    /* c [rows,32] (row stride ldc) += a-panel [kc][8] * B [kc][32], rows
+     * <= ROWS <= 8: ROWS, a constant at each call, is how many rows are
+     * computed (the others' code is dropped by the compiler), rows how many
+     * are stored. */
     __m512 c0a = _mm512_setzero_ps(), c0b = _mm512_setzero_ps(), c1a = _mm512_setzero_ps(),
            c1b = _mm512_setzero_ps(), c2a = _mm512_setzero_ps(), c2b = _mm512_setzero_ps(),
            c3a = _mm512_setzero_ps(), c3b = _mm512_setzero_ps(), c4a = _mm512_setzero_ps(),
@@ -80,13 +83,13 @@ avx512_tile(int kc, const float *a, const float *b, int bstep, const int *brow, 
             b += 32;
         }
         ROW_FMA(0, c0a, c0b);
-        ROW_FMA(1, c1a, c1b);
-        ROW_FMA(2, c2a, c2b);
-        ROW_FMA(3, c3a, c3b);
-        ROW_FMA(4, c4a, c4b);
-        ROW_FMA(5, c5a, c5b);
-        ROW_FMA(6, c6a, c6b);
-        ROW_FMA(7, c7a, c7b);
+        if (ROWS > 1) ROW_FMA(1, c1a, c1b);
+        if (ROWS > 2) ROW_FMA(2, c2a, c2b);
+        if (ROWS > 3) ROW_FMA(3, c3a, c3b);
+        if (ROWS > 4) ROW_FMA(4, c4a, c4b);
+        if (ROWS > 5) ROW_FMA(5, c5a, c5b);
+        if (ROWS > 6) ROW_FMA(6, c6a, c6b);
+        if (ROWS > 7) ROW_FMA(7, c7a, c7b);
         a += 8;
     }
 #undef ROW_FMA
@@ -99,34 +102,42 @@ avx512_tile(int kc, const float *a, const float *b, int bstep, const int *brow, 
         _mm512_storeu_ps(ci_ + 16, _mm512_add_ps(bb_, cb));                      \
     } while (0)
     ROW_STORE(0, c0a, c0b);
-    ROW_STORE(1, c1a, c1b);
-    ROW_STORE(2, c2a, c2b);
-    ROW_STORE(3, c3a, c3b);
-    ROW_STORE(4, c4a, c4b);
-    ROW_STORE(5, c5a, c5b);
-    ROW_STORE(6, c6a, c6b);
-    ROW_STORE(7, c7a, c7b);
+    if (rows > 1) ROW_STORE(1, c1a, c1b);
+    if (rows > 2) ROW_STORE(2, c2a, c2b);
+    if (rows > 3) ROW_STORE(3, c3a, c3b);
+    if (rows > 4) ROW_STORE(4, c4a, c4b);
+    if (rows > 5) ROW_STORE(5, c5a, c5b);
+    if (rows > 6) ROW_STORE(6, c6a, c6b);
+    if (rows > 7) ROW_STORE(7, c7a, c7b);
 #undef ROW_STORE
 }
 
 __attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512(int kc, const float *a, const float *b,
                                                                         float *c, int ldc)
 {
-    avx512_tile(kc, a, b, 16, NULL, NULL, c, ldc);
+    avx512_tile(kc, a, b, 16, NULL, NULL, c, ldc, 8, 8);
 }
 
+/* A tile cut short in M (the last panel of 10 or 20 rows) costs what its
+ * rows cost: an even number of rows at least `rows` is computed. */
 __attribute__((target("avx512f,fma"))) static void gemm_ukernel_avx512_rows(int kc, const float *a, const float *b,
                                                                              int bstep, const int *brow,
-                                                                             const float *bias, float *c, int ldc)
+                                                                             const float *bias, float *c, int ldc,
+                                                                             int rows)
 {
-    avx512_tile(kc, a, b, bstep, brow, bias, c, ldc);
+    if (rows > 6) avx512_tile(kc, a, b, bstep, brow, bias, c, ldc, 8, rows);
+    else if (rows > 4) avx512_tile(kc, a, b, bstep, brow, bias, c, ldc, 6, rows);
+    else if (rows > 2) avx512_tile(kc, a, b, bstep, brow, bias, c, ldc, 4, rows);
+    else avx512_tile(kc, a, b, bstep, brow, bias, c, ldc, 2, rows);
 }
 
 __attribute__((target("avx2,fma"), always_inline)) static inline void
-avx2_tile(int kc, const float *a, const float *b, int bstep, const int *brow, const float *bias, float *c, int ldc)
+avx2_tile(int kc, const float *a, const float *b, int bstep, const int *brow, const float *bias, float *c, int ldc,
+          const int ROWS, int rows)
 {
-    /* c [6,16] (row stride ldc) += a-panel [kc][6] * B [kc][16]:
-     * 12 accumulators, one pass over the panels */
+    /* c [rows,16] (row stride ldc) += a-panel [kc][6] * B [kc][16]:
+     * 12 accumulators, one pass over the panels; ROWS rows computed,
+     * rows <= ROWS stored, as in avx512_tile */
     __m256 c0a = _mm256_setzero_ps(), c0b = _mm256_setzero_ps(), c1a = _mm256_setzero_ps(),
            c1b = _mm256_setzero_ps(), c2a = _mm256_setzero_ps(), c2b = _mm256_setzero_ps(),
            c3a = _mm256_setzero_ps(), c3b = _mm256_setzero_ps(), c4a = _mm256_setzero_ps(),
@@ -147,11 +158,11 @@ avx2_tile(int kc, const float *a, const float *b, int bstep, const int *brow, co
             b += 16;
         }
         ROW_FMA(0, c0a, c0b);
-        ROW_FMA(1, c1a, c1b);
-        ROW_FMA(2, c2a, c2b);
-        ROW_FMA(3, c3a, c3b);
-        ROW_FMA(4, c4a, c4b);
-        ROW_FMA(5, c5a, c5b);
+        if (ROWS > 1) ROW_FMA(1, c1a, c1b);
+        if (ROWS > 2) ROW_FMA(2, c2a, c2b);
+        if (ROWS > 3) ROW_FMA(3, c3a, c3b);
+        if (ROWS > 4) ROW_FMA(4, c4a, c4b);
+        if (ROWS > 5) ROW_FMA(5, c5a, c5b);
         a += 6;
     }
 #undef ROW_FMA
@@ -164,25 +175,29 @@ avx2_tile(int kc, const float *a, const float *b, int bstep, const int *brow, co
         _mm256_storeu_ps(ci_ + 8, _mm256_add_ps(bb_, cb));                      \
     } while (0)
     ROW_STORE(0, c0a, c0b);
-    ROW_STORE(1, c1a, c1b);
-    ROW_STORE(2, c2a, c2b);
-    ROW_STORE(3, c3a, c3b);
-    ROW_STORE(4, c4a, c4b);
-    ROW_STORE(5, c5a, c5b);
+    if (rows > 1) ROW_STORE(1, c1a, c1b);
+    if (rows > 2) ROW_STORE(2, c2a, c2b);
+    if (rows > 3) ROW_STORE(3, c3a, c3b);
+    if (rows > 4) ROW_STORE(4, c4a, c4b);
+    if (rows > 5) ROW_STORE(5, c5a, c5b);
 #undef ROW_STORE
 }
 
 __attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2(int kc, const float *a, const float *b,
                                                                    float *c, int ldc)
 {
-    avx2_tile(kc, a, b, 8, NULL, NULL, c, ldc);
+    avx2_tile(kc, a, b, 8, NULL, NULL, c, ldc, 6, 6);
 }
 
+/* 32 output channels are five 6-row panels and one of 2 rows: computed
+ * as 6, that last panel would cost a tenth of the layer for nothing. */
 __attribute__((target("avx2,fma"))) static void gemm_ukernel_avx2_rows(int kc, const float *a, const float *b,
                                                                         int bstep, const int *brow, const float *bias,
-                                                                        float *c, int ldc)
+                                                                        float *c, int ldc, int rows)
 {
-    avx2_tile(kc, a, b, bstep, brow, bias, c, ldc);
+    if (rows > 4) avx2_tile(kc, a, b, bstep, brow, bias, c, ldc, 6, rows);
+    else if (rows > 2) avx2_tile(kc, a, b, bstep, brow, bias, c, ldc, 4, rows);
+    else avx2_tile(kc, a, b, bstep, brow, bias, c, ldc, 2, rows);
 }
 #endif
 

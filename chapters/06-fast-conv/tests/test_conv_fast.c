@@ -473,6 +473,14 @@ GRADED_TEST_ALONE(backward, fast_threads_do_not_race, 4, 20.0,
         grads_free(&two);
         if (!same) break;
     }
+    /* db alone (dw NULL): with dw, db is summed on the weight gradient's
+     * way; without, by a loop of its own, split over the channels. */
+    Grads two = grads_new(&sh, 0.5f);
+    cr_assert_eq(conv2d_backward_fast(NULL, NULL, two.db, dy, x, w, sh.p), 0, "%s", cnn_last_error());
+    static char report[8192];
+    cr_expect(tensor_close_pictured(two.db, one.db, twb, twb, "conv2d_backward_fast, 2 threads, db alone (dx, dw NULL) "
+              "vs 1 thread with dw", report, sizeof report), "%s", report);
+    grads_free(&two);
     fc_set_threads(old);
     grads_free(&one);
     tensor_free(x);

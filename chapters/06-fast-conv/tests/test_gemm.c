@@ -4,6 +4,7 @@
 #include "fc_shapes.h"
 #include "memory.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,8 +225,10 @@ static void check_packed_with(const GemmKernel *k, int M, int N, int K, int ta, 
  * larger buffer, brow pointing at each, and each row's second half bstep
  * floats after its first (right after it, or further on, as when the two
  * halves of a tile sit in two rows of an image); both must give the same
- * tile, bit for bit (the same multiply-adds in the same order). */
-static void check_rows_twin(const GemmKernel *k, int kc, int gap, unsigned long long seed)
+ * tile, bit for bit (the same multiply-adds in the same order), in the
+ * first `rows` rows, and the twin must leave the rows below those alone
+ * (a panel cut short in M). */
+static void check_rows_twin(const GemmKernel *k, int kc, int gap, int rows, unsigned long long seed)
 {
     int mr = k->mr, nr = k->nr, half = nr / 2, bstep = half + gap, stride = bstep + half + 7;
     Tensor *a = test_random_tensor(1, 1, kc, mr, seed), *b = test_random_tensor(1, 1, kc, nr, seed + 1);
@@ -249,28 +252,32 @@ static void check_rows_twin(const GemmKernel *k, int kc, int gap, unsigned long 
     }
     for (int i = 0; i < mr * 40; i++) want[i] = got[i] = (float)(i % 11) - 5.0f; /* it accumulates */
     k->run(kc, apanel, bpanel, want, 40);
-    k->run_rows(kc, apanel, scattered, bstep, brow, NULL, got, 40);
+    k->run_rows(kc, apanel, scattered, bstep, brow, NULL, got, 40, rows);
     int bad = -1;
-    for (int i = 0; i < mr * 40 && bad < 0; i++)
-        if (memcmp(&want[i], &got[i], sizeof(float)) != 0) bad = i;
-    cr_expect(bad < 0, "kernel %s: run_rows (B rows read in place at brow, halves %d apart) must give what run gives "
-              "on the packed panel, kc %d; tile element (%d, %d): run %g, run_rows %g", k->name, bstep, kc, bad / 40,
-              bad % 40, bad >= 0 ? (double)want[bad] : 0.0, bad >= 0 ? (double)got[bad] : 0.0);
+    for (int i = 0; i < mr * 40 && bad < 0; i++) {
+        float expect = i / 40 < rows ? want[i] : (float)(i % 11) - 5.0f;
+        if (memcmp(&expect, &got[i], sizeof(float)) != 0) bad = i;
+    }
+    cr_expect(bad < 0, "kernel %s: run_rows (B rows read in place at brow, halves %d apart, %d of %d rows) must give "
+              "what run gives on the packed panel in those rows and leave the others alone, kc %d; tile element "
+              "(%d, %d): run %g, run_rows %g", k->name, bstep, rows, mr, kc, bad / 40, bad % 40,
+              bad >= 0 ? (double)want[bad] : 0.0, bad >= 0 ? (double)got[bad] : 0.0);
     /* With a bias: the tile is stored as bias[i] + the product, whatever c
      * held (NaN here), and the columns past the tile are left alone. */
     float bias[GEMM_MR];
     for (int i = 0; i < mr; i++) bias[i] = 0.25f * (float)(i + 1);
     for (int i = 0; i < mr * 40; i++) want[i] = 0.0f, got[i] = NAN;
     k->run(kc, apanel, bpanel, want, 40);
-    k->run_rows(kc, apanel, scattered, bstep, brow, bias, got, 40);
+    k->run_rows(kc, apanel, scattered, bstep, brow, bias, got, 40, rows);
     bad = -1;
     for (int i = 0; i < mr * 40 && bad < 0; i++) {
-        float expect = i % 40 < nr ? bias[i / 40] + want[i] : NAN;
-        if (i % 40 < nr ? memcmp(&expect, &got[i], sizeof(float)) != 0 : !isnan(got[i])) bad = i;
+        bool inside = i % 40 < nr && i / 40 < rows;
+        float expect = inside ? bias[i / 40] + want[i] : NAN;
+        if (inside ? memcmp(&expect, &got[i], sizeof(float)) != 0 : !isnan(got[i])) bad = i;
     }
-    cr_expect(bad < 0, "kernel %s: run_rows with a bias must store bias[i] + the product in the tile and touch "
-              "nothing else, halves %d apart, kc %d; element (%d, %d) is %g", k->name, bstep, kc, bad / 40, bad % 40,
-              bad >= 0 ? (double)got[bad] : 0.0);
+    cr_expect(bad < 0, "kernel %s: run_rows with a bias must store bias[i] + the product in the tile's first %d of "
+              "%d rows and touch nothing else, halves %d apart, kc %d; element (%d, %d) is %g", k->name, rows, mr,
+              bstep, kc, bad / 40, bad % 40, bad >= 0 ? (double)got[bad] : 0.0);
     tensor_free(a);
     tensor_free(b);
     memory_free_aligned(apanel);
@@ -298,10 +305,12 @@ GRADED_TEST(ukernel, intrinsics_kernels_agree, 1,
                   "kernel %s: %s", k->name, i == 0 ? "the portable kernel has no in-place twin" : "no in-place twin (run_rows)");
         if (k->run_rows) {
             for (int gap = 0; gap <= 13; gap += 13) { /* halves side by side, or apart */
-                check_rows_twin(k, 1, gap, 140 + i);
-                check_rows_twin(k, 37, gap, 150 + i);
-                check_rows_twin(k, 256, gap, 160 + i);
+                check_rows_twin(k, 1, gap, k->mr, 140 + i);
+                check_rows_twin(k, 37, gap, k->mr, 150 + i);
+                check_rows_twin(k, 256, gap, k->mr, 160 + i);
             }
+            /* A panel cut short in M: every count of rows short of a tile. */
+            for (int rows = 1; rows < k->mr; rows++) check_rows_twin(k, 37, 13, rows, 170 + i);
         }
         /* Remainders in every dimension: M and N one past and one short of
          * whole tiles, K across the kernel's kc slice and M across mc. */
