@@ -20,8 +20,8 @@
 # like with like. Its CSV and figures go to build/bench/*-avx2.*; the
 # lesson's figures are never overwritten by it.
 #
-# A benchmark, not a test: it takes about five minutes (two of them the
-# training tables, in interleaved rounds) and its numbers
+# A benchmark, not a test: it takes about three and a half minutes (one
+# and a half of them the training tables, in interleaved rounds) and its numbers
 # depend on the machine and on what else runs on it.
 BENCH_ENV_avx2 := BENCH_ISA=avx2 FC_KERNEL=avx2 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 \
 	OPENBLAS_CORETYPE=Haswell BENCH_KEEP_CORETYPE=1 ATEN_CPU_CAPABILITY=avx2
