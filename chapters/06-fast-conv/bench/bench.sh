@@ -31,6 +31,17 @@ if [ "${BENCH_KEEP_CORETYPE:-0}" != 1 ] && [ -n "${OPENBLAS_CORETYPE:-}" ]; then
     echo "(unsetting OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE so OpenBLAS uses its best kernels; BENCH_KEEP_CORETYPE=1 keeps it)"
     unset OPENBLAS_CORETYPE
 fi
+# An AVX2 view needs a CPU that runs AVX2: say so before PyTorch's minute.
+if [ "${BENCH_ISA:-}" = avx2 ]; then
+    case $(uname -m) in
+        x86_64 | amd64) ;;
+        *) echo "bench: BENCH_ISA=avx2 needs an x86-64 CPU with AVX2; this one is $(uname -m)" >&2; exit 2 ;;
+    esac
+    if [ -r /proc/cpuinfo ] && ! grep -qw avx2 /proc/cpuinfo; then
+        echo "bench: BENCH_ISA=avx2 needs a CPU with AVX2; this one has none (/proc/cpuinfo)" >&2
+        exit 2
+    fi
+fi
 if [ "$variant" = student ]; then csv=$out/student.csv; figs=$out; suffix=-student; else csv=$out/bench.csv; figs=$root/docs/figures; suffix=; fi
 if [ -n "${BENCH_ISA:-}" ]; then csv=${csv%.csv}-$BENCH_ISA.csv; figs=$out; suffix=$suffix-$BENCH_ISA; fi
 

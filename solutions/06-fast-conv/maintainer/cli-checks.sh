@@ -52,3 +52,10 @@ if grep -qw avx2 /proc/cpuinfo 2>/dev/null && [ "$(uname -m)" = x86_64 ]; then
         env FC_KERNEL=avx2 $bench --shapes digits-conv1 --only fast --threads 1 --budget 0.01 --rounds 3 || return 1
 fi
 cli_case 2 "BENCH_ISA=sse4: expected avx2" make -s bench BENCH_ISA=sse4 || return 1
+# ... and on a CPU without AVX2 (an arm64 one, played by a uname that says
+# so) it is refused at once, before PyTorch's minute of timing.
+fake=$(mktemp -d)
+printf '#!/bin/sh\necho aarch64\n' > "$fake/uname" && chmod +x "$fake/uname"
+cli_case 2 "BENCH_ISA=avx2 needs an x86-64 CPU with AVX2; this one is aarch64" \
+    env PATH="$fake:$PATH" BENCH_ISA=avx2 chapters/06-fast-conv/bench/bench.sh "$bench" solution || { rm -rf "$fake"; return 1; }
+rm -rf "$fake"
