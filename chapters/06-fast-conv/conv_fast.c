@@ -177,37 +177,46 @@ typedef struct ForwardPlan {
     int K, CRS, PQ;
     int nkc;             /* slices of the C*R*S rows, at most kernel->kc each */
 
-    /* In place (an intrinsics kernel; see conv2d_forward_fast): xs is the
-     * batch split into phase planes, ximage floats per image, and B is
-     * never packed: column (p, q) of an image's col is the wide column
-     * p*Wph + q, and row t of it starts brow[t] floats into the image. A
-     * block is `rows` output rows of one image (nc = rows*Wph wide
-     * columns), bpi blocks per image; pack_columns does nothing and the
-     * thread's scratch holds one MR-row panel of the block's output.
-     * dense: the columns are numbered p*Q + q instead (no wide columns, as
-     * in y), and a block is rows*Q of them (see multiply_block_dense). */
+    /* In place (an intrinsics kernel; see conv2d_forward_fast): B is never
+     * packed. A block is `rows` output rows of one image (bpi blocks per
+     * image), and pack_columns splits the input rows they read into phase
+     * planes (Hb x Wph each) at the start of the thread's scratch,
+     * split_floats of it; column (p, q) of the block's col is the wide
+     * column p*Wph + q (nc = rows*Wph of them), and row t of it starts
+     * brow[t] floats into the split. The rest of the scratch holds the
+     * block's output, one MR-row slice per panel of the task. dense: the
+     * columns are numbered p*Q + q instead (no wide columns, as in y), and
+     * a block is rows*Q of them (see multiply_block_dense). */
     bool in_place, dense;
     int batch;           /* batch innermost: Nb, the padded batch size of xs [C, Hs, Ws, Nb]
                           * (see forward_batched); 0 otherwise */
     const int *brow;     /* [C*R*S] */
     const float *bias;   /* [mpanels * MR]: b, or 0, then zeros past K */
-    size_t ximage;
-    int Wph, rows, bpi;
+    size_t split_floats; /* one block's split input, with room past its end (a 64-byte multiple) */
+    int Hb, Wph, rows, bpi;
 } ForwardPlan;
 
+static void split_block(const ForwardPlan *plan, float *dst, int j0);
+
 /* Packs batch-wide columns j0 .. j0+cols-1 of col into dst (given): the
- * fused im2col + pack_b, ceil(cols / NR) panels of C*R*S rows. */
+ * fused im2col + pack_b, ceil(cols / NR) panels of C*R*S rows. In place,
+ * the block's input rows split into phase planes instead (split_block);
+ * with the batch innermost, nothing (the kernel reads xs itself). */
 static void pack_columns(const ForwardPlan *plan, float *dst, int j0, int cols)
 {
-    if (plan->in_place) return; /* the kernel reads the image itself */
+    if (plan->batch) return;
+    if (plan->in_place) {
+        split_block(plan, dst, j0);
+        return;
+    }
     im2col_pack(dst, plan->xs, plan->C, plan->Hs, plan->Ws, plan->R, plan->S, plan->ps, plan->P, plan->Q,
                 j0, cols, plan->kernel->nr);
 }
 
 /* multiply_block in place (given): block j0 / nc is output rows p0 ..
- * p0+nrow-1 of image n, nrow*Wph wide columns that start at row p0 of the
- * image's phase planes; scratch holds [the task's MR panels * MR, ld] of
- * its output. For each tile of NR wide columns, each slice of the C*R*S
+ * p0+nrow-1 of image n, nrow*Wph wide columns of the block's split input
+ * at the start of scratch (split_block); after it, scratch holds [the
+ * task's MR panels * MR, ld] of its output. For each tile of NR wide columns, each slice of the C*R*S
  * taps goes through the in-place kernel for every panel of the task,
  * reading B straight from the image (its rows at brow): the tile's image
  * rows stay in L1 across the panels. The first slice stores the bias plus
@@ -215,14 +224,15 @@ static void pack_columns(const ForwardPlan *plan, float *dst, int j0, int cols)
  * theirs. Last, the Q real columns of each output row are copied into y;
  * the Wph - Q columns that straddle two rows of the image are dropped. ld
  * rounds the block up to whole NR tiles: the last tile reads past the
- * block (the image has room for it) and its extra columns are dropped too. */
+ * block (the split has room for it) and its extra columns are dropped too. */
 static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int j0, int ip0, int ip1)
 {
     const GemmKernel *kernel = plan->kernel;
     int MR = kernel->mr, NR = kernel->nr, K = plan->K, CRS = plan->CRS, P = plan->P, Q = plan->Q;
     int block = j0 / plan->nc, n = block / plan->bpi, p0 = block % plan->bpi * plan->rows;
     int nrow = imin(plan->rows, P - p0), ld = (nrow * plan->Wph + NR - 1) / NR * NR;
-    const float *image = plan->xs + (size_t)n * plan->ximage + (size_t)p0 * plan->Wph;
+    const float *image = scratch;
+    scratch += plan->split_floats;
     int k0 = ip0 * MR, kend = imin(K, ip1 * MR);
     for (int jr = 0; jr < ld; jr += NR)
         for (int s = 0; s < plan->nkc; s++) {
@@ -242,13 +252,14 @@ static void multiply_block_in_place(const ForwardPlan *plan, float *scratch, int
  * multiple of NR/2: block j0 / nc is output rows p0 .. p0+nrow-1 of image
  * n, nrow*Q columns numbered as in y, so each half of a tile (NR/2
  * columns, one vector of the kernel) lies within one output row, and the
- * kernel reads it from that row of the image: the two halves are bstep
+ * kernel reads it from that row of the block's split input (at the start
+ * of scratch, split_block): the two halves are bstep
  * floats apart (NR/2 within a row, NR/2 + Wph - Q across a row break).
  * Nothing is computed to be dropped, and whole tiles go straight into y
  * (row stride P*Q), the first slice storing the bias plus its sum and the
  * others adding theirs; the last panel's tiles too, as the kernel stores
  * only the rows below K. A tile cut short in columns (the block's last) is
- * summed in the thread's scratch, then its real part is copied into y; its
+ * summed in the rest of the scratch, then its real part is copied into y; its
  * missing half, if any, rereads the first (bstep 0) so that nothing past
  * the block is read. */
 static void multiply_block_dense(const ForwardPlan *plan, float *scratch, int j0, int ip0, int ip1)
@@ -257,7 +268,8 @@ static void multiply_block_dense(const ForwardPlan *plan, float *scratch, int j0
     int MR = kernel->mr, NR = kernel->nr, half = NR / 2, K = plan->K, CRS = plan->CRS, Q = plan->Q, Wph = plan->Wph;
     int block = j0 / plan->nc, n = block / plan->bpi, p0 = block % plan->bpi * plan->rows;
     int cols = imin(plan->rows, plan->P - p0) * Q, PQ = plan->PQ;
-    const float *image = plan->xs + (size_t)n * plan->ximage + (size_t)p0 * Wph;
+    const float *image = scratch; /* the block's split input (split_block) */
+    scratch += plan->split_floats;
     float *yblock = plan->y + (size_t)n * K * PQ + (size_t)p0 * Q; /* y[n, 0, p0, 0] */
     for (int jr = 0; jr < cols; jr += NR) {
         int at = jr / Q * Wph + jr % Q, j1 = jr + half;
@@ -407,6 +419,15 @@ static void forward_tasks(const ForwardPlan *plan)
  * writes R*S/(s_h*s_w) copies of it, and it leaves the kernel the whole
  * time.
  *
+ * The split is made block by block, as the task's packing step: each task
+ * splits the input rows its block of output rows reads (the R - s_h rows
+ * it shares with the next block are split twice) into its thread's
+ * scratch, and the kernel reads them from there, in that core's L2. Split
+ * all at once, a batch of 56x56 images (7 MB for the strided layer) would
+ * leave the L2 before the kernel reads it back, and the kernel would wait
+ * for it from the L3 (a tenth of its speed on the Xeon of
+ * docs/performance.md).
+ *
  * When Q is a multiple of half the tile (NR/2 columns, one vector), the
  * wide columns are not needed at all: numbered as in y, each half of a
  * tile is within one output row, and the kernel reads its two halves from
@@ -416,9 +437,9 @@ static void forward_tasks(const ForwardPlan *plan)
 typedef struct InPlace {
     int rows;            /* output rows per block; 0: pack (in place not chosen) */
     bool dense;          /* columns numbered p*Q + q (Q a multiple of NR/2), not p*Wph + q */
-    int Hph, Wph;        /* one phase plane */
+    int Hb, Wph;         /* one phase plane of a block's split input */
     int bpi;             /* blocks per image */
-    size_t ximage;       /* floats per image of the split batch (with room past its end) */
+    size_t split_floats; /* one block's split input (with room past its end) */
     int batch;           /* instead: the batch innermost, padded to Nb images (forward_batched) */
 } InPlace;
 
@@ -430,9 +451,9 @@ typedef struct InPlace {
  * panel to keep there, so the slice can be longer than kernel->kc. */
 enum { FC_IN_PLACE_COLS = 512, FC_IN_PLACE_KC = 256 };
 
-/* Where tap (c, r, s) starts in an image split into phase planes of
- * `plane` floats, Wph wide: phase (r % s_h, s % s_w) of channel c, row
- * r / s_h, column s / s_w. */
+/* Where tap (c, r, s) of a block's first output position starts in its
+ * split input, phase planes of `plane` floats, Wph wide: phase (r % s_h,
+ * s % s_w) of channel c, row r / s_h, column s / s_w. */
 static size_t tap_offset(int c, int r, int s, int sh, int sw, size_t plane, int Wph)
 {
     return (((size_t)c * sh + (size_t)(r % sh)) * sw + (size_t)(s % sw)) * plane + (size_t)(r / sh) * Wph +
@@ -476,7 +497,7 @@ static int in_place_layout(InPlace *ip, const GemmKernel *kernel, int N, int C, 
         return 0;
     }
     int sh = p.stride_h, sw = p.stride_w, Hp = H + 2 * p.pad_h, Wp = W + 2 * p.pad_w;
-    int Hph = (Hp + sh - 1) / sh, Wph = (Wp + sw - 1) / sw, half = kernel->nr / 2;
+    int Wph = (Wp + sw - 1) / sw, half = kernel->nr / 2;
     bool dense = Q % half == 0 && !(forced && strcmp(force, "wide") == 0);
     if (!forced && !dense && ((size_t)8 * (size_t)(Wph - Q) > (size_t)Wph || Wph < kernel->rows_min_width)) {
         /* The two transposes move C*Hp*Wp + K*P*Q floats an image;
@@ -488,60 +509,77 @@ static int in_place_layout(InPlace *ip, const GemmKernel *kernel, int N, int C, 
     }
     int row_cols = dense ? Q : Wph, rows = imin(P, imax(1, FC_IN_PLACE_COLS / row_cols));
     while (rows > 1 && (size_t)N * ((P + rows - 1) / rows) < (size_t)threads) rows = (rows + 1) / 2;
-    int bpi = (P + rows - 1) / rows, NR = kernel->nr;
-    size_t plane = (size_t)Hph * Wph, ld = ((size_t)rows * Wph + NR - 1) / NR * NR;
+    /* A block's output rows read rows + (R - 1) / s_h rows of each phase. */
+    int bpi = (P + rows - 1) / rows, NR = kernel->nr, Hb = rows + (R - 1) / sh;
+    size_t plane = (size_t)Hb * Wph, ld = ((size_t)rows * Wph + NR - 1) / NR * NR;
     /* The farthest float a tile reads: the largest tap offset (of the last
      * channel; not always its last tap, since phases come before rows),
-     * past the last block's start and its ld columns. */
+     * past the block's ld columns. */
     size_t far_tap = 0;
     for (int r = 0; r < R; r++)
         for (int s = 0; s < S; s++) {
             size_t at = tap_offset(C - 1, r, s, sh, sw, plane, Wph);
             far_tap = at > far_tap ? at : far_tap;
         }
-    size_t reach = far_tap + (size_t)(bpi - 1) * rows * Wph + ld;
-    size_t ximage = round_up16(reach > (size_t)C * sh * sw * plane ? reach : (size_t)C * sh * sw * plane);
+    size_t reach = far_tap + ld, split = (size_t)C * sh * sw * plane;
+    size_t split_floats = round_up16(reach > split ? reach : split);
     /* Offsets and wide columns are ints: a layer too large for them packs. */
-    if (ximage > (size_t)1 << 30 || (size_t)N * bpi * rows * Wph > (size_t)1 << 30) return 0;
-    *ip = (InPlace){.rows = rows, .dense = dense, .Hph = Hph, .Wph = Wph, .bpi = bpi, .ximage = ximage};
+    if (split_floats > (size_t)1 << 30 || (size_t)N * bpi * rows * Wph > (size_t)1 << 30) return 0;
+    *ip = (InPlace){.rows = rows, .dense = dense, .Hb = Hb, .Wph = Wph, .bpi = bpi, .split_floats = split_floats};
     return 0;
 }
 
-/* One plane x [H, W] -> its s_h*s_w zero-padded phase planes dst
- * [s_h, s_w, Hph, Wph]: dst[a, b, h', w'] = xpad[s_h*h' + a, s_w*w' + b].
- * Row by row: the columns w' of a phase that fall inside x are one range
- * [lo, hi), read every s_w-th float of an input row, and the rest are
- * zeros; no test per element (a test per float made this pass 15 % of the
- * strided layer's time). */
-static void split_plane(float *restrict dst, const float *restrict x, int H, int W, Conv2dParams p, int Hph, int Wph)
+/* Rows h0 .. h0+Hb-1 of the s_h*s_w zero-padded phase planes of one
+ * plane x [H, W] -> dst [s_h, s_w, Hb, Wph]: dst[a, b, h', w'] =
+ * xpad[s_h*(h0 + h') + a, s_w*w' + b], zero where that is padding or
+ * below the image. Row by row: the columns w' of a phase that fall inside
+ * x are one range [lo, hi), read every s_w-th float of an input row, and
+ * the rest are zeros; no test per element (a test per float made this
+ * pass 15 % of the strided layer's time). */
+static void split_rows(float *restrict dst, const float *restrict x, int H, int W, Conv2dParams p, int h0, int Hb,
+                       int Wph)
 {
     int sh = p.stride_h, sw = p.stride_w, ph = p.pad_h, pw = p.pad_w;
-    if (sh == 1 && sw == 1) {
-        pad_plane(dst, x, H, W, ph, pw); /* one phase: the padded plane */
-        return;
-    }
     for (int a = 0; a < sh; a++)
         for (int b = 0; b < sw; b++) {
             /* w' reads column sw*w' + b - pw of x: inside it for lo <= w' < hi */
             int lo = pw - b > 0 ? (pw - b + sw - 1) / sw : 0;
             int hi = imin(Wph, (W + pw - b + sw - 1) / sw);
             if (hi < lo) hi = lo;
-            for (int h2 = 0; h2 < Hph; h2++) {
-                float *out = dst + (((size_t)a * sw + b) * Hph + h2) * Wph;
-                int h = sh * h2 + a - ph;
+            for (int h2 = 0; h2 < Hb; h2++) {
+                float *out = dst + (((size_t)a * sw + b) * Hb + h2) * Wph;
+                int h = sh * (h0 + h2) + a - ph;
                 if (h < 0 || h >= H || hi == lo) {
                     memset(out, 0, (size_t)Wph * sizeof *out);
                     continue;
                 }
                 const float *src = x + (size_t)h * W + (sw * lo + b - pw);
                 for (int w2 = 0; w2 < lo; w2++) out[w2] = 0.0f;
-                if (sw == 2) /* the common stride, as its own loop: the compiler vectorizes a constant stride */
+                /* The common strides as their own loops: the compiler
+                 * vectorizes a constant stride. */
+                if (sw == 1) copy_floats(out + lo, src, hi - lo);
+                else if (sw == 2)
                     for (int i = 0; i < hi - lo; i++) out[lo + i] = src[2 * i];
                 else
                     for (int i = 0; i < hi - lo; i++) out[lo + i] = src[(size_t)sw * i];
                 for (int w2 = hi; w2 < Wph; w2++) out[w2] = 0.0f;
             }
         }
+}
+
+/* pack_columns in place (given): the input rows that block j0 / nc reads,
+ * every channel split into phase planes (split_rows), into dst
+ * [C, s_h, s_w, Hb, Wph], then zeros in the room past it (split_floats in
+ * all), which the last tile's dropped columns read. */
+static void split_block(const ForwardPlan *plan, float *dst, int j0)
+{
+    int block = j0 / plan->nc, n = block / plan->bpi, p0 = block % plan->bpi * plan->rows;
+    int C = plan->C, H = plan->Hs, W = plan->Ws, sh = plan->ps.stride_h, sw = plan->ps.stride_w;
+    size_t plane = (size_t)plan->Hb * plan->Wph, split = (size_t)C * sh * sw * plane;
+    for (int c = 0; c < C; c++)
+        split_rows(dst + (size_t)c * sh * sw * plane, plan->xs + ((size_t)n * C + c) * H * W, H, W, plan->ps, p0,
+                   plan->Hb, plan->Wph);
+    memset(dst + split, 0, (plan->split_floats - split) * sizeof *dst);
 }
 
 /* What both in-place ways allocate: the weights packed into MR-row panels,
@@ -581,50 +619,41 @@ static int in_place_buffers_new(InPlaceBuffers *ib, const Tensor *w, const Tenso
     return 0;
 }
 
-/* conv2d_forward_fast in place: the split batch, the taps' offsets, the
- * packed weights, and the same task loop (forward_tasks) over blocks of
- * whole output rows. */
+/* conv2d_forward_fast in place: the taps' offsets, the packed weights,
+ * and the same task loop (forward_tasks) over blocks of whole output rows,
+ * each task splitting its block's input rows into its thread's scratch
+ * first (pack_columns). */
 static int forward_in_place(Tensor *y, const Tensor *x, const Tensor *w, const Tensor *b, Conv2dParams p,
                             const GemmKernel *kernel, const InPlace *ip, bool add)
 {
     int N = x->n, C = x->c, H = x->h, W = x->w, K = w->n, R = w->h, S = w->w;
     int P = y->h, Q = y->w, CRS = C * R * S, MR = kernel->mr, NR = kernel->nr, threads = parallel_max_threads();
     int sh = p.stride_h, sw = p.stride_w, Wph = ip->Wph;
-    size_t plane = (size_t)ip->Hph * Wph, split = (size_t)C * sh * sw * plane;
+    size_t plane = (size_t)ip->Hb * Wph;
     int nc = ip->rows * (ip->dense ? Q : Wph), nblocks = N * ip->bpi, mpanels = (K + MR - 1) / MR;
     int ngroups = nblocks >= threads ? 1 : imin(mpanels, (threads + nblocks - 1) / nblocks);
-    size_t block_floats = round_up16((size_t)mpanels * MR * (((size_t)nc + NR - 1) / NR * NR));
+    /* A thread's scratch: the block's split input, then its output (the
+     * dense path needs only one tile per panel; the same size keeps it simple). */
+    size_t block_floats = ip->split_floats + round_up16((size_t)mpanels * MR * (((size_t)nc + NR - 1) / NR * NR));
     InPlaceBuffers ib;
-    float *xsplit = alloc_floats((size_t)N * ip->ximage);
-    if (!xsplit || in_place_buffers_new(&ib, w, b, MR, block_floats * (size_t)threads) != 0) {
-        memory_free_aligned(xsplit);
+    if (in_place_buffers_new(&ib, w, b, MR, block_floats * (size_t)threads) != 0)
         return cnn_error("conv2d_forward_fast: out of memory for the split input and its buffers");
-    }
     for (int c = 0; c < C; c++)
         for (int r = 0; r < R; r++)
             for (int s = 0; s < S; s++) ib.brow[(c * R + r) * S + s] = (int)tap_offset(c, r, s, sh, sw, plane, Wph);
     const ForwardPlan plan = {
         .ncols = nblocks * nc, .nc = nc, .nblocks = nblocks, .mpanels = mpanels, .ngroups = ngroups,
         .group_panels = (mpanels + ngroups - 1) / ngroups, .bpack = ib.scratch, .block_floats = block_floats,
-        .xs = xsplit, .ps = p, .C = C, .Hs = H, .Ws = W, .R = R, .S = S, .P = P, .Q = Q,
+        .xs = x->data, .ps = p, .C = C, .Hs = H, .Ws = W, .R = R, .S = S, .P = P, .Q = Q,
         .kernel = kernel, .wpack = ib.wpack, .b = b, .y = y->data,
         .K = K, .CRS = CRS, .PQ = P * Q, .nkc = (CRS + FC_IN_PLACE_KC - 1) / FC_IN_PLACE_KC,
-        .add = add, .in_place = true, .dense = ip->dense, .brow = ib.brow, .bias = ib.bias, .ximage = ip->ximage, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
+        .add = add, .in_place = true, .dense = ip->dense, .brow = ib.brow, .bias = ib.bias,
+        .split_floats = ip->split_floats, .Hb = ip->Hb, .Wph = Wph, .rows = ip->rows, .bpi = ip->bpi,
     };
     int use_threads = threads > 1 && (double)N * K * P * Q * CRS > 1e6;
     (void)use_threads; /* read only by the OpenMP directive */
     OMP(parallel if (use_threads))
-    {
-        OMP(for schedule(static))
-        for (int i = 0; i < N * C; i++) {
-            int n = i / C, c = i % C;
-            float *image = xsplit + (size_t)n * ip->ximage;
-            split_plane(image + (size_t)c * sh * sw * plane, x->data + (size_t)i * H * W, H, W, p, ip->Hph, Wph);
-            if (c == C - 1) memset(image + split, 0, (ip->ximage - split) * sizeof *image); /* the room past it */
-        }
-        forward_tasks(&plan); /* after the implicit barrier of that `omp for` */
-    }
-    memory_free_aligned(xsplit);
+    forward_tasks(&plan);
     in_place_buffers_free(&ib);
     return 0;
 }

@@ -158,13 +158,19 @@ GRADED_TEST(forward, fast_channel_groups, 2,
 
 GRADED_TEST(forward, fast_wide_padded_images, 2,
             "Images 48 or more columns wide are packed straight from x, padding and all (no padded copy): the runs that "
-            "hang over the left or right border are clipped, for column strides 1, 2 and 3.")
+            "hang over the left or right border are clipped, for column strides 1, 2 and 3. Read in place, a tall one "
+            "takes several blocks of rows.")
 {
     static const FcShape shapes[] = {
         {2, 3, 5, 50, 4, 3, 3, {1, 1, 1, 1}},  /* stride 1: clipped at both borders */
         {1, 2, 6, 53, 5, 3, 4, {1, 2, 1, 2}},  /* column stride 2, even kernel width, pad 2 */
         {1, 3, 7, 64, 6, 2, 5, {0, 2, 2, 3}},  /* column stride 3, padding only left and right */
         {2, 1, 4, 49, 3, 5, 3, {2, 0, 1, 2}},  /* padding only above and below, column stride 2 */
+        /* Read in place, these take several blocks of output rows an image,
+         * each block splitting the input rows it reads, the rows it shares
+         * with the next block included; the last block is short. */
+        {1, 2, 30, 50, 5, 3, 3, {1, 1, 1, 1}},  /* stride 1: 52 wide columns a row, blocks of 9 rows */
+        {1, 3, 70, 60, 9, 3, 3, {1, 1, 2, 2}},  /* stride 2: phase rows of 31, blocks of 16 rows */
     };
     static const int threads[] = {1, 2};
     check_forward_shapes(shapes, sizeof shapes / sizeof *shapes, threads, 2,
