@@ -216,13 +216,20 @@ static GemmKernel kernels[NKERNELS] = {
      * gained on the 58-wide rows of ResNet-like (0.73 against 0.63, three
      * runs each) and lost 3-14 % on the 18-, 29- and 34-wide rows of
      * cifar-conv2, strided and cifar-conv1, where its 16-wide tiles call the
-     * kernel twice as often for the same copy of each row into y. It
+     * kernel twice as often for the same copy of each row into y. Since
+     * each task splits its own block's input (2026-12-08), the kernel
+     * reads it from L2, and on a Xeon (model 207) the AVX2 twin took the
+     * 29-wide rows of strided 1.16-1.19x as fast as packing at one thread,
+     * 1.22x at two (medians of 41 and 31 interleaved rounds of
+     * conv2d_forward_fast with FC_CONV=packed and in-place in turn, in one
+     * process; not measured on Zen since): the bound is now 24, under
+     * the 29 measured (narrower wide rows were not timed again). It
      * bounds the wide columns only: where the rows allow dense columns
      * (conv2d_forward_fast), there is no copy and both twins are taken. */
     [KERNEL_AVX512] = {.name = "avx512", .run = gemm_ukernel_avx512, .run_rows = gemm_ukernel_avx512_rows,
                        .rows_min_width = 0, .mr = 8, .nr = 32},
     [KERNEL_AVX2] = {.name = "avx2", .run = gemm_ukernel_avx2, .run_rows = gemm_ukernel_avx2_rows,
-                     .rows_min_width = 48, .mr = 6, .nr = 16},
+                     .rows_min_width = 24, .mr = 6, .nr = 16},
 #else
     [KERNEL_AVX512] = {.name = "avx512", .mr = 8, .nr = 32},
     [KERNEL_AVX2] = {.name = "avx2", .mr = 6, .nr = 16},
