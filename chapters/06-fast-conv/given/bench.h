@@ -66,6 +66,7 @@ typedef struct BenchImpl {
     /* NULL when run writes y itself; else brings run's result into y (NCHW),
      * untimed, before it is checked. */
     int (*finish)(BenchProblem *);
+    int on_request;    /* timed only when --only names it (the fast path forced one way) */
 } BenchImpl;
 
 /* The naive convolution, the steps of the chapter, then the peers this
@@ -128,6 +129,10 @@ void bench_set_threads(int t);
 
 /* Whether name is in the comma-separated list (every name is, in a NULL list). */
 int bench_listed(const char *list, const char *name);
+
+/* Whether the options ask for im: listed in --only (every implementation
+ * when it is absent), and, for one timed on request, named there. */
+int bench_wanted(const BenchOptions *opt, const BenchImpl *im);
 
 /* Whether im is timed at t threads (kname: the micro-kernel picked at run
  * time, gemm_kernel_active). Single-threaded code gains nothing from a second thread, and the

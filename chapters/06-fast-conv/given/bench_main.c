@@ -14,7 +14,10 @@
  * primitive in its own layouts (onednn_peer.h), at 1 and 2 threads; and
  * PyTorch's conv2d from a CSV that bench_torch.py wrote. Every result is
  * first checked against the naive convolution: a wrong implementation is
- * reported as WRONG, never with a speed.
+ * reported as WRONG, never with a speed. On request (--only), the fast path
+ * forced each of its ways (FC_CONV=packed, in-place, wide, batched) is
+ * timed as an implementation of its own, in the same rounds: what one way
+ * buys over another on this machine, measured as a ratio.
  *
  * The implementations of a shape are timed in interleaved rounds (11 by
  * default, bench.h says why), each round running every one of them in a
@@ -97,6 +100,8 @@ static void usage(FILE *f)
             "                      (each round runs it at least once), 0.001 to 3600 (default 1)\n"
             "  --rounds N          interleaved rounds per shape: every implementation runs once\n"
             "                      in each, ratios are taken within a round; 3 to %d (default %d)\n"
+            "                      (fast_packed, fast_in_place, fast_wide and fast_batched: the fast\n"
+            "                      path forced one way by FC_CONV; timed only when named here)\n"
             "LISTs are comma-separated, e.g. --only naive,fast --shapes cifar-conv1.\n",
             in, sn, BENCH_MAX_ROUNDS, BENCH_DEFAULT_ROUNDS);
 }
@@ -256,7 +261,7 @@ static int nothing_to_time(const BenchOptions *opt, const char *kname, char *msg
     int timed = 0;
     for (int i = 0; i < bench_nimpls; i++)
         for (int ti = 0; ti < opt->nthreads; ti++)
-            timed += bench_listed(opt->only, bench_impls[i].name) &&
+            timed += bench_wanted(opt, &bench_impls[i]) &&
                      bench_runs(&bench_impls[i], opt->threads[ti], kname);
     if (timed) return 0;
     char two[128] = "";

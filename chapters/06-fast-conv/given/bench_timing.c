@@ -32,6 +32,7 @@
 #include "rng.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -57,18 +58,42 @@ static int run_packed_portable(BenchProblem *pr) { return conv2d_forward_gemm(pr
 static int run_packed_best(BenchProblem *pr) { return conv2d_forward_gemm(pr->y, pr->x, pr->w, pr->b, pr->p, gemm_packed); }
 static int run_fast(BenchProblem *pr) { return conv2d_forward_fast(pr->y, pr->x, pr->w, pr->b, pr->p); }
 
+/* The fast path forced one way (FC_CONV, read at each call), to time the
+ * ways side by side in the same rounds: FC_CONV is set for the call and
+ * put back as it was after it, so that `fast` keeps the caller's. */
+static int run_fast_forced(BenchProblem *pr, const char *how)
+{
+    const char *was = getenv("FC_CONV");
+    char saved[32] = "";
+    bool had = was != NULL && strlen(was) < sizeof saved;
+    if (had) strcpy(saved, was);
+    setenv("FC_CONV", how, 1);
+    int status = conv2d_forward_fast(pr->y, pr->x, pr->w, pr->b, pr->p);
+    if (had) setenv("FC_CONV", saved, 1);
+    else unsetenv("FC_CONV");
+    return status;
+}
+static int run_fast_packed(BenchProblem *pr) { return run_fast_forced(pr, "packed"); }
+static int run_fast_in_place(BenchProblem *pr) { return run_fast_forced(pr, "in-place"); }
+static int run_fast_wide(BenchProblem *pr) { return run_fast_forced(pr, "wide"); }
+static int run_fast_batched(BenchProblem *pr) { return run_fast_forced(pr, "batched"); }
+
 const BenchImpl bench_impls[] = {
-    {"naive", "naive conv2d_forward (ch03)", run_naive, 0, NULL},
-    {"gemm_naive", "6.2 im2col + gemm_naive", run_gemm_naive, 0, NULL},
-    {"gemm_blocked", "6.3 im2col + gemm_blocked", run_gemm_blocked, 0, NULL},
-    {"packed_portable", "6.4 im2col + packed, portable kernel", run_packed_portable, 0, NULL},
-    {"packed_simd", "6.4 im2col + packed, intrinsics kernel", run_packed_best, 0, NULL},
-    {"fast", "6.5 conv2d_forward_fast", run_fast, 1, NULL},
+    {"naive", "naive conv2d_forward (ch03)", run_naive, 0, NULL, 0},
+    {"gemm_naive", "6.2 im2col + gemm_naive", run_gemm_naive, 0, NULL, 0},
+    {"gemm_blocked", "6.3 im2col + gemm_blocked", run_gemm_blocked, 0, NULL, 0},
+    {"packed_portable", "6.4 im2col + packed, portable kernel", run_packed_portable, 0, NULL, 0},
+    {"packed_simd", "6.4 im2col + packed, intrinsics kernel", run_packed_best, 0, NULL, 0},
+    {"fast", "6.5 conv2d_forward_fast", run_fast, 1, NULL, 0},
+    {"fast_packed", "6.5 fast path, FC_CONV=packed", run_fast_packed, 1, NULL, 1},
+    {"fast_in_place", "6.5 fast path, FC_CONV=in-place", run_fast_in_place, 1, NULL, 1},
+    {"fast_wide", "6.5 fast path, FC_CONV=wide", run_fast_wide, 1, NULL, 1},
+    {"fast_batched", "6.5 fast path, FC_CONV=batched", run_fast_batched, 1, NULL, 1},
 #ifdef HAVE_OPENBLAS
-    {"openblas", "OpenBLAS im2col + sgemm", bench_run_openblas, 1, NULL},
+    {"openblas", "OpenBLAS im2col + sgemm", bench_run_openblas, 1, NULL, 0},
 #endif
 #ifdef HAVE_DNNL
-    {"onednn", "oneDNN conv, its own layouts", bench_run_onednn, 1, bench_finish_onednn},
+    {"onednn", "oneDNN conv, its own layouts", bench_run_onednn, 1, bench_finish_onednn, 0},
 #endif
 };
 const int bench_nimpls = sizeof bench_impls / sizeof bench_impls[0];
@@ -97,6 +122,11 @@ int bench_listed(const char *list, const char *name)
     for (const char *s = list; (s = strstr(s, name)) != NULL; s += len)
         if ((s == list || s[-1] == ',') && (s[len] == '\0' || s[len] == ',')) return 1;
     return 0;
+}
+
+int bench_wanted(const BenchOptions *opt, const BenchImpl *im)
+{
+    return bench_listed(opt->only, im->name) && (!im->on_request || opt->only);
 }
 
 int bench_runs(const BenchImpl *im, int t, const char *kname)
@@ -315,7 +345,7 @@ int bench_time_shape(const BenchShape *sh, const BenchOptions *opt, const char *
     int n = 0;
     for (int i = 0; i < bench_nimpls; i++)
         for (int ti = 0; ti < opt->nthreads && n < MAX_ENTRIES; ti++)
-            if (bench_listed(opt->only, bench_impls[i].name) && bench_runs(&bench_impls[i], opt->threads[ti], kname))
+            if (bench_wanted(opt, &bench_impls[i]) && bench_runs(&bench_impls[i], opt->threads[ti], kname))
                 entries[n++] = (Entry){.im = &bench_impls[i], .threads = opt->threads[ti]};
     int status = 0;
     if (check_entries(entries, n, &pr, opt, any_wrong) != 0 || run_rounds(entries, n, &pr, opt->rounds) != 0)

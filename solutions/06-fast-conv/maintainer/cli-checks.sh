@@ -34,6 +34,12 @@ cli_case 2 "--rounds: expected a whole number from 3 to 51, got '2'" $bench --ro
 cli_case 2 "--rounds: expected a whole number from 3 to 51, got 'x'" $bench --rounds x || return 1
 # A short run times in rounds and reports ratios taken within them.
 cli_case 0 "2t vs 1t" $bench --shapes digits-conv1 --only naive,fast --budget 0.01 --rounds 3 || return 1
+# The fast path forced one way is an implementation of its own when --only
+# names it, and only then: a run without --only leaves it out.
+cli_case 0 "6.5 fast path, FC_CONV=packed" \
+    $bench --shapes digits-conv1 --only fast,fast_packed --threads 1 --budget 0.01 --rounds 3 || return 1
+out=$($bench --shapes digits-conv1 --threads 1 --budget 0.01 --rounds 3 2>&1 </dev/null) || { echo "$out"; return 1; }
+[[ "$out" != *"FC_CONV="* ]] || { echo "a run without --only timed a forced way:"; echo "$out"; return 1; }
 # FC_KERNEL forces a micro-kernel: a name that is no kernel is refused before
 # anything is timed, and so is the AVX-512 one on a CPU without it (only
 # checked where the CPU lacks AVX-512F: elsewhere it is a valid choice).
