@@ -219,11 +219,12 @@ static GemmKernel kernels[NKERNELS] = {
      * kernel twice as often for the same copy of each row into y. Since
      * each task splits its own block's input (2026-12-08), the kernel
      * reads it from L2, and on a Xeon (model 207) the AVX2 twin took the
-     * 29-wide rows of strided 1.16-1.19x as fast as packing at one thread,
-     * 1.22x at two (medians of 41 and 31 interleaved rounds of
-     * conv2d_forward_fast with FC_CONV=packed and in-place in turn, in one
-     * process; not measured on Zen since): the bound is now 24, under
-     * the 29 measured (narrower wide rows were not timed again). It
+     * 29-wide rows of strided at 0.89 of oneDNN's speed against packing's
+     * 0.78 at one thread, 0.84 against 0.78 at two (bench --only
+     * fast_packed,fast_wide,onednn --shapes strided --rounds 21 with
+     * FC_KERNEL=avx2 ONEDNN_MAX_CPU_ISA=AVX2; not measured on Zen since):
+     * the bound is now 24, under the 29 measured (narrower wide rows were
+     * not timed again). It
      * bounds the wide columns only: where the rows allow dense columns
      * (conv2d_forward_fast), there is no copy and both twins are taken. */
     [KERNEL_AVX512] = {.name = "avx512", .run = gemm_ukernel_avx512, .run_rows = gemm_ukernel_avx512_rows,
